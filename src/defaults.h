@@ -1,0 +1,47 @@
+/*
+ * defaults.h: every default and hard limit of tschat, named with its unit.
+ * The man pages list the same values.
+ */
+#ifndef TSCHAT_DEFAULTS_H
+#define TSCHAT_DEFAULTS_H
+
+#define DEFAULT_PORT		8080
+#define DEFAULT_HOST		"localhost"
+
+#define DEFAULT_MAX_LINE_BYTES	8192
+#define MAX_MAX_LINE_BYTES	(1024 * 1024)
+#define DEFAULT_MAX_QUEUE_BYTES	(1024 * 1024)
+
+/* Over a quarter of --max-queue an echo peer is no longer read. */
+#define BACKPRESSURE_DIVISOR	4
+
+/* The longest stamp a --time-format may produce, brackets and space too. */
+#define STAMP_MAX_BYTES		128
+#define TIME_FORMAT_MAX_BYTES	64
+
+/* Read at most this much from one socket per callback. */
+#define READ_BUF_BYTES		(64 * 1024)
+/* The largest UDP datagram taken in or sent. */
+#define UDP_MAX_BYTES		65535
+/* A UDP reply is never longer than its request plus this. */
+#define UDP_REPLY_SLACK_BYTES	64
+/* Datagrams from source ports below this are dropped (reflection). */
+#define UDP_MIN_SOURCE_PORT	1024
+
+/* Output chunks shared by peer queues. */
+#define OUTQ_CHUNK_BYTES	4096
+#define OUTQ_POOL_CHUNKS	256
+/* Bytes written to one peer per loop iteration, for fairness. */
+#define WRITE_PER_PASS_BYTES	(256 * 1024)
+
+#define ACCEPT_PER_EVENT	64
+#define LISTEN_BACKLOG		1024
+
+/* After SIGINT/SIGTERM, how long output is flushed. */
+#define SHUTDOWN_FLUSH_SECS	2.0
+
+/* Line mode: how long to wait for replies after stdin ends. */
+#define DEFAULT_WAIT_SECS	2.0
+#define CONNECT_TIMEOUT_SECS	10.0
+
+#endif

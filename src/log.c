@@ -1,0 +1,164 @@
+/*
+ * log.c: logging for the server and fatal exits for both programs. Log lines
+ * are never translated (operators grep them) and always sanitised, since
+ * they quote what peers sent.
+ */
+#include "common.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "log.h"
+#include "sanitize.h"
+#include "xmalloc.h"
+
+const char		*log_progname = PACKAGE;
+static enum log_level	 log_level = LOG_LEVEL_INFO;
+static int		 log_syslog;
+
+void
+log_init(const char *progname, enum log_level level, int use_syslog)
+{
+	log_progname = progname;
+	log_level = level;
+	log_syslog = use_syslog;
+	if (use_syslog)
+		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_level(enum log_level level)
+{
+	log_level = level;
+}
+
+static void PRINTFLIKE(3, 0)
+log_vwrite(int prio, const char *suffix, const char *fmt, va_list ap)
+{
+	char		*msg, *safe, when[32];
+	struct tm	 tm;
+	time_t		 now;
+	int		 saved = errno;
+
+	if (vasprintf(&msg, fmt, ap) == -1) {
+		errno = saved;
+		return;
+	}
+	safe = sanitize_str(msg);
+	free(msg);
+	if (log_syslog)
+		syslog(prio, "%s%s", safe, suffix);
+	else {
+		now = time(NULL);
+		if (localtime_r(&now, &tm) == NULL ||
+		    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+			strcpy(when, "-");
+		fprintf(stderr, "%s %s%s\n", when, safe, suffix);
+		fflush(stderr);
+	}
+	free(safe);
+	errno = saved;
+}
+
+#define LOG_BODY(prio, min, suffix) do {			\
+	va_list	ap;						\
+	if (log_level < (min))					\
+		return;						\
+	va_start(ap, fmt);					\
+	log_vwrite((prio), (suffix), fmt, ap);			\
+	va_end(ap);						\
+} while (0)
+
+void
+log_warn(const char *fmt, ...)
+{
+	char	suffix[256];
+
+	snprintf(suffix, sizeof suffix, ": %s", strerror(errno));
+	LOG_BODY(LOG_WARNING, LOG_LEVEL_WARN, suffix);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	LOG_BODY(LOG_WARNING, LOG_LEVEL_WARN, "");
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	LOG_BODY(LOG_INFO, LOG_LEVEL_INFO, "");
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	LOG_BODY(LOG_DEBUG, LOG_LEVEL_DEBUG, "");
+}
+
+void
+log_always(const char *fmt, ...)
+{
+	LOG_BODY(LOG_NOTICE, LOG_LEVEL_WARN, "");
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	char	suffix[256];
+	va_list	ap;
+
+	snprintf(suffix, sizeof suffix, ": %s", strerror(errno));
+	va_start(ap, fmt);
+	log_vwrite(LOG_CRIT, suffix, fmt, ap);
+	va_end(ap);
+	abort();
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_CRIT, "", fmt, ap);
+	va_end(ap);
+	abort();
+}
+
+void
+die(int status, int errnum, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", log_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (errnum != 0)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+	exit(status);
+}
+
+void
+usage_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", log_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	/* TRANSLATORS: %s is the program name, tschat or tschatd. */
+	fprintf(stderr, _("Try '%s --help'.\n"), log_progname);
+	exit(2);
+}

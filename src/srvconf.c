@@ -1,0 +1,192 @@
+/*
+ * srvconf.c: tschatd's options: one getopt_long table, each value checked
+ * against its range, defaults from defaults.h.
+ */
+#include "common.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "defaults.h"
+#include "srvconf.h"
+#include "stamp.h"
+#include "strnum.h"
+#include "xmalloc.h"
+
+enum {
+	OPT_FRAMING = 0x100,
+	OPT_TIME_FORMAT,
+	OPT_UTC,
+	OPT_MAX_LINE,
+	OPT_MAX_QUEUE,
+};
+
+static const struct option longopts[] = {
+	{ "bind",		required_argument,	NULL, 'b' },
+	{ "port",		required_argument,	NULL, 'p' },
+	{ "tcp",		no_argument,		NULL, 't' },
+	{ "udp",		no_argument,		NULL, 'u' },
+	{ "framing",		required_argument,	NULL, OPT_FRAMING },
+	{ "time-format",	required_argument,	NULL, OPT_TIME_FORMAT },
+	{ "utc",		no_argument,		NULL, OPT_UTC },
+	{ "max-line",		required_argument,	NULL, OPT_MAX_LINE },
+	{ "max-queue",		required_argument,	NULL, OPT_MAX_QUEUE },
+	{ "quiet",		no_argument,		NULL, 'q' },
+	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+void
+srvconf_usage(FILE *f)
+{
+	fprintf(f, _("Usage: %s [OPTION]...\n"), "tschatd");
+	fputs(_("A chat server: stamps each message with the time and sends it "
+	    "back.\n\n"), f);
+	fputs(_("  -b, --bind ADDR         listen on ADDR (repeatable; default: "
+	    "all addresses)\n"), f);
+	fputs(_("  -p, --port PORT         listen on PORT (default: 8080)\n"), f);
+	fputs(_("  -t, --tcp               serve TCP (the default)\n"), f);
+	fputs(_("  -u, --udp               serve UDP (with -t: both)\n"), f);
+	fputs(_("      --framing MODE      'line' (default) or 'raw': each read "
+	    "or datagram is\n"
+	    "                          one message\n"), f);
+	fputs(_("      --time-format FMT   strftime(3) format of the stamp\n"),
+	    f);
+	fputs(_("      --utc               stamp in UTC instead of local time\n"),
+	    f);
+	fputs(_("      --max-line BYTES    longest line taken (default: 8192)\n"),
+	    f);
+	fputs(_("      --max-queue BYTES   most output held for one peer "
+	    "(default: 1048576)\n"), f);
+	fputs(_("  -q, --quiet             log warnings only\n"), f);
+	fputs(_("  -v, --verbose           log every event\n"), f);
+	fputs(_("  -h, --help              show this help and exit\n"), f);
+	fputs(_("  -V, --version           show the version and exit\n"), f);
+	fputs("\n", f);
+	fprintf(f, _("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
+}
+
+static enum srvconf_result PRINTFLIKE(3, 4)
+fail(char *err, size_t size, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+	return SRVCONF_ERROR;
+}
+
+enum srvconf_result
+srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
+    size_t size)
+{
+	const char	*why;
+	long long	 n;
+	int		 ch;
+
+	memset(c, 0, sizeof *c);
+	c->port = DEFAULT_PORT;
+	c->framing = FRAME_LINE;
+	c->time_format = STAMP_DEFAULT_FORMAT;
+	c->max_line = DEFAULT_MAX_LINE_BYTES;
+	c->max_queue = DEFAULT_MAX_QUEUE_BYTES;
+	c->log_level = LOG_LEVEL_INFO;
+
+	/* Reset getopt, so that tests may parse many command lines. */
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:b:p:tuqvhV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			if (*optarg == '\0')
+				return fail(err, size,
+				    _("invalid bind address ''"));
+			c->binds = xreallocarray(c->binds, c->nbinds + 1,
+			    sizeof *c->binds);
+			c->binds[c->nbinds++] = optarg;
+			break;
+		case 'p':
+			if (addr_parse_port(optarg, 1, &c->port, &why) == -1)
+				return fail(err, size,
+				    _("invalid port '%s': %s"), optarg, _(why));
+			break;
+		case 't':
+			c->tcp = 1;
+			break;
+		case 'u':
+			c->udp = 1;
+			break;
+		case OPT_FRAMING:
+			if (frame_mode_parse(optarg, &c->framing) == -1)
+				return fail(err, size, _("invalid framing '%s': "
+				    "use 'line' or 'raw'"), optarg);
+			break;
+		case OPT_TIME_FORMAT:
+			if (stamp_check_format(optarg) == -1)
+				return fail(err, size, _("invalid time format "
+				    "'%s': its stamps would be too long"),
+				    optarg);
+			c->time_format = optarg;
+			break;
+		case OPT_UTC:
+			c->utc = 1;
+			break;
+		case OPT_MAX_LINE:
+			if (strnum(optarg, 1, MAX_MAX_LINE_BYTES, &n, &why)
+			    == -1)
+				return fail(err, size, _("invalid --max-line "
+				    "'%s': %s"), optarg, _(why));
+			c->max_line = n;
+			break;
+		case OPT_MAX_QUEUE:
+			if (strnum(optarg, 1024, 1LL << 32, &n, &why) == -1)
+				return fail(err, size, _("invalid --max-queue "
+				    "'%s': %s"), optarg, _(why));
+			c->max_queue = n;
+			break;
+		case 'q':
+			c->log_level = LOG_LEVEL_WARN;
+			break;
+		case 'v':
+			c->log_level = LOG_LEVEL_DEBUG;
+			break;
+		case 'h':
+			return SRVCONF_HELP;
+		case 'V':
+			return SRVCONF_VERSION;
+		case ':':
+			if (optopt != 0)
+				return fail(err, size, _("option '-%c' needs a "
+				    "value"), optopt);
+			return fail(err, size, _("option '%s' needs a value"),
+			    argv[optind - 1]);
+		default:
+			if (optopt != 0)
+				return fail(err, size, _("unknown option '-%c'"),
+				    optopt);
+			return fail(err, size, _("unknown option '%s'"),
+			    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return fail(err, size, _("unexpected argument '%s'"),
+		    argv[optind]);
+	if (!c->tcp && !c->udp)
+		c->tcp = 1;
+	return SRVCONF_OK;
+}
+
+void
+srvconf_free(struct srvconf *c)
+{
+	free(c->binds);
+	c->binds = NULL;
+	c->nbinds = 0;
+}
