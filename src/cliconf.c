@@ -1,0 +1,228 @@
+/*
+ * cliconf.c: tschat's options: one getopt_long table, each value checked
+ * against its range, defaults from defaults.h, and [HOST [PORT]].
+ */
+#include "common.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "addr.h"
+#include "cliconf.h"
+#include "defaults.h"
+#include "sanitize.h"
+#include "strnum.h"
+#include "utf8.h"
+
+#define DEFAULT_SCROLLBACK_LINES	10000
+#define MAX_SCROLLBACK_LINES		1000000
+#define MAX_WAIT_SECS			86400.0
+
+/*
+ * Long options have values of their own, even where a short option means
+ * the same, so that an error names the option as it was given.
+ */
+enum {
+	OPT_UDP = 0x100,
+	OPT_FRAMING,
+	OPT_NICK,
+	OPT_LINE_MODE,
+	OPT_WAIT,
+	OPT_NO_COLOR,
+	OPT_LOG,
+	OPT_SCROLLBACK,
+	OPT_HELP,
+	OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "udp",		no_argument,		NULL, OPT_UDP },
+	{ "framing",		required_argument,	NULL, OPT_FRAMING },
+	{ "nick",		required_argument,	NULL, OPT_NICK },
+	{ "line-mode",		no_argument,		NULL, OPT_LINE_MODE },
+	{ "wait",		required_argument,	NULL, OPT_WAIT },
+	{ "no-color",		no_argument,		NULL, OPT_NO_COLOR },
+	{ "log",		required_argument,	NULL, OPT_LOG },
+	{ "scrollback",		required_argument,	NULL, OPT_SCROLLBACK },
+	{ "help",		no_argument,		NULL, OPT_HELP },
+	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ NULL,			0,			NULL, 0 }
+};
+
+void
+cliconf_usage(FILE *f)
+{
+	fprintf(f, _("Usage: %s [OPTION]... [HOST [PORT]]\n"), "tschat");
+	fputs(_("A chat client: sends what you type to HOST (default: "
+	    "localhost) on PORT\n(default: 8080) and shows what comes "
+	    "back.\n\n"), f);
+	fputs(_("  -u, --udp               use UDP instead of TCP\n"), f);
+	fputs(_("      --framing MODE      'line' (default) or 'raw'; must "
+	    "match the server's\n"), f);
+	fputs(_("  -n, --nick NAME         send '/nick NAME' once connected\n"),
+	    f);
+	fputs(_("  -L, --line-mode         plain line mode: lines of standard "
+	    "input are sent,\n"
+	    "                          messages received are printed\n"), f);
+	fputs(_("  -w, --wait SECS         line mode: how long to wait for "
+	    "replies after the\n"
+	    "                          end of input (default: 2)\n"), f);
+	fputs(_("      --no-color          use no colours (also: NO_COLOR set)"
+	    "\n"), f);
+	fputs(_("      --log FILE          append every line received to FILE"
+	    "\n"), f);
+	fputs(_("      --scrollback N      lines kept to scroll back through "
+	    "(default: 10000)\n"), f);
+	fputs(_("  -h, --help              show this help and exit\n"), f);
+	fputs(_("  -V, --version           show the version and exit\n"), f);
+	fputs("\n", f);
+	fprintf(f, _("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
+}
+
+static enum cliconf_result PRINTFLIKE(3, 4)
+fail(char *err, size_t size, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+	return CLICONF_ERROR;
+}
+
+/* Explain the error getopt_long() returned CH for. */
+static enum cliconf_result
+bad_option(char *err, size_t size, int ch, char **argv)
+{
+	const struct option	*o;
+	const char		*arg = argv[optind - 1];
+
+	if (optopt == 0)	/* an unknown long option */
+		return fail(err, size, _("unknown option '%.*s'"),
+		    (int)strcspn(arg, "="), arg);
+	if (optopt < OPT_UDP)
+		return fail(err, size, ch == ':' ? _("option '-%c' needs a "
+		    "value") : _("unknown option '-%c'"), optopt);
+	for (o = longopts; o->val != optopt; o++)
+		continue;
+	return fail(err, size, ch == ':' ? _("option '--%s' needs a value") :
+	    _("option '--%s' takes no value"), o->name);
+}
+
+/*
+ * The server judges nicks; refuse here only what would not survive as one
+ * "/nick NAME" line: nothing, invalid UTF-8, spaces and controls.
+ */
+static int
+nick_ok(const char *s)
+{
+	size_t	len = strlen(s), n;
+	int32_t	cp;
+
+	if (len == 0)
+		return 0;
+	for (; len > 0; s += n, len -= n) {
+		n = utf8_decode((const unsigned char *)s, len, &cp);
+		if (cp == UTF8_INVALID || cp == ' ' || sanitize_is_unsafe(cp))
+			return 0;
+	}
+	return 1;
+}
+
+enum cliconf_result
+cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
+    size_t size)
+{
+	const char	*why;
+	long long	 n;
+	int		 ch;
+
+	memset(c, 0, sizeof *c);
+	c->host = DEFAULT_HOST;
+	c->port = DEFAULT_PORT;
+	c->framing = FRAME_LINE;
+	c->wait = DEFAULT_WAIT_SECS;
+	c->scrollback = DEFAULT_SCROLLBACK_LINES;
+
+	/* Reset getopt, so that tests may parse many command lines. */
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":un:Lw:hV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'u':
+		case OPT_UDP:
+			c->udp = 1;
+			break;
+		case OPT_FRAMING:
+			if (frame_mode_parse(optarg, &c->framing) == -1)
+				return fail(err, size, _("invalid framing '%s': "
+				    "use 'line' or 'raw'"), optarg);
+			break;
+		case 'n':
+		case OPT_NICK:
+			if (!nick_ok(optarg))
+				return fail(err, size, _("invalid nick '%s'"),
+				    optarg);
+			c->nick = optarg;
+			break;
+		case 'L':
+		case OPT_LINE_MODE:
+			c->line_mode = 1;
+			break;
+		case 'w':
+		case OPT_WAIT:
+			if (strsecs(optarg, 0, MAX_WAIT_SECS, &c->wait, &why)
+			    == -1)
+				return fail(err, size, _("invalid --wait '%s': "
+				    "%s"), optarg, _(why));
+			break;
+		case OPT_NO_COLOR:
+			c->no_color = 1;
+			break;
+		case OPT_LOG:
+			if (*optarg == '\0')
+				return fail(err, size, _("invalid log file ''"));
+			c->log_file = optarg;
+			break;
+		case OPT_SCROLLBACK:
+			if (strnum(optarg, 1, MAX_SCROLLBACK_LINES, &n, &why)
+			    == -1)
+				return fail(err, size, _("invalid --scrollback "
+				    "'%s': %s"), optarg, _(why));
+			c->scrollback = n;
+			break;
+		case 'h':
+		case OPT_HELP:
+			return CLICONF_HELP;
+		case 'V':
+		case OPT_VERSION:
+			return CLICONF_VERSION;
+		default:
+			return bad_option(err, size, ch, argv);
+		}
+	}
+	if (optind < argc) {
+		if (*argv[optind] == '\0')
+			return fail(err, size, _("invalid host ''"));
+		c->host = argv[optind++];
+	}
+	if (optind < argc) {
+		if (addr_parse_port(argv[optind], 0, &c->port, &why) == -1)
+			return fail(err, size, _("invalid port '%s': %s"),
+			    argv[optind], _(why));
+		optind++;
+	}
+	if (optind < argc)
+		return fail(err, size, _("unexpected argument '%s'"),
+		    argv[optind]);
+	return CLICONF_OK;
+}
+
+void
+cliconf_free(struct cliconf *c)
+{
+	/* Nothing is allocated: every string points into argv. */
+	memset(c, 0, sizeof *c);
+}

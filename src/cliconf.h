@@ -1,0 +1,45 @@
+/*
+ * cliconf.h: tschat's configuration, parsed from its command line.
+ */
+#ifndef TSCHAT_CLICONF_H
+#define TSCHAT_CLICONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "frame.h"
+
+struct cliconf {
+	const char	*host;		/* from argv, or DEFAULT_HOST */
+	uint16_t	 port;
+	int		 udp;
+	enum frame_mode	 framing;
+	const char	*nick;		/* -n: sent as "/nick NICK"; or NULL */
+	int		 line_mode;	/* -L */
+	double		 wait;		/* -w: seconds, after the end of input */
+	int		 no_color;
+	const char	*log_file;	/* --log, or NULL */
+	size_t		 scrollback;	/* lines */
+};
+
+enum cliconf_result {
+	CLICONF_OK,
+	CLICONF_HELP,
+	CLICONF_VERSION,
+	CLICONF_ERROR,
+};
+
+/*
+ * Parse ARGV into C; the strings in C point into ARGV. On CLICONF_ERROR,
+ * ERR (SIZE bytes) holds the translated reason, without the program name.
+ */
+enum cliconf_result cliconf_parse(struct cliconf *c, int argc, char **argv,
+	    char *err, size_t size);
+
+void	cliconf_free(struct cliconf *c);
+
+/* Print --help to F. */
+void	cliconf_usage(FILE *f);
+
+#endif

@@ -1,0 +1,657 @@
+/*
+ * linemode.c: the line-mode client, the tutorial's client made scriptable.
+ * One libev loop moves each line of standard input to the server and each
+ * message that comes back to standard output; framing, sanitising and the
+ * output queue are the library's.
+ */
+#include "common.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#if defined(HAVE_LIBEV_EV_H) && !defined(HAVE_EV_H)
+#include <libev/ev.h>
+#else
+#include <ev.h>
+#endif
+
+#include "cliconf.h"
+#include "defaults.h"
+#include "frame.h"
+#include "linemode.h"
+#include "log.h"
+#include "net.h"
+#include "outq.h"
+#include "sanitize.h"
+#include "xmalloc.h"
+
+/* The longest line of input sent as one message; longer ones are split. */
+#define INPUT_LINE_BYTES	(32 * 1024)
+/* Standard input is not read while this much waits for the socket. */
+#define OUTPUT_HIGH_BYTES	(64 * 1024)
+/* UDP: once every request had its reply, how long to wait for more. */
+#define UDP_GRACE_SECS		0.25
+#define JOIN_TOKEN_MAX		16
+#define WRITE_IOV		16
+
+enum state {
+	CONNECTING,
+	RUNNING,		/* sending standard input */
+	FINISHING,		/* all sent: waiting for the last replies */
+	DONE,
+};
+
+struct client {
+	struct ev_loop		*loop;
+	const struct cliconf	*conf;
+	char			*name;		/* "HOST:PORT", for messages */
+	struct addrinfo		*res;
+	struct addrinfo		*ai;		/* the address in use */
+	int			 err;		/* why the last one failed */
+	int			 fd;
+	int			 udp;
+	enum state		 state;
+
+	ev_io			 stdin_w;
+	ev_io			 read_w;
+	ev_io			 write_w;	/* connect, then output */
+	ev_timer		 timer;		/* see timer_cb */
+	ev_tstamp		 deadline;	/* end of the final wait */
+
+	char			 in[INPUT_LINE_BYTES];	/* input not sent */
+	size_t			 inoff, inlen;
+	int			 in_eof;
+
+	struct outq		 out;		/* TCP: bytes for the socket */
+	int			 blocked;	/* UDP: the socket was full */
+	int			 awaiting;	/* lockstep: a reply is due */
+	int			 settled;	/* UDP: no join is pending */
+
+	/* UDP: the last datagram sent, again after a join. */
+	char			*last;
+	size_t			 last_len;
+	int			 last_resent;
+	unsigned long		 requests, replies;	/* UDP datagrams */
+
+	struct frame		 frame;
+	int			 tty;		/* stdout is a terminal */
+	FILE			*log;
+	char			*safe;		/* for sanitize() */
+};
+
+/* One read buffer: a read is handled before the next is made. */
+static char	rbuf[READ_BUF_BYTES];
+
+static void PRINTFLIKE(1, 2)
+warnmsg(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", log_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+arm(struct client *cl, ev_tstamp secs)
+{
+	ev_timer_stop(cl->loop, &cl->timer);
+	ev_timer_set(&cl->timer, secs, 0.);
+	ev_timer_start(cl->loop, &cl->timer);
+}
+
+/* The end: stopping the watchers also drops any callback still pending. */
+static void
+done(struct client *cl)
+{
+	cl->state = DONE;
+	ev_io_stop(cl->loop, &cl->stdin_w);
+	ev_io_stop(cl->loop, &cl->read_w);
+	ev_io_stop(cl->loop, &cl->write_w);
+	ev_timer_stop(cl->loop, &cl->timer);
+	ev_break(cl->loop, EVBREAK_ALL);
+}
+
+/* Raw framing has no end of message but the reply: send one at a time. */
+static int
+lockstep(const struct client *cl)
+{
+	return cl->conf->framing == FRAME_RAW || (cl->udp && !cl->settled);
+}
+
+static void
+flush_output(const struct client *cl)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		die(1, errno, "%s", _("write error"));
+	if (cl->log != NULL && (fflush(cl->log) == EOF || ferror(cl->log)))
+		die(1, errno, _("cannot write to %s"), cl->conf->log_file);
+}
+
+/*
+ * Send one datagram: 0 once sent, or lost for good with a warning; -1 if
+ * the socket buffer is full. A refusal reported here is an old ICMP
+ * error, and this datagram was not sent: try once more.
+ */
+static int
+send_datagram(struct client *cl, const char *data, size_t len)
+{
+	int	tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if (send(cl->fd, data, len, 0) != -1)
+			return 0;
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
+			return -1;
+		if (errno != EINTR && errno != ECONNREFUSED)
+			break;
+	}
+	warnmsg(_("cannot send to %s: %s"), cl->name, strerror(errno));
+	return 0;
+}
+
+/* Send one line of input as a message; -1 if the UDP socket is full. */
+static int
+send_line(struct client *cl, const char *line, size_t len)
+{
+	int	nl = cl->conf->framing == FRAME_LINE;
+
+	/* A raw message of nothing is no message and draws no reply. */
+	if (!nl && len == 0)
+		return 0;
+	if (!cl->udp) {
+		outq_append(&cl->out, line, len);
+		if (nl)
+			outq_append(&cl->out, "\n", 1);
+	} else {
+		memcpy(cl->last, line, len);
+		if (nl)
+			cl->last[len++] = '\n';
+		if (send_datagram(cl, cl->last, len) == -1) {
+			cl->blocked = 1;
+			return -1;
+		}
+		cl->last_len = len;
+		cl->last_resent = 0;
+		cl->requests++;
+	}
+	if (lockstep(cl)) {
+		cl->awaiting = 1;
+		arm(cl, cl->conf->wait);
+	}
+	return 0;
+}
+
+/*
+ * A broadcast server answers a new UDP source only with "[STAMP] *** send
+ * /join TOKEN" (DESIGN.md, UDP). Find TOKEN right after the stamp, so that
+ * relayed text cannot pose as the notice.
+ */
+static int
+join_token(const char *msg, size_t len, const char **tok, size_t *toklen)
+{
+	static const char	 notice[] = "] *** send /join ";
+	const char		*p, *end = msg + len;
+
+	if (len == 0 || msg[0] != '[' || (p = memchr(msg, ']', len)) == NULL)
+		return 0;
+	if ((size_t)(end - p) <= sizeof notice - 1 ||
+	    memcmp(p, notice, sizeof notice - 1) != 0)
+		return 0;
+	*tok = p += sizeof notice - 1;
+	for (; p < end; p++)
+		if (*p <= ' ' || *p >= 0x7F)
+			return 0;
+	*toklen = end - *tok;
+	return *toklen <= JOIN_TOKEN_MAX;
+}
+
+/*
+ * Join, and send again the message that drew the notice: the last one,
+ * since UDP goes in lockstep until a real reply came. A message is sent
+ * again once only, so a server that keeps refusing cannot make a loop;
+ * its next notice is shown instead (return 0).
+ */
+static int
+udp_join(struct client *cl, const char *tok, size_t toklen)
+{
+	char	join[sizeof "/join \n" + JOIN_TOKEN_MAX];
+	int	n;
+
+	if (cl->last_resent)
+		return 0;
+	n = snprintf(join, sizeof join, "/join %.*s%s", (int)toklen, tok,
+	    cl->conf->framing == FRAME_LINE ? "\n" : "");
+	(void)send_datagram(cl, join, n);
+	if (cl->last_len > 0) {
+		(void)send_datagram(cl, cl->last, cl->last_len);
+		cl->requests++;
+	}
+	cl->last_resent = 1;
+	cl->settled = 0;
+	if (cl->state == RUNNING) {
+		cl->awaiting = 1;
+		arm(cl, cl->conf->wait);
+	}
+	return 1;
+}
+
+static void
+put_safe(const struct client *cl, FILE *f, const char *msg, size_t len)
+{
+	fwrite(cl->safe, 1, sanitize(cl->safe, msg, len, 1), f);
+}
+
+/* A message received: print it, byte-exact unless to a terminal. */
+static int
+print_msg(void *arg, const char *msg, size_t len, int flags UNUSED)
+{
+	struct client	*cl = arg;
+	const char	*tok;
+	size_t		 toklen;
+
+	if (cl->udp) {
+		if (join_token(msg, len, &tok, &toklen) &&
+		    udp_join(cl, tok, toklen))
+			return 0;
+		cl->settled = 1;
+	}
+	if (cl->tty)
+		put_safe(cl, stdout, msg, len);
+	else
+		fwrite(msg, 1, len, stdout);
+	putchar('\n');
+	if (cl->log != NULL) {
+		put_safe(cl, cl->log, msg, len);
+		putc('\n', cl->log);
+	}
+	return 0;
+}
+
+/*
+ * All input is sent. TCP half-closes and waits for the server to close;
+ * UDP has no close to wait for, so it waits --wait seconds, or ends
+ * UDP_GRACE_SECS after the last reply once every request had one (in a
+ * room others' messages count as replies too; the deadline still holds).
+ */
+static void
+finish_wait(struct client *cl)
+{
+	ev_tstamp	left = cl->deadline - ev_now(cl->loop);
+
+	if (cl->udp && cl->replies >= cl->requests)
+		arm(cl, MINIMUM(UDP_GRACE_SECS, left));
+}
+
+static void
+finish(struct client *cl)
+{
+	cl->state = FINISHING;
+	ev_io_stop(cl->loop, &cl->stdin_w);
+	ev_io_stop(cl->loop, &cl->write_w);
+	/* An error here (the peer reset) shows up on the next read. */
+	if (!cl->udp)
+		(void)shutdown(cl->fd, SHUT_WR);
+	cl->deadline = ev_now(cl->loop) + cl->conf->wait;
+	arm(cl, cl->conf->wait);
+	finish_wait(cl);
+}
+
+/* Sending failed: drop what is unsent, but print what still comes. */
+static void
+send_failed(struct client *cl, int errnum)
+{
+	warnmsg(_("cannot send to %s: %s"), cl->name, strerror(errnum));
+	outq_clear(&cl->out);
+	cl->inlen = 0;
+	cl->in_eof = 1;
+	cl->awaiting = 0;
+	finish(cl);
+}
+
+/* The server closed (ERRNUM 0) or the connection broke: the end. */
+static void
+server_gone(struct client *cl, int errnum)
+{
+	/* An unfinished last line counts as a line. */
+	frame_finish(&cl->frame, cl->conf->framing, READ_BUF_BYTES, print_msg,
+	    cl);
+	flush_output(cl);
+	/* Once all is sent, the server's close is the expected end. */
+	if (cl->state == RUNNING && errnum != 0)
+		warnmsg(_("connection to %s lost: %s"), cl->name,
+		    strerror(errnum));
+	else if (cl->state == RUNNING)
+		warnmsg(_("%s closed the connection"), cl->name);
+	done(cl);
+}
+
+/* Find the next line of input: its length, and the bytes it takes up. */
+static int
+next_line(const struct client *cl, size_t *len, size_t *used)
+{
+	const char	*s = cl->in + cl->inoff, *nl;
+
+	if ((nl = memchr(s, '\n', cl->inlen)) != NULL) {
+		*len = nl - s;
+		*used = *len + 1;
+		if (*len > 0 && s[*len - 1] == '\r')
+			(*len)--;
+		return 1;
+	}
+	/* A line that fills the buffer, or is cut short by the end. */
+	if (cl->inlen > 0 &&
+	    (cl->inoff + cl->inlen == sizeof cl->in || cl->in_eof)) {
+		*len = *used = cl->inlen;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+may_send(const struct client *cl)
+{
+	return cl->state == RUNNING && !cl->awaiting && !cl->blocked &&
+	    cl->out.bytes < OUTPUT_HIGH_BYTES;
+}
+
+/*
+ * After every event: send the lines that may go, then start the watchers
+ * that are wanted now and stop the others.
+ */
+static void
+pump(struct client *cl)
+{
+	size_t	len, used;
+	int	line = 0;
+
+	while (may_send(cl) && (line = next_line(cl, &len, &used))) {
+		if (send_line(cl, cl->in + cl->inoff, len) == -1)
+			break;
+		cl->inoff += used;
+		cl->inlen -= used;
+		line = 0;
+	}
+	if (cl->state != RUNNING)
+		return;
+	if (!cl->in_eof && !line && may_send(cl))
+		ev_io_start(cl->loop, &cl->stdin_w);
+	else
+		ev_io_stop(cl->loop, &cl->stdin_w);
+	if (cl->out.bytes > 0 || cl->blocked)
+		ev_io_start(cl->loop, &cl->write_w);
+	else
+		ev_io_stop(cl->loop, &cl->write_w);
+	if (cl->in_eof && cl->inlen == 0 && !cl->awaiting && !cl->blocked) {
+		if (cl->out.bytes == 0)
+			finish(cl);
+		else if (!ev_is_active(&cl->timer))
+			arm(cl, cl->conf->wait);	/* see timer_cb */
+	}
+}
+
+static void
+stdin_cb(struct ev_loop *loop UNUSED, ev_io *w, int revents UNUSED)
+{
+	struct client	*cl = container_of(w, struct client, stdin_w);
+	ssize_t		 n;
+
+	if (cl->inoff > 0) {
+		memmove(cl->in, cl->in + cl->inoff, cl->inlen);
+		cl->inoff = 0;
+	}
+	n = read(STDIN_FILENO, cl->in + cl->inlen, sizeof cl->in - cl->inlen);
+	if (n == -1) {
+		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+			return;
+		die(1, errno, "%s", _("cannot read standard input"));
+	}
+	if (n == 0)
+		cl->in_eof = 1;
+	cl->inlen += n;
+	pump(cl);
+}
+
+static void
+connected(struct client *cl)
+{
+	char	*cmd;
+
+	cl->state = RUNNING;
+	ev_io_start(cl->loop, &cl->read_w);
+	if (cl->conf->nick != NULL) {
+		xasprintf(&cmd, "/nick %s", cl->conf->nick);
+		(void)send_line(cl, cmd, strlen(cmd));
+		free(cmd);
+	}
+	pump(cl);
+}
+
+/* Open a socket to the first address from cl->ai on that takes one. */
+static void
+connect_next(struct client *cl)
+{
+	int	type = cl->udp ? SOCK_DGRAM : SOCK_STREAM;
+
+	for (; cl->ai != NULL; cl->ai = cl->ai->ai_next) {
+		if ((cl->fd = net_connect(type, cl->ai->ai_addr,
+		    cl->ai->ai_addrlen)) != -1)
+			break;
+		cl->err = errno;
+	}
+	if (cl->ai == NULL)
+		die(1, cl->err, _("cannot connect to %s"), cl->name);
+	ev_io_set(&cl->read_w, cl->fd, EV_READ);
+	ev_io_set(&cl->write_w, cl->fd, EV_WRITE);
+	if (!cl->udp) {
+		/* Writable once the connect is done, or has failed. */
+		ev_io_start(cl->loop, &cl->write_w);
+		arm(cl, CONNECT_TIMEOUT_SECS);
+	} else if (cl->state == CONNECTING)
+		connected(cl);
+	else
+		ev_io_start(cl->loop, &cl->read_w);
+}
+
+/* The address in use failed: go on with the next. */
+static void
+connect_failed(struct client *cl, int errnum)
+{
+	ev_io_stop(cl->loop, &cl->read_w);
+	ev_io_stop(cl->loop, &cl->write_w);
+	close(cl->fd);
+	cl->err = errnum;
+	cl->ai = cl->ai->ai_next;
+	connect_next(cl);
+}
+
+/*
+ * A connected UDP socket learns of a refusal from ICMP. Before any reply
+ * that means the wrong address ("localhost" as ::1 for a server on
+ * 0.0.0.0): go on to the next, sending again the one datagram in flight.
+ * After a reply the server may just be restarting: wait for it.
+ */
+static void
+udp_refused(struct client *cl)
+{
+	if (cl->replies > 0)
+		return;
+	connect_failed(cl, ECONNREFUSED);
+	cl->blocked = 0;
+	if (cl->last_len > 0)
+		(void)send_datagram(cl, cl->last, cl->last_len);
+	pump(cl);
+}
+
+static void
+read_cb(struct ev_loop *loop, ev_io *w, int revents UNUSED)
+{
+	struct client	*cl = container_of(w, struct client, read_w);
+	ssize_t		 n;
+
+	if ((n = recv(cl->fd, rbuf, sizeof rbuf, 0)) == -1) {
+		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+			return;
+		if (!cl->udp)
+			server_gone(cl, errno);
+		else if (errno == ECONNREFUSED)
+			udp_refused(cl);
+		return;
+	}
+	if (n == 0 && !cl->udp) {
+		server_gone(cl, 0);
+		return;
+	}
+	cl->replies++;
+	if (cl->awaiting) {
+		cl->awaiting = 0;
+		ev_timer_stop(loop, &cl->timer);
+	}
+	/* A datagram's end also ends its line. */
+	frame_feed(&cl->frame, cl->conf->framing, READ_BUF_BYTES, rbuf, n,
+	    print_msg, cl);
+	if (cl->udp)
+		frame_finish(&cl->frame, cl->conf->framing, READ_BUF_BYTES,
+		    print_msg, cl);
+	flush_output(cl);
+	if (cl->state == FINISHING)
+		finish_wait(cl);
+	pump(cl);
+}
+
+/* The socket is writable: connected, or room for output. */
+static void
+write_cb(struct ev_loop *loop, ev_io *w, int revents UNUSED)
+{
+	struct client	*cl = container_of(w, struct client, write_w);
+	struct iovec	 iov[WRITE_IOV];
+	struct msghdr	 msg;
+	socklen_t	 len = sizeof cl->err;
+	ssize_t		 n;
+
+	if (cl->state == CONNECTING) {
+		ev_io_stop(loop, w);
+		ev_timer_stop(loop, &cl->timer);
+		if (getsockopt(cl->fd, SOL_SOCKET, SO_ERROR, &cl->err,
+		    &len) == -1)
+			cl->err = errno;
+		if (cl->err == 0)
+			connected(cl);
+		else
+			connect_failed(cl, cl->err);
+		return;
+	}
+	if (cl->udp) {
+		cl->blocked = 0;
+		pump(cl);
+		return;
+	}
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = outq_iov(&cl->out, iov, WRITE_IOV, SIZE_MAX);
+	if ((n = sendmsg(cl->fd, &msg, MSG_NOSIGNAL)) == -1) {
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			send_failed(cl, errno);
+		return;
+	}
+	outq_consume(&cl->out, n);
+	/* Draining after the end of input: --wait bounds a stall only. */
+	if (cl->in_eof && cl->inlen == 0 && !cl->awaiting)
+		arm(cl, cl->conf->wait);
+	pump(cl);
+}
+
+/*
+ * The one timer: the connect timeout, the wait for a lockstep reply, the
+ * bound on a server that takes none of our output after the end of input,
+ * and the final wait for replies.
+ */
+static void
+timer_cb(struct ev_loop *loop, ev_timer *w, int revents UNUSED)
+{
+	struct client	*cl = container_of(w, struct client, timer);
+
+	switch (cl->state) {
+	case CONNECTING:
+		connect_failed(cl, ETIMEDOUT);
+		break;
+	case RUNNING:
+		if (cl->awaiting) {
+			/* No reply in time: go on with the next line. */
+			cl->awaiting = 0;
+			pump(cl);
+			break;
+		}
+		warnmsg(_("%s takes nothing more: %zu bytes not sent"),
+		    cl->name, cl->out.bytes);
+		done(cl);
+		break;
+	case FINISHING:
+	case DONE:
+		done(cl);
+		break;
+	}
+}
+
+int
+linemode_run(const struct cliconf *c)
+{
+	struct client	*cl;
+	const char	*why;
+
+	cl = xcalloc(1, sizeof *cl);
+	cl->conf = c;
+	cl->udp = c->udp;
+	cl->fd = -1;
+	if (strchr(c->host, ':') != NULL)
+		xasprintf(&cl->name, "[%s]:%u", c->host, c->port);
+	else
+		xasprintf(&cl->name, "%s:%u", c->host, c->port);
+
+	if (net_resolve(c->host, c->port, cl->udp ? SOCK_DGRAM : SOCK_STREAM,
+	    0, &cl->res, &why) == -1)
+		die(1, 0, _("cannot resolve %s: %s"), c->host, why);
+	if (c->log_file != NULL && (cl->log = fopen(c->log_file, "a")) == NULL)
+		die(1, errno, _("cannot open %s"), c->log_file);
+	cl->tty = isatty(STDOUT_FILENO);
+	if (cl->tty || cl->log != NULL)
+		cl->safe = xmalloc(SANITIZE_MAX(READ_BUF_BYTES));
+	if (cl->udp)
+		cl->last = xmalloc(INPUT_LINE_BYTES + 1);
+
+	cl->loop = EV_DEFAULT;
+	ev_io_init(&cl->stdin_w, stdin_cb, STDIN_FILENO, EV_READ);
+	ev_io_init(&cl->read_w, read_cb, -1, EV_READ);
+	ev_io_init(&cl->write_w, write_cb, -1, EV_WRITE);
+	ev_init(&cl->timer, timer_cb);
+	cl->ai = cl->res;
+	connect_next(cl);
+	ev_run(cl->loop, 0);
+
+	flush_output(cl);
+	if (cl->log != NULL && fclose(cl->log) == EOF)
+		die(1, errno, _("cannot write to %s"), c->log_file);
+	ev_loop_destroy(cl->loop);
+	close(cl->fd);
+	frame_free(&cl->frame);
+	outq_clear(&cl->out);
+	outq_shutdown();
+	freeaddrinfo(cl->res);
+	free(cl->last);
+	free(cl->safe);
+	free(cl->name);
+	free(cl);
+	return 0;
+}

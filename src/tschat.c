@@ -1,0 +1,66 @@
+/*
+ * tschat.c: the client's main: locale, options, --help and --version, and
+ * the mode. Until the full-screen client exists, line mode runs always.
+ */
+#include "common.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cliconf.h"
+#include "linemode.h"
+#include "log.h"
+
+/* What --help and --version printed must have reached stdout. */
+static int
+close_stdout(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		die(1, errno, "%s", _("write error"));
+	return 0;
+}
+
+static void
+version(void)
+{
+	printf("%s (%s) %s\n", "tschat", PACKAGE_NAME, PACKAGE_VERSION);
+	printf(_("Copyright (C) %d the tschat authors\n"), 2026);
+	puts(_("License MIT."));
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cliconf	conf;
+	char		err[256];
+	int		status;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+	log_progname = "tschat";
+
+	switch (cliconf_parse(&conf, argc, argv, err, sizeof err)) {
+	case CLICONF_OK:
+		break;
+	case CLICONF_HELP:
+		cliconf_usage(stdout);
+		return close_stdout();
+	case CLICONF_VERSION:
+		version();
+		return close_stdout();
+	case CLICONF_ERROR:
+		usage_error("%s", err);
+	}
+	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
+		conf.no_color = 1;	/* no-color.org: set and not empty */
+	/* A peer that goes away is an error from write(), not a signal. */
+	signal(SIGPIPE, SIG_IGN);
+
+	status = linemode_run(&conf);
+	cliconf_free(&conf);
+	return status;
+}

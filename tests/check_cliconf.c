@@ -1,0 +1,312 @@
+/*
+ * check_cliconf.c: unit tests of tschat's option parsing, cliconf_parse().
+ */
+#include "common.h"
+
+#include <check.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cliconf.h"
+#include "defaults.h"
+#include "xmalloc.h"
+
+#define MAX_ARGS	16
+
+static char		*args[MAX_ARGS + 1];
+static int		 nargs;
+static char		 err[256];
+static struct cliconf	 conf;
+
+static void
+free_args(void)
+{
+	while (nargs > 0)
+		free(args[--nargs]);
+}
+
+/* Parse "tschat" and the NULL-terminated arguments after it. */
+static enum cliconf_result
+parse(const char *arg, ...)
+{
+	va_list	ap;
+
+	free_args();
+	err[0] = '\0';
+	args[nargs++] = xstrdup("tschat");
+	va_start(ap, arg);
+	for (; arg != NULL && nargs < MAX_ARGS; arg = va_arg(ap, const char *))
+		args[nargs++] = xstrdup(arg);
+	va_end(ap);
+	args[nargs] = NULL;
+	return cliconf_parse(&conf, nargs, args, err, sizeof err);
+}
+
+static void
+teardown(void)
+{
+	cliconf_free(&conf);
+	free_args();
+}
+
+#define ASSERT_OK(r) \
+	ck_assert_msg((r) == CLICONF_OK, "expected CLICONF_OK, got %d (%s)", \
+	    (int)(r), err)
+#define ASSERT_ERROR(r, what) do {					\
+	enum cliconf_result r_ = (r);					\
+	ck_assert_msg(r_ == CLICONF_ERROR,				\
+	    "expected CLICONF_ERROR, got %d", (int)r_);			\
+	ck_assert_msg(strstr(err, (what)) != NULL,			\
+	    "expected an error naming '%s', got '%s'", (what), err);	\
+} while (0)
+
+START_TEST(test_defaults)
+{
+	ASSERT_OK(parse(NULL));
+	ck_assert_msg(strcmp(conf.host, DEFAULT_HOST) == 0,
+	    "expected host '%s', got '%s'", DEFAULT_HOST, conf.host);
+	ck_assert_msg(conf.port == DEFAULT_PORT, "expected port %d, got %u",
+	    DEFAULT_PORT, conf.port);
+	ck_assert_msg(!conf.udp, "expected TCP, got UDP");
+	ck_assert_msg(conf.framing == FRAME_LINE, "expected line framing");
+	ck_assert_msg(conf.nick == NULL, "expected no nick, got '%s'",
+	    conf.nick);
+	ck_assert_msg(!conf.line_mode, "expected no -L");
+	ck_assert_msg(conf.wait == DEFAULT_WAIT_SECS,
+	    "expected wait %g, got %g", DEFAULT_WAIT_SECS, conf.wait);
+	ck_assert_msg(!conf.no_color, "expected colours");
+	ck_assert_msg(conf.log_file == NULL, "expected no log, got '%s'",
+	    conf.log_file);
+	ck_assert_msg(conf.scrollback == 10000,
+	    "expected scrollback 10000, got %zu", conf.scrollback);
+}
+END_TEST
+
+START_TEST(test_host_and_port)
+{
+	ASSERT_OK(parse("example.org", NULL));
+	ck_assert_msg(strcmp(conf.host, "example.org") == 0,
+	    "expected host 'example.org', got '%s'", conf.host);
+	ck_assert_msg(conf.port == DEFAULT_PORT, "expected port %d, got %u",
+	    DEFAULT_PORT, conf.port);
+
+	ASSERT_OK(parse("::1", "18080", NULL));
+	ck_assert_msg(strcmp(conf.host, "::1") == 0,
+	    "expected host '::1', got '%s'", conf.host);
+	ck_assert_msg(conf.port == 18080, "expected port 18080, got %u",
+	    conf.port);
+
+	ASSERT_OK(parse("localhost", "65535", NULL));
+	ck_assert_msg(conf.port == 65535, "expected port 65535, got %u",
+	    conf.port);
+}
+END_TEST
+
+START_TEST(test_options_after_operands)
+{
+	ASSERT_OK(parse("localhost", "9000", "-u", NULL));
+	ck_assert_msg(conf.udp, "expected -u after the operands to count");
+	ck_assert_msg(conf.port == 9000, "expected port 9000, got %u",
+	    conf.port);
+
+	ASSERT_OK(parse("--", "-odd-host", NULL));
+	ck_assert_msg(strcmp(conf.host, "-odd-host") == 0,
+	    "expected host '-odd-host' after --, got '%s'", conf.host);
+}
+END_TEST
+
+START_TEST(test_bad_port)
+{
+	ASSERT_ERROR(parse("localhost", "0", NULL), "'0'");
+	ASSERT_ERROR(parse("localhost", "65536", NULL), "'65536'");
+	ASSERT_ERROR(parse("localhost", "http", NULL), "'http'");
+	ASSERT_ERROR(parse("localhost", "", NULL), "invalid port");
+	ASSERT_ERROR(parse("localhost", "-1", NULL), "unknown option");
+}
+END_TEST
+
+START_TEST(test_bad_host)
+{
+	ASSERT_ERROR(parse("", NULL), "invalid host");
+}
+END_TEST
+
+START_TEST(test_unknown_option)
+{
+	ASSERT_ERROR(parse("-x", NULL), "'-x'");
+	ASSERT_ERROR(parse("--frobnicate", NULL), "'--frobnicate'");
+	ASSERT_ERROR(parse("--udp=yes", NULL), "'--udp' takes no value");
+	ASSERT_ERROR(parse("--frob=1", NULL), "'--frob'");
+}
+END_TEST
+
+START_TEST(test_missing_value)
+{
+	ASSERT_ERROR(parse("-n", NULL), "'-n'");
+	ASSERT_ERROR(parse("--wait", NULL), "'--wait'");
+	ASSERT_ERROR(parse("--log", NULL), "'--log'");
+}
+END_TEST
+
+START_TEST(test_too_many_args)
+{
+	ASSERT_ERROR(parse("localhost", "8080", "extra", NULL), "'extra'");
+}
+END_TEST
+
+START_TEST(test_wait)
+{
+	ASSERT_OK(parse("-w", "0", NULL));
+	ck_assert_msg(conf.wait == 0, "expected wait 0, got %g", conf.wait);
+	ASSERT_OK(parse("--wait", "0.5", NULL));
+	ck_assert_msg(conf.wait == 0.5, "expected wait 0.5, got %g",
+	    conf.wait);
+	ASSERT_OK(parse("--wait=30", NULL));
+	ck_assert_msg(conf.wait == 30, "expected wait 30, got %g", conf.wait);
+	ASSERT_OK(parse("-w", "86400", NULL));
+	ck_assert_msg(conf.wait == 86400, "expected wait 86400, got %g",
+	    conf.wait);
+
+	ASSERT_ERROR(parse("-w", "86401", NULL), "too large");
+	ASSERT_ERROR(parse("-w", "-1", NULL), "invalid");
+	ASSERT_ERROR(parse("-w", "", NULL), "invalid");
+	ASSERT_ERROR(parse("-w", "2s", NULL), "invalid");
+	ASSERT_ERROR(parse("-w", "1.2.3", NULL), "invalid");
+	ASSERT_ERROR(parse("-w", "inf", NULL), "invalid");
+	ASSERT_ERROR(parse("-w", "nan", NULL), "invalid");
+}
+END_TEST
+
+START_TEST(test_udp)
+{
+	ASSERT_OK(parse("-u", NULL));
+	ck_assert_msg(conf.udp, "expected UDP after -u");
+	ASSERT_OK(parse("--udp", NULL));
+	ck_assert_msg(conf.udp, "expected UDP after --udp");
+}
+END_TEST
+
+START_TEST(test_framing)
+{
+	ASSERT_OK(parse("--framing", "raw", NULL));
+	ck_assert_msg(conf.framing == FRAME_RAW, "expected raw framing");
+	ASSERT_OK(parse("--framing=line", NULL));
+	ck_assert_msg(conf.framing == FRAME_LINE, "expected line framing");
+	ASSERT_ERROR(parse("--framing", "lines", NULL), "'lines'");
+}
+END_TEST
+
+START_TEST(test_nick)
+{
+	ASSERT_OK(parse("-n", "alice", NULL));
+	ck_assert_msg(conf.nick != NULL && strcmp(conf.nick, "alice") == 0,
+	    "expected nick 'alice', got '%s'", conf.nick);
+	ASSERT_OK(parse("--nick", "Jürgen", NULL));
+	ck_assert_msg(conf.nick != NULL && strcmp(conf.nick, "Jürgen") == 0,
+	    "expected nick 'Jürgen', got '%s'", conf.nick);
+
+	ASSERT_ERROR(parse("-n", "", NULL), "invalid nick");
+	ASSERT_ERROR(parse("-n", "a b", NULL), "invalid nick");
+	ASSERT_ERROR(parse("-n", "bob\n/quit", NULL), "invalid nick");
+	ASSERT_ERROR(parse("-n", "\033[31mx", NULL), "invalid nick");
+	ASSERT_ERROR(parse("-n", "\xc3", NULL), "invalid nick");
+	ASSERT_ERROR(parse("-n", "a\xe2\x80\xae" "b", NULL), "invalid nick");
+}
+END_TEST
+
+START_TEST(test_flags)
+{
+	ASSERT_OK(parse("-L", NULL));
+	ck_assert_msg(conf.line_mode, "expected line mode after -L");
+	ASSERT_OK(parse("--line-mode", NULL));
+	ck_assert_msg(conf.line_mode, "expected line mode after --line-mode");
+	ASSERT_OK(parse("--no-color", NULL));
+	ck_assert_msg(conf.no_color, "expected no colours after --no-color");
+	ASSERT_OK(parse("-uL", "-n", "x", NULL));
+	ck_assert_msg(conf.udp && conf.line_mode,
+	    "expected -uL to set both UDP and line mode");
+}
+END_TEST
+
+START_TEST(test_log)
+{
+	ASSERT_OK(parse("--log", "/tmp/chat.log", NULL));
+	ck_assert_msg(conf.log_file != NULL &&
+	    strcmp(conf.log_file, "/tmp/chat.log") == 0,
+	    "expected log '/tmp/chat.log', got '%s'", conf.log_file);
+	ASSERT_ERROR(parse("--log", "", NULL), "invalid log file");
+}
+END_TEST
+
+START_TEST(test_scrollback)
+{
+	ASSERT_OK(parse("--scrollback", "1", NULL));
+	ck_assert_msg(conf.scrollback == 1, "expected scrollback 1, got %zu",
+	    conf.scrollback);
+	ASSERT_OK(parse("--scrollback", "1000000", NULL));
+	ck_assert_msg(conf.scrollback == 1000000,
+	    "expected scrollback 1000000, got %zu", conf.scrollback);
+	ASSERT_ERROR(parse("--scrollback", "0", NULL), "too small");
+	ASSERT_ERROR(parse("--scrollback", "1000001", NULL), "too large");
+	ASSERT_ERROR(parse("--scrollback", "many", NULL), "invalid");
+}
+END_TEST
+
+START_TEST(test_help_version)
+{
+	enum cliconf_result	r;
+
+	r = parse("-h", NULL);
+	ck_assert_msg(r == CLICONF_HELP, "expected CLICONF_HELP for -h, got %d",
+	    (int)r);
+	r = parse("localhost", "--help", NULL);
+	ck_assert_msg(r == CLICONF_HELP,
+	    "expected CLICONF_HELP for --help, got %d", (int)r);
+	r = parse("-V", NULL);
+	ck_assert_msg(r == CLICONF_VERSION,
+	    "expected CLICONF_VERSION for -V, got %d", (int)r);
+	r = parse("--version", NULL);
+	ck_assert_msg(r == CLICONF_VERSION,
+	    "expected CLICONF_VERSION for --version, got %d", (int)r);
+}
+END_TEST
+
+static Suite *
+cliconf_suite(void)
+{
+	Suite	*s = suite_create("cliconf");
+	TCase	*tc = tcase_create("parse");
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_host_and_port);
+	tcase_add_test(tc, test_options_after_operands);
+	tcase_add_test(tc, test_bad_port);
+	tcase_add_test(tc, test_bad_host);
+	tcase_add_test(tc, test_unknown_option);
+	tcase_add_test(tc, test_missing_value);
+	tcase_add_test(tc, test_too_many_args);
+	tcase_add_test(tc, test_wait);
+	tcase_add_test(tc, test_udp);
+	tcase_add_test(tc, test_framing);
+	tcase_add_test(tc, test_nick);
+	tcase_add_test(tc, test_flags);
+	tcase_add_test(tc, test_log);
+	tcase_add_test(tc, test_scrollback);
+	tcase_add_test(tc, test_help_version);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(cliconf_suite());
+	int	 failures;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failures = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+}
