@@ -11,6 +11,7 @@
 
 #include "addr.h"
 #include "defaults.h"
+#include "optmsg.h"
 #include "srvconf.h"
 #include "stamp.h"
 #include "strnum.h"
@@ -88,7 +89,7 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 {
 	const char	*why;
 	long long	 n;
-	int		 ch;
+	int		 ch, cur;
 
 	memset(c, 0, sizeof *c);
 	c->port = DEFAULT_PORT;
@@ -101,8 +102,11 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 	/* Reset getopt, so that tests may parse many command lines. */
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:b:p:tuqvhV", longopts,
-	    NULL)) != -1) {
+	for (;;) {
+		cur = optind == 0 ? 1 : optind;
+		if ((ch = getopt_long(argc, argv, "+:b:p:tuqvhV", longopts,
+		    NULL)) == -1)
+			break;
 		switch (ch) {
 		case 'b':
 			if (*optarg == '\0')
@@ -161,18 +165,9 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 			return SRVCONF_HELP;
 		case 'V':
 			return SRVCONF_VERSION;
-		case ':':
-			if (optopt != 0)
-				return fail(err, size, _("option '-%c' needs a "
-				    "value"), optopt);
-			return fail(err, size, _("option '%s' needs a value"),
-			    argv[optind - 1]);
 		default:
-			if (optopt != 0)
-				return fail(err, size, _("unknown option '-%c'"),
-				    optopt);
-			return fail(err, size, _("unknown option '%s'"),
-			    argv[optind - 1]);
+			optmsg_error(err, size, ch, argv, cur);
+			return SRVCONF_ERROR;
 		}
 	}
 	if (optind < argc)

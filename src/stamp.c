@@ -54,15 +54,23 @@ stamp_check_format(const char *format)
 {
 	char	buf[STAMP_MAX_BYTES];
 	time_t	t;
+	int	month, day;
 
 	if (strlen(format) > TIME_FORMAT_MAX_BYTES)
 		return -1;
 	/* An empty format makes "[] ", which is allowed. */
 	if (*format == '\0')
 		return 0;
-	/* A date with long names in every field, to test the widest stamp. */
-	t = 1600000000 + 3 * 86400 + 9 * 30 * 86400;
-	return stamp_format(buf, sizeof buf, format, 1, t) == 0 ? -1 : 0;
+	/* Every month, with every weekday and both halves of the day. */
+	for (month = 0; month < 12; month++) {
+		for (day = 0; day < 7; day++) {
+			t = 1609459200 + (month * 31 + day) * 86400 +
+			    (day % 2) * 13 * 3600;
+			if (stamp_format(buf, sizeof buf, format, 1, t) == 0)
+				return -1;
+		}
+	}
+	return 0;
 }
 
 void

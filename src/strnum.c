@@ -64,7 +64,7 @@ strsecs(const char *s, double min, double max, double *out, const char **err)
 		return -1;
 	}
 	v = strtod(s, &end);
-	if (*end != '\0' || !isfinite(v)) {
+	if (*end != '\0') {
 		*err = N_("invalid");
 		return -1;
 	}
@@ -72,7 +72,7 @@ strsecs(const char *s, double min, double max, double *out, const char **err)
 		*err = N_("too small");
 		return -1;
 	}
-	if (v > max) {
+	if (!isfinite(v) || v > max) {
 		*err = N_("too large");
 		return -1;
 	}

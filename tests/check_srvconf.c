@@ -325,14 +325,6 @@ END_TEST
 
 /*
  * A long option without its value is named as typed.
- *
- * LIBRARY BUG (left failing on purpose): for a missing value glibc's
- * getopt_long sets optopt to the option's val, which for options with no
- * short form is OPT_FRAMING (0x100) and up; srvconf_parse prints it with
- * "-%c", so "--framing" gives "option '-" and a NUL (the message ends
- * there), "--max-line" gives "option '-\x03' needs a value", a control
- * character in an error message. The branch meant for long options,
- * argv[optind - 1], is only reached when optopt is 0.
  */
 START_TEST(test_srvconf_missing_value_long)
 {
@@ -357,10 +349,7 @@ END_TEST
  * A value given to an option that takes none is an error that names the
  * option and holds no control character.
  *
- * LIBRARY BUG (left failing on purpose), the same as above: glibc sets
- * optopt to the option's val, so "--utc=yes" gives "unknown option
- * '-\x02'" (OPT_UTC is 0x102) and "--tcp=1" gives "unknown option '-t'",
- * naming an option that exists.
+ * "--utc=yes" and "--tcp=1" name the long option, not a short one.
  */
 START_TEST(test_srvconf_value_not_allowed)
 {

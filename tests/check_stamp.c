@@ -216,13 +216,6 @@ END_TEST
 /*
  * A format that stamp_check_format accepts makes a stamp at any time: a
  * date with the longest day and month names (Wednesday, September) too.
- *
- * LIBRARY BUG (left failing on purpose): stamp_check_format tries its
- * format on one date only, 1623587200 = Sun Jun 13 2021, whose names are
- * short ("Sunday", "June"), although its comment says "a date with long
- * names in every field". "%A%B" x 7 (28 bytes) makes 70 bytes then and is
- * accepted, but 126 bytes on Wed Sep 15 2021, past what fits in
- * STAMP_MAX_BYTES: stamp_format returns 0 and the server sends "[] ".
  */
 START_TEST(test_stamp_check_widest_date)
 {

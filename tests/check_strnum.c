@@ -172,11 +172,6 @@ END_TEST
 
 /*
  * A decimal too large for a double is still a decimal: too large.
- *
- * LIBRARY BUG (left failing on purpose): strsecs() gets HUGE_VAL from
- * strtod for 400 digits and reports "invalid" (its !isfinite() check),
- * while strnum() reports the same overflow as "too large", and the header
- * promises "too large" for a value past MAX.
  */
 START_TEST(test_strsecs_overflow)
 {
