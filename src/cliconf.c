@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "cliconf.h"
 #include "defaults.h"
+#include "optmsg.h"
 #include "sanitize.h"
 #include "strnum.h"
 #include "utf8.h"
@@ -18,10 +19,11 @@
 #define DEFAULT_SCROLLBACK_LINES	10000
 #define MAX_SCROLLBACK_LINES		1000000
 #define MAX_WAIT_SECS			86400.0
+#define NICK_MAX_CHARS			32
 
 /*
  * Long options have values of their own, even where a short option means
- * the same, so that an error names the option as it was given.
+ * the same, so that an error tells one from the other (see refused_at).
  */
 enum {
 	OPT_UDP = 0x100,
@@ -91,43 +93,38 @@ fail(char *err, size_t size, const char *fmt, ...)
 	return CLICONF_ERROR;
 }
 
-/* Explain the error getopt_long() returned CH for. */
-static enum cliconf_result
-bad_option(char *err, size_t size, int ch, char **argv)
+/*
+ * The element of ARGV that getopt_long() refused an option from. A long
+ * option is taken whole, so it is the one before optind (non-options
+ * skipped for later are moved only on the next call); a short one may be
+ * inside a group that optind has not passed yet.
+ */
+static int
+refused_at(char **argv)
 {
-	const struct option	*o;
-	const char		*arg = argv[optind - 1];
-
-	if (optopt == 0)	/* an unknown long option */
-		return fail(err, size, _("unknown option '%.*s'"),
-		    (int)strcspn(arg, "="), arg);
-	if (optopt < OPT_UDP)
-		return fail(err, size, ch == ':' ? _("option '-%c' needs a "
-		    "value") : _("unknown option '-%c'"), optopt);
-	for (o = longopts; o->val != optopt; o++)
-		continue;
-	return fail(err, size, ch == ':' ? _("option '--%s' needs a value") :
-	    _("option '--%s' takes no value"), o->name);
+	if (optopt > 0 && optopt < OPT_UDP &&
+	    strncmp(argv[optind - 1], "--", 2) == 0)
+		return optind;
+	return optind - 1;
 }
 
 /*
- * The server judges nicks; refuse here only what would not survive as one
- * "/nick NAME" line: nothing, invalid UTF-8, spaces and controls.
+ * The server judges nicks; refuse here what it never takes and what would
+ * not survive as one "/nick NAME" line: nothing, more than NICK_MAX_CHARS
+ * characters, invalid UTF-8, spaces and controls.
  */
 static int
 nick_ok(const char *s)
 {
-	size_t	len = strlen(s), n;
+	size_t	len = strlen(s), n, chars = 0;
 	int32_t	cp;
 
-	if (len == 0)
-		return 0;
-	for (; len > 0; s += n, len -= n) {
+	for (; len > 0; s += n, len -= n, chars++) {
 		n = utf8_decode((const unsigned char *)s, len, &cp);
 		if (cp == UTF8_INVALID || cp == ' ' || sanitize_is_unsafe(cp))
 			return 0;
 	}
-	return 1;
+	return chars > 0 && chars <= NICK_MAX_CHARS;
 }
 
 enum cliconf_result
@@ -157,8 +154,8 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 			break;
 		case OPT_FRAMING:
 			if (frame_mode_parse(optarg, &c->framing) == -1)
-				return fail(err, size, _("invalid framing '%s': "
-				    "use 'line' or 'raw'"), optarg);
+				return fail(err, size, _("invalid framing "
+				    "'%s': use 'line' or 'raw'"), optarg);
 			break;
 		case 'n':
 		case OPT_NICK:
@@ -183,7 +180,8 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 			break;
 		case OPT_LOG:
 			if (*optarg == '\0')
-				return fail(err, size, _("invalid log file ''"));
+				return fail(err, size,
+				    _("invalid log file ''"));
 			c->log_file = optarg;
 			break;
 		case OPT_SCROLLBACK:
@@ -200,7 +198,8 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 		case OPT_VERSION:
 			return CLICONF_VERSION;
 		default:
-			return bad_option(err, size, ch, argv);
+			optmsg_error(err, size, ch, argv, refused_at(argv));
+			return CLICONF_ERROR;
 		}
 	}
 	if (optind < argc) {

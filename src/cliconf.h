@@ -17,7 +17,7 @@ struct cliconf {
 	enum frame_mode	 framing;
 	const char	*nick;		/* -n: sent as "/nick NICK"; or NULL */
 	int		 line_mode;	/* -L */
-	double		 wait;		/* -w: seconds, after the end of input */
+	double		 wait;		/* -w: seconds after the input */
 	int		 no_color;
 	const char	*log_file;	/* --log, or NULL */
 	size_t		 scrollback;	/* lines */

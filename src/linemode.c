@@ -18,14 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#if defined(HAVE_LIBEV_EV_H) && !defined(HAVE_EV_H)
-#include <libev/ev.h>
-#else
-#include <ev.h>
-#endif
-
 #include "cliconf.h"
 #include "defaults.h"
+#include "ev-compat.h"
 #include "frame.h"
 #include "linemode.h"
 #include "log.h"
@@ -46,16 +41,14 @@
 enum state {
 	CONNECTING,
 	RUNNING,		/* sending standard input */
-	FINISHING,		/* all sent: waiting for the last replies */
-	DONE,
+	FINISHING,		/* input ended: the last output and replies */
 };
 
 struct client {
 	struct ev_loop		*loop;
 	const struct cliconf	*conf;
 	char			*name;		/* "HOST:PORT", for messages */
-	struct addrinfo		*res;
-	struct addrinfo		*ai;		/* the address in use */
+	struct addrinfo		*res, *ai;	/* all, and the one tried */
 	int			 err;		/* why the last one failed */
 	int			 fd;
 	int			 udp;
@@ -65,7 +58,7 @@ struct client {
 	ev_io			 read_w;
 	ev_io			 write_w;	/* connect, then output */
 	ev_timer		 timer;		/* see timer_cb */
-	ev_tstamp		 deadline;	/* end of the final wait */
+	ev_tstamp		 deadline;	/* of FINISHING */
 
 	char			 in[INPUT_LINE_BYTES];	/* input not sent */
 	size_t			 inoff, inlen;
@@ -77,7 +70,7 @@ struct client {
 	int			 settled;	/* UDP: no join is pending */
 
 	/* UDP: the last datagram sent, again after a join. */
-	char			*last;
+	char			 last[INPUT_LINE_BYTES + 1];
 	size_t			 last_len;
 	int			 last_resent;
 	unsigned long		 requests, replies;	/* UDP datagrams */
@@ -85,11 +78,11 @@ struct client {
 	struct frame		 frame;
 	int			 tty;		/* stdout is a terminal */
 	FILE			*log;
-	char			*safe;		/* for sanitize() */
 };
 
-/* One read buffer: a read is handled before the next is made. */
+/* A read is handled before the next is made: one buffer will do. */
 static char	rbuf[READ_BUF_BYTES];
+static char	safe[SANITIZE_MAX(READ_BUF_BYTES)];
 
 static void PRINTFLIKE(1, 2)
 warnmsg(const char *fmt, ...)
@@ -116,7 +109,6 @@ arm(struct client *cl, ev_tstamp secs)
 static void
 done(struct client *cl)
 {
-	cl->state = DONE;
 	ev_io_stop(cl->loop, &cl->stdin_w);
 	ev_io_stop(cl->loop, &cl->read_w);
 	ev_io_stop(cl->loop, &cl->write_w);
@@ -124,11 +116,11 @@ done(struct client *cl)
 	ev_break(cl->loop, EVBREAK_ALL);
 }
 
-/* Raw framing has no end of message but the reply: send one at a time. */
-static int
-lockstep(const struct client *cl)
+static void
+await_reply(struct client *cl)
 {
-	return cl->conf->framing == FRAME_RAW || (cl->udp && !cl->settled);
+	cl->awaiting = 1;
+	arm(cl, cl->conf->wait);
 }
 
 static void
@@ -141,9 +133,8 @@ flush_output(const struct client *cl)
 }
 
 /*
- * Send one datagram: 0 once sent, or lost for good with a warning; -1 if
- * the socket buffer is full. A refusal reported here is an old ICMP
- * error, and this datagram was not sent: try once more.
+ * Send a datagram: 0 once sent (or lost, with a warning), -1 if the socket
+ * is full. A refusal here is an old ICMP error, not this datagram's.
  */
 static int
 send_datagram(struct client *cl, const char *data, size_t len)
@@ -176,6 +167,7 @@ send_line(struct client *cl, const char *line, size_t len)
 		if (nl)
 			outq_append(&cl->out, "\n", 1);
 	} else {
+		len = MINIMUM(len, INPUT_LINE_BYTES);
 		memcpy(cl->last, line, len);
 		if (nl)
 			cl->last[len++] = '\n';
@@ -187,71 +179,55 @@ send_line(struct client *cl, const char *line, size_t len)
 		cl->last_resent = 0;
 		cl->requests++;
 	}
-	if (lockstep(cl)) {
-		cl->awaiting = 1;
-		arm(cl, cl->conf->wait);
-	}
+	/* Raw framing has no end of message but the reply: one at a time. */
+	if (cl->conf->framing == FRAME_RAW || (cl->udp && !cl->settled))
+		await_reply(cl);
 	return 0;
 }
 
 /*
  * A broadcast server answers a new UDP source only with "[STAMP] *** send
- * /join TOKEN" (DESIGN.md, UDP). Find TOKEN right after the stamp, so that
- * relayed text cannot pose as the notice.
+ * /join TOKEN" (DESIGN.md, UDP). Join, and send again the message that
+ * drew it: the last one, as UDP goes in lockstep until a real reply came.
+ * The notice must follow the stamp, so that relayed text cannot pose as
+ * one; a message is sent again once only, so that a server that keeps
+ * refusing makes no loop: its next notice is shown instead (return 0).
  */
 static int
-join_token(const char *msg, size_t len, const char **tok, size_t *toklen)
+udp_join(struct client *cl, const char *msg, size_t len)
 {
 	static const char	 notice[] = "] *** send /join ";
-	const char		*p, *end = msg + len;
+	const char		*p, *tok, *end = msg + len;
+	char			 join[sizeof "/join \n" + JOIN_TOKEN_MAX];
 
-	if (len == 0 || msg[0] != '[' || (p = memchr(msg, ']', len)) == NULL)
-		return 0;
-	if ((size_t)(end - p) <= sizeof notice - 1 ||
+	if (cl->last_resent || len == 0 || msg[0] != '[' ||
+	    (p = memchr(msg, ']', len)) == NULL ||
+	    (size_t)(end - p) <= sizeof notice - 1 ||
 	    memcmp(p, notice, sizeof notice - 1) != 0)
 		return 0;
-	*tok = p += sizeof notice - 1;
-	for (; p < end; p++)
+	for (tok = p += sizeof notice - 1; p < end; p++)
 		if (*p <= ' ' || *p >= 0x7F)
 			return 0;
-	*toklen = end - *tok;
-	return *toklen <= JOIN_TOKEN_MAX;
-}
-
-/*
- * Join, and send again the message that drew the notice: the last one,
- * since UDP goes in lockstep until a real reply came. A message is sent
- * again once only, so a server that keeps refusing cannot make a loop;
- * its next notice is shown instead (return 0).
- */
-static int
-udp_join(struct client *cl, const char *tok, size_t toklen)
-{
-	char	join[sizeof "/join \n" + JOIN_TOKEN_MAX];
-	int	n;
-
-	if (cl->last_resent)
+	if (end - tok > JOIN_TOKEN_MAX)
 		return 0;
-	n = snprintf(join, sizeof join, "/join %.*s%s", (int)toklen, tok,
+	snprintf(join, sizeof join, "/join %.*s%s", (int)(end - tok), tok,
 	    cl->conf->framing == FRAME_LINE ? "\n" : "");
-	(void)send_datagram(cl, join, n);
+	(void)send_datagram(cl, join, strlen(join));
 	if (cl->last_len > 0) {
 		(void)send_datagram(cl, cl->last, cl->last_len);
 		cl->requests++;
 	}
 	cl->last_resent = 1;
 	cl->settled = 0;
-	if (cl->state == RUNNING) {
-		cl->awaiting = 1;
-		arm(cl, cl->conf->wait);
-	}
+	if (cl->state == RUNNING)
+		await_reply(cl);
 	return 1;
 }
 
 static void
-put_safe(const struct client *cl, FILE *f, const char *msg, size_t len)
+put_safe(FILE *f, const char *msg, size_t len)
 {
-	fwrite(cl->safe, 1, sanitize(cl->safe, msg, len, 1), f);
+	fwrite(safe, 1, sanitize(safe, msg, len, 1), f);
 }
 
 /* A message received: print it, byte-exact unless to a terminal. */
@@ -259,66 +235,52 @@ static int
 print_msg(void *arg, const char *msg, size_t len, int flags UNUSED)
 {
 	struct client	*cl = arg;
-	const char	*tok;
-	size_t		 toklen;
 
 	if (cl->udp) {
-		if (join_token(msg, len, &tok, &toklen) &&
-		    udp_join(cl, tok, toklen))
+		if (udp_join(cl, msg, len))
 			return 0;
 		cl->settled = 1;
 	}
 	if (cl->tty)
-		put_safe(cl, stdout, msg, len);
+		put_safe(stdout, msg, len);
 	else
 		fwrite(msg, 1, len, stdout);
 	putchar('\n');
 	if (cl->log != NULL) {
-		put_safe(cl, cl->log, msg, len);
+		put_safe(cl->log, msg, len);
 		putc('\n', cl->log);
 	}
 	return 0;
 }
 
 /*
- * All input is sent. TCP half-closes and waits for the server to close;
- * UDP has no close to wait for, so it waits --wait seconds, or ends
- * UDP_GRACE_SECS after the last reply once every request had one (in a
- * room others' messages count as replies too; the deadline still holds).
+ * UDP has no close to wait for: it ends at the deadline, or UDP_GRACE_SECS
+ * after the last reply once every request had one (in a room others'
+ * messages count as replies too; the deadline still holds).
  */
 static void
 finish_wait(struct client *cl)
 {
 	ev_tstamp	left = cl->deadline - ev_now(cl->loop);
 
-	if (cl->udp && cl->replies >= cl->requests)
-		arm(cl, MINIMUM(UDP_GRACE_SECS, left));
+	arm(cl, cl->udp && cl->replies >= cl->requests ?
+	    MINIMUM(UDP_GRACE_SECS, left) : left);
 }
 
+/*
+ * Every line of input is queued or sent: replies are printed for at most
+ * --wait seconds more. TCP half-closes once its queue is written.
+ */
 static void
 finish(struct client *cl)
 {
 	cl->state = FINISHING;
 	ev_io_stop(cl->loop, &cl->stdin_w);
-	ev_io_stop(cl->loop, &cl->write_w);
 	/* An error here (the peer reset) shows up on the next read. */
-	if (!cl->udp)
+	if (!cl->udp && cl->out.bytes == 0)
 		(void)shutdown(cl->fd, SHUT_WR);
 	cl->deadline = ev_now(cl->loop) + cl->conf->wait;
-	arm(cl, cl->conf->wait);
 	finish_wait(cl);
-}
-
-/* Sending failed: drop what is unsent, but print what still comes. */
-static void
-send_failed(struct client *cl, int errnum)
-{
-	warnmsg(_("cannot send to %s: %s"), cl->name, strerror(errnum));
-	outq_clear(&cl->out);
-	cl->inlen = 0;
-	cl->in_eof = 1;
-	cl->awaiting = 0;
-	finish(cl);
 }
 
 /* The server closed (ERRNUM 0) or the connection broke: the end. */
@@ -329,7 +291,7 @@ server_gone(struct client *cl, int errnum)
 	frame_finish(&cl->frame, cl->conf->framing, READ_BUF_BYTES, print_msg,
 	    cl);
 	flush_output(cl);
-	/* Once all is sent, the server's close is the expected end. */
+	/* Once the input ended, the server's close is the expected end. */
 	if (cl->state == RUNNING && errnum != 0)
 		warnmsg(_("connection to %s lost: %s"), cl->name,
 		    strerror(errnum));
@@ -352,8 +314,7 @@ next_line(const struct client *cl, size_t *len, size_t *used)
 		return 1;
 	}
 	/* A line that fills the buffer, or is cut short by the end. */
-	if (cl->inlen > 0 &&
-	    (cl->inoff + cl->inlen == sizeof cl->in || cl->in_eof)) {
+	if (cl->inlen == sizeof cl->in || (cl->in_eof && cl->inlen > 0)) {
 		*len = *used = cl->inlen;
 		return 1;
 	}
@@ -375,18 +336,17 @@ static void
 pump(struct client *cl)
 {
 	size_t	len, used;
-	int	line = 0;
 
-	while (may_send(cl) && (line = next_line(cl, &len, &used))) {
+	while (may_send(cl) && next_line(cl, &len, &used)) {
 		if (send_line(cl, cl->in + cl->inoff, len) == -1)
 			break;
 		cl->inoff += used;
 		cl->inlen -= used;
-		line = 0;
 	}
-	if (cl->state != RUNNING)
-		return;
-	if (!cl->in_eof && !line && may_send(cl))
+	if (cl->state == RUNNING && cl->in_eof && cl->inlen == 0 &&
+	    !cl->awaiting && !cl->blocked)
+		finish(cl);
+	if (cl->state == RUNNING && !cl->in_eof && may_send(cl))
 		ev_io_start(cl->loop, &cl->stdin_w);
 	else
 		ev_io_stop(cl->loop, &cl->stdin_w);
@@ -394,12 +354,6 @@ pump(struct client *cl)
 		ev_io_start(cl->loop, &cl->write_w);
 	else
 		ev_io_stop(cl->loop, &cl->write_w);
-	if (cl->in_eof && cl->inlen == 0 && !cl->awaiting && !cl->blocked) {
-		if (cl->out.bytes == 0)
-			finish(cl);
-		else if (!ev_is_active(&cl->timer))
-			arm(cl, cl->conf->wait);	/* see timer_cb */
-	}
 }
 
 static void
@@ -439,12 +393,22 @@ connected(struct client *cl)
 	pump(cl);
 }
 
-/* Open a socket to the first address from cl->ai on that takes one. */
+/*
+ * Open a socket to the next address that takes one; ERRNUM, if not 0, is
+ * why the one in use failed.
+ */
 static void
-connect_next(struct client *cl)
+connect_next(struct client *cl, int errnum)
 {
 	int	type = cl->udp ? SOCK_DGRAM : SOCK_STREAM;
 
+	if (errnum != 0) {
+		ev_io_stop(cl->loop, &cl->read_w);
+		ev_io_stop(cl->loop, &cl->write_w);
+		close(cl->fd);
+		cl->err = errnum;
+		cl->ai = cl->ai->ai_next;
+	}
 	for (; cl->ai != NULL; cl->ai = cl->ai->ai_next) {
 		if ((cl->fd = net_connect(type, cl->ai->ai_addr,
 		    cl->ai->ai_addrlen)) != -1)
@@ -465,36 +429,6 @@ connect_next(struct client *cl)
 		ev_io_start(cl->loop, &cl->read_w);
 }
 
-/* The address in use failed: go on with the next. */
-static void
-connect_failed(struct client *cl, int errnum)
-{
-	ev_io_stop(cl->loop, &cl->read_w);
-	ev_io_stop(cl->loop, &cl->write_w);
-	close(cl->fd);
-	cl->err = errnum;
-	cl->ai = cl->ai->ai_next;
-	connect_next(cl);
-}
-
-/*
- * A connected UDP socket learns of a refusal from ICMP. Before any reply
- * that means the wrong address ("localhost" as ::1 for a server on
- * 0.0.0.0): go on to the next, sending again the one datagram in flight.
- * After a reply the server may just be restarting: wait for it.
- */
-static void
-udp_refused(struct client *cl)
-{
-	if (cl->replies > 0)
-		return;
-	connect_failed(cl, ECONNREFUSED);
-	cl->blocked = 0;
-	if (cl->last_len > 0)
-		(void)send_datagram(cl, cl->last, cl->last_len);
-	pump(cl);
-}
-
 static void
 read_cb(struct ev_loop *loop, ev_io *w, int revents UNUSED)
 {
@@ -504,10 +438,23 @@ read_cb(struct ev_loop *loop, ev_io *w, int revents UNUSED)
 	if ((n = recv(cl->fd, rbuf, sizeof rbuf, 0)) == -1) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
-		if (!cl->udp)
+		if (!cl->udp) {
 			server_gone(cl, errno);
-		else if (errno == ECONNREFUSED)
-			udp_refused(cl);
+			return;
+		}
+		/*
+		 * ICMP refused a datagram. Before any reply that means the
+		 * wrong address ("localhost" as ::1 for a server on 0.0.0.0):
+		 * go on to the next, sending the one datagram in flight again.
+		 * After one the server may be restarting: wait for it.
+		 */
+		if (errno == ECONNREFUSED && cl->replies == 0) {
+			connect_next(cl, ECONNREFUSED);
+			cl->blocked = 0;
+			if (cl->last_len > 0)
+				(void)send_datagram(cl, cl->last, cl->last_len);
+			pump(cl);
+		}
 		return;
 	}
 	if (n == 0 && !cl->udp) {
@@ -547,10 +494,10 @@ write_cb(struct ev_loop *loop, ev_io *w, int revents UNUSED)
 		if (getsockopt(cl->fd, SOL_SOCKET, SO_ERROR, &cl->err,
 		    &len) == -1)
 			cl->err = errno;
-		if (cl->err == 0)
-			connected(cl);
+		if (cl->err != 0)
+			connect_next(cl, cl->err);
 		else
-			connect_failed(cl, cl->err);
+			connected(cl);
 		return;
 	}
 	if (cl->udp) {
@@ -563,20 +510,18 @@ write_cb(struct ev_loop *loop, ev_io *w, int revents UNUSED)
 	msg.msg_iovlen = outq_iov(&cl->out, iov, WRITE_IOV, SIZE_MAX);
 	if ((n = sendmsg(cl->fd, &msg, MSG_NOSIGNAL)) == -1) {
 		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
-			send_failed(cl, errno);
+			server_gone(cl, errno);
 		return;
 	}
 	outq_consume(&cl->out, n);
-	/* Draining after the end of input: --wait bounds a stall only. */
-	if (cl->in_eof && cl->inlen == 0 && !cl->awaiting)
-		arm(cl, cl->conf->wait);
+	if (cl->state == FINISHING && cl->out.bytes == 0)
+		(void)shutdown(cl->fd, SHUT_WR);
 	pump(cl);
 }
 
 /*
- * The one timer: the connect timeout, the wait for a lockstep reply, the
- * bound on a server that takes none of our output after the end of input,
- * and the final wait for replies.
+ * The one timer: the connect timeout, the wait for a lockstep reply, and
+ * the end of FINISHING.
  */
 static void
 timer_cb(struct ev_loop *loop, ev_timer *w, int revents UNUSED)
@@ -585,21 +530,17 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents UNUSED)
 
 	switch (cl->state) {
 	case CONNECTING:
-		connect_failed(cl, ETIMEDOUT);
+		connect_next(cl, ETIMEDOUT);
 		break;
 	case RUNNING:
-		if (cl->awaiting) {
-			/* No reply in time: go on with the next line. */
-			cl->awaiting = 0;
-			pump(cl);
-			break;
-		}
-		warnmsg(_("%s takes nothing more: %zu bytes not sent"),
-		    cl->name, cl->out.bytes);
-		done(cl);
+		/* No reply in time: go on with the next line. */
+		cl->awaiting = 0;
+		pump(cl);
 		break;
-	case FINISHING:
-	case DONE:
+	default:
+		if (cl->out.bytes > 0)
+			warnmsg(_("%s took nothing more: %zu bytes not sent"),
+			    cl->name, cl->out.bytes);
 		done(cl);
 		break;
 	}
@@ -614,22 +555,14 @@ linemode_run(const struct cliconf *c)
 	cl = xcalloc(1, sizeof *cl);
 	cl->conf = c;
 	cl->udp = c->udp;
-	cl->fd = -1;
-	if (strchr(c->host, ':') != NULL)
-		xasprintf(&cl->name, "[%s]:%u", c->host, c->port);
-	else
-		xasprintf(&cl->name, "%s:%u", c->host, c->port);
-
+	xasprintf(&cl->name, strchr(c->host, ':') != NULL ? "[%s]:%u" :
+	    "%s:%u", c->host, c->port);
 	if (net_resolve(c->host, c->port, cl->udp ? SOCK_DGRAM : SOCK_STREAM,
 	    0, &cl->res, &why) == -1)
 		die(1, 0, _("cannot resolve %s: %s"), c->host, why);
 	if (c->log_file != NULL && (cl->log = fopen(c->log_file, "a")) == NULL)
 		die(1, errno, _("cannot open %s"), c->log_file);
 	cl->tty = isatty(STDOUT_FILENO);
-	if (cl->tty || cl->log != NULL)
-		cl->safe = xmalloc(SANITIZE_MAX(READ_BUF_BYTES));
-	if (cl->udp)
-		cl->last = xmalloc(INPUT_LINE_BYTES + 1);
 
 	cl->loop = EV_DEFAULT;
 	ev_io_init(&cl->stdin_w, stdin_cb, STDIN_FILENO, EV_READ);
@@ -637,7 +570,7 @@ linemode_run(const struct cliconf *c)
 	ev_io_init(&cl->write_w, write_cb, -1, EV_WRITE);
 	ev_init(&cl->timer, timer_cb);
 	cl->ai = cl->res;
-	connect_next(cl);
+	connect_next(cl, 0);
 	ev_run(cl->loop, 0);
 
 	flush_output(cl);
@@ -649,8 +582,6 @@ linemode_run(const struct cliconf *c)
 	outq_clear(&cl->out);
 	outq_shutdown();
 	freeaddrinfo(cl->res);
-	free(cl->last);
-	free(cl->safe);
 	free(cl->name);
 	free(cl);
 	return 0;

@@ -138,6 +138,9 @@ START_TEST(test_unknown_option)
 	ASSERT_ERROR(parse("--frobnicate", NULL), "'--frobnicate'");
 	ASSERT_ERROR(parse("--udp=yes", NULL), "'--udp' takes no value");
 	ASSERT_ERROR(parse("--frob=1", NULL), "'--frob'");
+	ASSERT_ERROR(parse("localhost", "--frob", NULL), "'--frob'");
+	ASSERT_ERROR(parse("-uLx", NULL), "'-x'");
+	ASSERT_ERROR(parse("--udp", "-xu", NULL), "'-x'");
 }
 END_TEST
 
@@ -206,7 +209,13 @@ START_TEST(test_nick)
 	ck_assert_msg(conf.nick != NULL && strcmp(conf.nick, "Jürgen") == 0,
 	    "expected nick 'Jürgen', got '%s'", conf.nick);
 
+	ASSERT_OK(parse("-n", "abcdefghijklmnopqrstuvwxy-ÄÖÜäöü", NULL));
+	ck_assert_msg(strlen(conf.nick) == 38,
+	    "expected the 32-character nick kept, got '%s'", conf.nick);
+
 	ASSERT_ERROR(parse("-n", "", NULL), "invalid nick");
+	ASSERT_ERROR(parse("-n", "abcdefghijklmnopqrstuvwxy-ÄÖÜäöüß", NULL),
+	    "invalid nick");
 	ASSERT_ERROR(parse("-n", "a b", NULL), "invalid nick");
 	ASSERT_ERROR(parse("-n", "bob\n/quit", NULL), "invalid nick");
 	ASSERT_ERROR(parse("-n", "\033[31mx", NULL), "invalid nick");
