@@ -12,6 +12,22 @@
 #define MAX_MAX_LINE_BYTES	(1024 * 1024)
 #define DEFAULT_MAX_QUEUE_BYTES	(1024 * 1024)
 
+#define DEFAULT_MAX_CLIENTS	10000
+/* Descriptors kept for listeners, the log and the reserve. */
+#define RESERVED_FDS		32
+#define DEFAULT_LINE_RATE	10	/* lines a second, burst twice that */
+#define DEFAULT_UDP_RATE	50	/* datagrams a second, burst twice */
+#define DEFAULT_UDP_PEER_TTL_SECS 300
+#define RATE_BURST_FACTOR	2
+/* A rate-limited peer is read this much at a time. */
+#define RATE_READ_BYTES		4096
+/* Most UDP sources whose rate is tracked at once. */
+#define UDP_MAX_SOURCES		65536
+
+/* A queue over a quarter of --max-queue for this long is cut. */
+#define SOFT_QUEUE_SECS		10.0
+#define SOFT_QUEUE_DIVISOR	4
+
 /* Over a quarter of --max-queue an echo peer is no longer read. */
 #define BACKPRESSURE_DIVISOR	4
 

@@ -9,41 +9,19 @@
 #include "dgram.h"
 #include "utf8.h"
 
-/* Append STAMP + MSG (+ "\n") to OUT if it fits in the bound. */
-static void
-add_message(struct dgram_result *res, size_t bound, char *out,
-    const char *stamp, size_t stamp_len, const char *msg, size_t len,
-    int newline)
-{
-	size_t	need = stamp_len + len + (newline ? 1 : 0);
-
-	res->messages++;
-	if (res->len + need > bound) {
-		res->dropped++;
-		return;
-	}
-	memcpy(out + res->len, stamp, stamp_len);
-	memcpy(out + res->len + stamp_len, msg, len);
-	if (newline)
-		out[res->len + stamp_len + len] = '\n';
-	res->len += need;
-}
-
 void
-dgram_echo(enum frame_mode mode, size_t max_line, const char *stamp,
-    size_t stamp_len, const char *in, size_t len, char *out,
-    struct dgram_result *res)
+dgram_messages(enum frame_mode mode, size_t max_line, const char *in,
+    size_t len, frame_cb *cb, void *arg)
 {
-	size_t		 bound = DGRAM_REPLY_MAX(len), seg, n;
+	size_t		 seg, n;
 	const char	*nl;
+	int		 flags;
 
-	memset(res, 0, sizeof *res);
 	if (len == 0)
 		return;
 	if (mode == FRAME_RAW) {
 		n = utf8_cut(in, len, max_line);
-		res->cut = n < len;
-		add_message(res, bound, out, stamp, stamp_len, in, n, 0);
+		(void)cb(arg, in, n, n < len ? FRAME_CUT : 0);
 		return;
 	}
 	while (len > 0) {
@@ -52,14 +30,63 @@ dgram_echo(enum frame_mode mode, size_t max_line, const char *stamp,
 		n = seg;
 		if (nl != NULL && n > 0 && in[n - 1] == '\r')
 			n--;
+		flags = 0;
 		if (n > max_line) {
 			n = utf8_cut(in, n, max_line);
-			res->cut++;
+			flags = FRAME_CUT;
 		}
-		add_message(res, bound, out, stamp, stamp_len, in, n, 1);
-		if (nl == NULL)
-			break;
+		if (cb(arg, in, n, flags) == FRAME_STOP || nl == NULL)
+			return;
 		in = nl + 1;
 		len -= seg + 1;
 	}
+}
+
+struct echo_state {
+	struct dgram_result	*res;
+	char			*out;
+	size_t			 bound;
+	const char		*stamp;
+	size_t			 stamp_len;
+	int			 newline;
+};
+
+/* Append STAMP + MSG (+ "\n") to the reply if it fits in the bound. */
+static int
+add_message(void *arg, const char *msg, size_t len, int flags)
+{
+	struct echo_state	*st = arg;
+	struct dgram_result	*res = st->res;
+	size_t			 need = st->stamp_len + len + st->newline;
+
+	res->messages++;
+	if (flags & FRAME_CUT)
+		res->cut++;
+	if (res->len + need > st->bound) {
+		res->dropped++;
+		return FRAME_GO;
+	}
+	memcpy(st->out + res->len, st->stamp, st->stamp_len);
+	memcpy(st->out + res->len + st->stamp_len, msg, len);
+	if (st->newline)
+		st->out[res->len + st->stamp_len + len] = '\n';
+	res->len += need;
+	return FRAME_GO;
+}
+
+void
+dgram_echo(enum frame_mode mode, size_t max_line, const char *stamp,
+    size_t stamp_len, const char *in, size_t len, char *out,
+    struct dgram_result *res)
+{
+	struct echo_state	st;
+
+	memset(res, 0, sizeof *res);
+	st.res = res;
+	st.out = out;
+	st.bound = DGRAM_REPLY_MAX(len);
+	st.stamp = stamp;
+	st.stamp_len = stamp_len;
+	st.newline = mode == FRAME_LINE;
+	dgram_messages(mode, max_line, in, len, add_message, &st);
 }

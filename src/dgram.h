@@ -22,6 +22,15 @@ struct dgram_result {
 };
 
 /*
+ * Call CB for each message of the datagram IN (LEN bytes): in line framing
+ * each line (the datagram's end also ends one; a CR before a newline is
+ * dropped; lines over MAX_LINE are cut and flagged FRAME_CUT), in raw
+ * framing the whole datagram. Stop early if CB returns FRAME_STOP.
+ */
+void	dgram_messages(enum frame_mode mode, size_t max_line, const char *in,
+	    size_t len, frame_cb *cb, void *arg);
+
+/*
  * Build in OUT (DGRAM_REPLY_MAX(LEN) bytes) the echo reply to the request
  * IN. Line framing: each line of the datagram (its end also ends one, a CR
  * before a newline is dropped) becomes STAMP + line + "\n", as many as fit

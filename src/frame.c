@@ -71,22 +71,25 @@ held_too_long(const struct frame *fr, size_t max_line)
 }
 
 int
-frame_feed(struct frame *fr, enum frame_mode mode, size_t max_line,
-    const char *data, size_t len, frame_cb *cb, void *arg)
+frame_feed_some(struct frame *fr, enum frame_mode mode, size_t max_line,
+    const char *data, size_t len, frame_cb *cb, void *arg, size_t *used)
 {
-	const char	*nl;
+	const char	*nl, *start = data;
 	size_t		 seg, room;
-	int		 rc;
+	int		 rc = FRAME_GO;
 
+	*used = len;
 	if (mode == FRAME_RAW) {
 		if (len == 0)
 			return 0;
 		if (len > max_line)
-			return emit_cut(data, len, max_line, cb, arg);
-		return cb(arg, data, len, 0);
+			rc = emit_cut(data, len, max_line, cb, arg);
+		else
+			rc = cb(arg, data, len, 0);
+		return rc == FRAME_STOP ? -1 : rc;
 	}
 
-	while (len > 0) {
+	while (len > 0 && rc == FRAME_GO) {
 		nl = memchr(data, '\n', len);
 		seg = nl != NULL ? (size_t)(nl - data) : len;
 
@@ -96,8 +99,7 @@ frame_feed(struct frame *fr, enum frame_mode mode, size_t max_line,
 			fr->discarding = 0;
 		} else if (fr->len == 0 && nl != NULL) {
 			/* A whole line in this read: no copy. */
-			if (emit_line(data, seg, max_line, cb, arg) == -1)
-				return -1;
+			rc = emit_line(data, seg, max_line, cb, arg);
 		} else {
 			if (fr->buf == NULL)
 				fr->buf = xmalloc(max_line + 1);
@@ -109,22 +111,37 @@ frame_feed(struct frame *fr, enum frame_mode mode, size_t max_line,
 				    arg);
 				frame_free(fr);
 				fr->discarding = nl == NULL;
-				if (rc == -1)
-					return -1;
 			} else if (nl != NULL) {
 				rc = emit_line(fr->buf, fr->len, max_line, cb,
 				    arg);
 				frame_free(fr);
-				if (rc == -1)
-					return -1;
 			}
 		}
-		if (nl == NULL)
+		if (nl == NULL) {
+			data += len;
+			len = 0;
 			break;
+		}
 		data = nl + 1;
 		len -= seg + 1;
 	}
+	if (rc == FRAME_STOP)
+		return -1;
+	if (rc == FRAME_PAUSE && len > 0) {
+		*used = data - start;
+		return FRAME_PAUSE;
+	}
 	return 0;
+}
+
+int
+frame_feed(struct frame *fr, enum frame_mode mode, size_t max_line,
+    const char *data, size_t len, frame_cb *cb, void *arg)
+{
+	size_t	used;
+
+	return frame_feed_some(fr, mode, max_line, data, len, cb, arg,
+	    &used) == 0 ? 0 : -1;
 }
 
 int
@@ -133,8 +150,8 @@ frame_finish(struct frame *fr, enum frame_mode mode, size_t max_line,
 {
 	int	rc = 0;
 
-	if (mode == FRAME_LINE && fr->len > 0)
+	if (mode == FRAME_LINE && fr->len > 0 && !fr->discarding)
 		rc = emit_line(fr->buf, fr->len, max_line, cb, arg);
 	frame_free(fr);
-	return rc;
+	return rc == FRAME_STOP ? -1 : 0;
 }

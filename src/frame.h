@@ -19,8 +19,13 @@ enum frame_mode {
 
 /*
  * Called for each message; MSG is not terminated and is valid only during
- * the call. Return 0 to go on, or -1 to stop (the peer went away).
+ * the call. Return FRAME_GO to go on, FRAME_STOP to stop (the peer went
+ * away), or FRAME_PAUSE to take no more for now (see frame_feed_some).
  */
+#define FRAME_GO	0
+#define FRAME_STOP	(-1)
+#define FRAME_PAUSE	1
+
 typedef int frame_cb(void *arg, const char *msg, size_t len, int flags);
 
 struct frame {
@@ -34,10 +39,20 @@ int	frame_mode_parse(const char *name, enum frame_mode *mode);
 
 /*
  * Feed LEN bytes of DATA. Complete messages go to CB; at most MAX_LINE
- * bytes (plus a CR) are kept in between. Return -1 if CB stopped it.
+ * bytes (plus a CR) are kept in between. Return -1 if CB stopped it;
+ * a pause counts as a stop.
  */
 int	frame_feed(struct frame *, enum frame_mode, size_t max_line,
 	    const char *data, size_t len, frame_cb *cb, void *arg);
+
+/*
+ * The same, but a callback may pause: then return FRAME_PAUSE with the
+ * bytes of DATA taken in *USED; the caller keeps the rest to feed later.
+ * Return 0 when all was taken, -1 if CB stopped it.
+ */
+int	frame_feed_some(struct frame *, enum frame_mode, size_t max_line,
+	    const char *data, size_t len, frame_cb *cb, void *arg,
+	    size_t *used);
 
 /* The stream ended: an unfinished line counts as a line. */
 int	frame_finish(struct frame *, enum frame_mode, size_t max_line,

@@ -90,6 +90,12 @@ outq_msg_end(size_t used, struct slice *s)
 	writer_reserved = 0;
 }
 
+const char *
+slice_data(const struct slice *s)
+{
+	return s->chunk->data + s->off;
+}
+
 void
 outq_push(struct outq *q, const struct slice *s)
 {

@@ -39,6 +39,9 @@ struct outq {
 char	*outq_msg_begin(size_t max);
 void	 outq_msg_end(size_t used, struct slice *s);
 
+/* The bytes of S. */
+const char *slice_data(const struct slice *s);
+
 /* Append S to Q (taking a reference). */
 void	 outq_push(struct outq *q, const struct slice *s);
 

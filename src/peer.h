@@ -12,32 +12,41 @@
 #include "ev-compat.h"
 #include "frame.h"
 #include "outq.h"
+#include "ratelimit.h"
+#include "room.h"
 
 #define PEER_PENDING	0x01	/* on the server's pending-write list */
 #define PEER_CLOSING	0x02	/* closed; waiting to be freed */
 #define PEER_EOF	0x04	/* read side done: close once flushed */
-#define PEER_THROTTLED	0x08	/* not read while its output drains */
+#define PEER_THROTTLED	0x08	/* echo: not read while its output drains */
+#define PEER_RATED	0x10	/* room: not read until --line-rate allows */
+#define PEER_SLOW	0x20	/* over --max-queue: cut at the next flush */
 
 struct peer {
 	ev_io		 rio;
 	ev_io		 wio;
-	struct peer	*prev;		/* server.peers */
+	struct peer	*prev;		/* server.peers, oldest activity first */
 	struct peer	*next;
-	struct peer	*next_pending;	/* server.pending or graveyard */
+	struct peer	*next_pending;	/* server.pending */
+	struct member	 member;	/* in the room; holds the address */
 	struct frame	 frame;
 	struct outq	 outq;
-	struct addr	 addr;
+	struct bucket	 bucket;	/* --line-rate */
+	char		*held;		/* read but not yet taken (rate) */
+	uint32_t	 held_len;
+	float		 soft_since;	/* over a quarter of --max-queue since */
+	ev_tstamp	 last_read;
 	uint8_t		 flags;
 };
 
 /* Take a new connection on FD (non-blocking) from A. */
 struct peer *peer_create(int fd, const struct addr *a);
 
-/* Queue LEN bytes of DATA, a whole message, for the peer. */
-void	peer_send(struct peer *, const char *data, size_t len);
-
 /* Queue "[STAMP] TEXT" with the framing's terminator. */
 void	peer_send_stamped(struct peer *, const char *text, size_t len);
+
+/* Queue the room's line S, and check the queue's limits. */
+void	peer_deliver(struct peer *, const struct slice *s);
 
 /*
  * Write what is queued, at most a pass's share; start the write watcher
@@ -54,7 +63,13 @@ void	peer_close(struct peer *, const char *why);
 /* Free a closed peer. */
 void	peer_free(struct peer *);
 
+/* Once a second: cut peers over the soft queue limit for too long. */
+void	peer_check_queue(struct peer *, ev_tstamp now);
+
 /* The peer's address as text, in a static buffer. */
 const char *peer_name(const struct peer *);
+
+void	peer_init(void);
+void	peer_shutdown(void);
 
 #endif

@@ -18,10 +18,13 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "addrmap.h"
+#include "cidr.h"
 #include "log.h"
 #include "net.h"
 #include "outq.h"
 #include "peer.h"
+#include "room.h"
 #include "server.h"
 #include "udp.h"
 #include "xmalloc.h"
@@ -31,8 +34,15 @@ struct listener {
 	struct listener	*next;
 };
 
+/* Connections from one host, for --max-per-ip. */
+struct host_count {
+	struct addrmap_entry	entry;
+	unsigned int		count;
+};
+
 struct server		 server;
 static struct listener	*listeners;
+static struct addrmap	 hosts;
 static int		 reserve_fd = -1;
 static ev_tstamp	 last_emfile_log;
 
@@ -63,8 +73,9 @@ server_want_write(struct peer *p)
 	server.pending = p;
 }
 
-void
-server_peer_closed(struct peer *p)
+/* Take P out of the list of peers. */
+static void
+unlink_peer(struct peer *p)
 {
 	if (p->prev != NULL)
 		p->prev->next = p->next;
@@ -72,9 +83,70 @@ server_peer_closed(struct peer *p)
 		server.peers = p->next;
 	if (p->next != NULL)
 		p->next->prev = p->prev;
+	else
+		server.peers_tail = p->prev;
+	p->prev = p->next = NULL;
+}
+
+/* Append P to the list of peers: the most recently active end. */
+static void
+append_peer(struct peer *p)
+{
+	p->next = NULL;
+	p->prev = server.peers_tail;
+	if (server.peers_tail != NULL)
+		server.peers_tail->next = p;
+	else
+		server.peers = p;
+	server.peers_tail = p;
+}
+
+void
+server_peer_active(struct peer *p)
+{
+	p->last_read = ev_now(server.loop);
+	if (server.peers_tail != p) {
+		unlink_peer(p);
+		append_peer(p);
+	}
+}
+
+int
+server_allowed(const struct addr *a)
+{
+	const struct srvconf	*c = server.conf;
+	size_t			 i;
+
+	if (c->nallow == 0)
+		return 1;
+	for (i = 0; i < c->nallow; i++) {
+		if (cidr_match(&c->allow[i], a))
+			return 1;
+	}
+	return 0;
+}
+
+static struct host_count *
+host_count(const struct addr *a)
+{
+	struct addrmap_entry	*e = addrmap_find(&hosts, a);
+
+	return e != NULL ? container_of(e, struct host_count, entry) : NULL;
+}
+
+void
+server_peer_closed(struct peer *p)
+{
+	struct host_count	*h;
+
+	unlink_peer(p);
 	server.npeers--;
+	if (server.conf->max_per_ip > 0 &&
+	    (h = host_count(&p->member.addr)) != NULL && --h->count == 0) {
+		addrmap_remove(&hosts, &h->entry);
+		free(h);
+	}
 	/* p->next is free now: it links the graveyard. */
-	p->prev = NULL;
 	p->next = server.graveyard;
 	server.graveyard = p;
 	if (server.stopping && server.npeers == 0)
@@ -232,6 +304,73 @@ accept_out_of_files(int lfd)
 	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
+/* Refuse FD with a stamped notice (nothing waits for it to be read). */
+static void
+refuse(int fd, const char *text)
+{
+	char		 buf[STAMP_MAX_BYTES + 128];
+	const char	*stamp;
+	size_t		 slen;
+	int		 n;
+
+	stamp = server_stamp(&slen);
+	n = snprintf(buf, sizeof buf, "%s%s%s", stamp, text,
+	    server.conf->framing == FRAME_LINE ? "\n" : "");
+	if (n > 0)
+		(void)send(fd, buf, MINIMUM((size_t)n, sizeof buf - 1),
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+}
+
+/* Log a refusal, at most once a second for each cause. */
+static void
+log_refusal(ev_tstamp *last, const struct addr *a, const char *why)
+{
+	char	name[ADDR_STRLEN];
+
+	if (ev_now(server.loop) - *last < 1.0)
+		return;
+	*last = ev_now(server.loop);
+	log_info("%s: refused: %s", addr_format(a, name), why);
+}
+
+/* Whether a newcomer from A may stay; if not, it has been closed. */
+static int
+admit(int fd, const struct addr *a)
+{
+	static ev_tstamp	 last_full, last_host, last_allow;
+	const struct srvconf	*c = server.conf;
+	struct host_count	*h;
+
+	if (!server_allowed(a)) {
+		server.stats.refused_allow++;
+		log_refusal(&last_allow, a, "not in --allow");
+		close(fd);
+		return 0;
+	}
+	if (server.npeers >= server.max_clients) {
+		server.stats.refused_full++;
+		log_refusal(&last_full, a, "server full");
+		refuse(fd, "*** server full");
+		return 0;
+	}
+	if (c->max_per_ip == 0)
+		return 1;
+	if ((h = host_count(a)) == NULL) {
+		h = xcalloc(1, sizeof *h);
+		h->entry.addr = *a;
+		addrmap_insert(&hosts, &h->entry);
+	}
+	if (h->count >= c->max_per_ip) {
+		server.stats.refused_per_ip++;
+		log_refusal(&last_host, a, "too many connections");
+		refuse(fd, "*** too many connections from your address");
+		return 0;
+	}
+	h->count++;
+	return 1;
+}
+
 static void
 listener_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -260,18 +399,49 @@ listener_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			close(fd);
 			continue;
 		}
+		if (!admit(fd, &a))
+			continue;
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof one);
 		p = peer_create(fd, &a);
-		p->next = server.peers;
-		if (server.peers != NULL)
-			server.peers->prev = p;
-		server.peers = p;
+		append_peer(p);
 		server.npeers++;
 		server.stats.accepted++;
 		log_info("%s: connected (%u online)", peer_name(p),
 		    server.npeers);
+		if (server.conf->broadcast)
+			room_join(&p->member);
 	}
+}
+
+/* Once a second: idle peers, slow consumers. */
+static void
+server_cron_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	static const char	 idle[] = "*** idle timeout";
+	const struct srvconf	*c = server.conf;
+	ev_tstamp		 now = ev_now(loop);
+	struct peer		*p, *next;
+
+	/* Oldest activity first: stop at the first peer still active. */
+	for (p = server.peers; c->idle_timeout > 0 && p != NULL; p = next) {
+		next = p->next;
+		if (now - p->last_read < c->idle_timeout)
+			break;
+		if (p->flags & (PEER_EOF | PEER_CLOSING))
+			continue;
+		server.stats.idle_cut++;
+		log_info("%s: idle for %u s", peer_name(p), c->idle_timeout);
+		peer_send_stamped(p, idle, sizeof idle - 1);
+		peer_finish(p);
+	}
+	if (c->broadcast) {
+		for (p = server.peers; p != NULL; p = next) {
+			next = p->next;
+			peer_check_queue(p, now);
+		}
+	}
+	udp_cron(now);
 }
 
 static void
@@ -279,20 +449,24 @@ server_log_stats(void)
 {
 	const struct stats	*s = &server.stats;
 
-	log_always("stats: peers %u, accepted %llu, messages in %llu out %llu, "
-	    "bytes in %llu out %llu, lines cut %llu, paused reading %llu, "
-	    "accept failures %llu, udp in %llu out %llu, udp dropped: "
-	    "source port %llu, reply bound %llu, send %llu",
-	    server.npeers, (unsigned long long)s->accepted,
-	    (unsigned long long)s->msgs_in, (unsigned long long)s->msgs_out,
-	    (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
-	    (unsigned long long)s->lines_cut,
-	    (unsigned long long)s->backpressure,
-	    (unsigned long long)s->accept_failed,
-	    (unsigned long long)s->udp_in, (unsigned long long)s->udp_out,
-	    (unsigned long long)s->udp_dropped_port,
-	    (unsigned long long)s->udp_dropped_bound,
-	    (unsigned long long)s->udp_dropped_send);
+#define U(x) ((unsigned long long)(x))
+	log_always("stats: peers %u (room %u), accepted %llu; messages in %llu "
+	    "out %llu; bytes in %llu out %llu; lines cut %llu; reading paused "
+	    "%llu, rate waits %llu; cut: slow consumers %llu, idle %llu; "
+	    "refused: full %llu, per-ip %llu, allow %llu, out of files %llu; "
+	    "udp in %llu out %llu, joined %llu, expired %llu, cookies %llu, "
+	    "dropped: source port %llu, rate %llu, allow %llu, reply bound "
+	    "%llu, send %llu",
+	    server.npeers, room_count(), U(s->accepted), U(s->msgs_in),
+	    U(s->msgs_out), U(s->bytes_in), U(s->bytes_out), U(s->lines_cut),
+	    U(s->backpressure), U(s->rate_waits), U(s->slow_cut),
+	    U(s->idle_cut), U(s->refused_full), U(s->refused_per_ip),
+	    U(s->refused_allow), U(s->accept_failed), U(s->udp_in),
+	    U(s->udp_out), U(s->udp_joined), U(s->udp_expired),
+	    U(s->udp_cookies), U(s->udp_dropped_port), U(s->udp_dropped_rate),
+	    U(s->udp_dropped_allow), U(s->udp_dropped_bound),
+	    U(s->udp_dropped_send));
+#undef U
 }
 
 static void
@@ -317,9 +491,12 @@ server_stop(int sig)
 	for (l = listeners; l != NULL; l = l->next)
 		ev_io_stop(server.loop, &l->io);
 	udp_stop();
+	if (server.conf->broadcast)
+		room_notice_all(notice + 4, sizeof notice - 5);
 	for (p = server.peers; p != NULL; p = next) {
 		next = p->next;
-		peer_send_stamped(p, notice, sizeof notice - 1);
+		if (!server.conf->broadcast)
+			peer_send_stamped(p, notice, sizeof notice - 1);
 		peer_finish(p);
 	}
 	if (server.npeers == 0) {
@@ -343,17 +520,30 @@ void
 server_init(struct ev_loop *loop, const struct srvconf *c)
 {
 	uint16_t	port = c->port;
+	long		nofile;
 
 	memset(&server, 0, sizeof server);
 	server.loop = loop;
 	server.conf = c;
+	server.started = ev_now(loop);
 	stamp_init(&server.stamp, c->time_format, c->utc);
+	addrmap_init(&hosts, 0);
+	room_init();
+	peer_init();
+	udp_init();
 
 	if (c->tcp)
 		listen_all(SOCK_STREAM, &port);
 	if (c->udp)
 		listen_all(SOCK_DGRAM, &port);
-	(void)net_raise_nofile();
+	nofile = net_raise_nofile();
+	server.max_clients = c->max_clients;
+	if (nofile - RESERVED_FDS < (long)server.max_clients) {
+		server.max_clients = nofile > 2 * RESERVED_FDS ?
+		    nofile - RESERVED_FDS : RESERVED_FDS;
+		log_warnx("open file limit %ld: at most %u clients", nofile,
+		    server.max_clients);
+	}
 	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	signal(SIGPIPE, SIG_IGN);
@@ -365,6 +555,14 @@ server_init(struct ev_loop *loop, const struct srvconf *c)
 	ev_signal_start(loop, &server.sigusr1_w);
 	ev_prepare_init(&server.flush_w, server_flush_cb);
 	ev_prepare_start(loop, &server.flush_w);
+	ev_timer_init(&server.cron_w, server_cron_cb, 1.0, 1.0);
+	ev_timer_start(loop, &server.cron_w);
+}
+
+static void
+free_host(struct addrmap_entry *e, void *arg)
+{
+	free(container_of(e, struct host_count, entry));
 }
 
 void
@@ -389,6 +587,12 @@ server_run(void)
 		free(l);
 	}
 	udp_free();
+	peer_shutdown();
+	room_free();
+	addrmap_each(&hosts, free_host, NULL);
+	addrmap_free(&hosts);
+	ev_timer_stop(server.loop, &server.cron_w);
+	ev_timer_stop(server.loop, &server.stop_w);
 	if (reserve_fd != -1)
 		close(reserve_fd);
 	outq_shutdown();

@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "ev-compat.h"
+#include "addr.h"
 #include "srvconf.h"
 #include "stamp.h"
 
@@ -30,6 +31,17 @@ struct stats {
 	uint64_t	udp_dropped_send;
 	uint64_t	accept_failed;
 	uint64_t	backpressure;
+	uint64_t	slow_cut;
+	uint64_t	rate_waits;
+	uint64_t	idle_cut;
+	uint64_t	refused_full;
+	uint64_t	refused_per_ip;
+	uint64_t	refused_allow;
+	uint64_t	udp_dropped_rate;
+	uint64_t	udp_dropped_allow;
+	uint64_t	udp_cookies;
+	uint64_t	udp_joined;
+	uint64_t	udp_expired;
 };
 
 struct server {
@@ -38,8 +50,11 @@ struct server {
 	struct stamp		 stamp;
 	struct stats		 stats;
 
-	struct peer		*peers;		/* every open TCP peer */
+	struct peer		*peers;		/* open TCP peers, by activity */
+	struct peer		*peers_tail;
 	unsigned int		 npeers;
+	unsigned int		 max_clients;	/* --max-clients, or fewer */
+	ev_tstamp		 started;
 	struct peer		*pending;	/* peers with output to write */
 	struct peer		*graveyard;	/* closed, to be freed */
 
@@ -49,6 +64,7 @@ struct server {
 	ev_signal		 sigterm_w;
 	ev_signal		 sigusr1_w;
 	ev_timer		 stop_w;
+	ev_timer		 cron_w;
 
 	/* One buffer every read goes into; peers keep only unfinished lines. */
 	char			 rbuf[READ_BUF_BYTES];
@@ -66,6 +82,12 @@ const char *server_stamp(size_t *lenp);
 
 /* Queue a peer for the next batched write. */
 void	 server_want_write(struct peer *);
+
+/* The peer sent something: it is the most recently active now. */
+void	 server_peer_active(struct peer *);
+
+/* Whether A may connect or send (--allow). */
+int	 server_allowed(const struct addr *a);
 
 /* A peer was closed: unlink it; it is freed after this loop iteration. */
 void	 server_peer_closed(struct peer *);

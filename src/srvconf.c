@@ -23,6 +23,14 @@ enum {
 	OPT_UTC,
 	OPT_MAX_LINE,
 	OPT_MAX_QUEUE,
+	OPT_MAX_CLIENTS,
+	OPT_MAX_PER_IP,
+	OPT_ALLOW,
+	OPT_LINE_RATE,
+	OPT_IDLE_TIMEOUT,
+	OPT_UDP_RATE,
+	OPT_UDP_PEER_TTL,
+	OPT_SYSLOG,
 };
 
 static const struct option longopts[] = {
@@ -30,11 +38,20 @@ static const struct option longopts[] = {
 	{ "port",		required_argument,	NULL, 'p' },
 	{ "tcp",		no_argument,		NULL, 't' },
 	{ "udp",		no_argument,		NULL, 'u' },
+	{ "broadcast",		no_argument,		NULL, 'B' },
 	{ "framing",		required_argument,	NULL, OPT_FRAMING },
 	{ "time-format",	required_argument,	NULL, OPT_TIME_FORMAT },
 	{ "utc",		no_argument,		NULL, OPT_UTC },
 	{ "max-line",		required_argument,	NULL, OPT_MAX_LINE },
 	{ "max-queue",		required_argument,	NULL, OPT_MAX_QUEUE },
+	{ "max-clients",	required_argument,	NULL, OPT_MAX_CLIENTS },
+	{ "max-per-ip",		required_argument,	NULL, OPT_MAX_PER_IP },
+	{ "allow",		required_argument,	NULL, OPT_ALLOW },
+	{ "line-rate",		required_argument,	NULL, OPT_LINE_RATE },
+	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE_TIMEOUT },
+	{ "udp-rate",		required_argument,	NULL, OPT_UDP_RATE },
+	{ "udp-peer-ttl",	required_argument,	NULL, OPT_UDP_PEER_TTL },
+	{ "syslog",		no_argument,		NULL, OPT_SYSLOG },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -47,12 +64,14 @@ srvconf_usage(FILE *f)
 {
 	fprintf(f, _("Usage: %s [OPTION]...\n"), "tschatd");
 	fputs(_("A chat server: stamps each message with the time and sends it "
-	    "back.\n\n"), f);
+	    "back,\nor with --broadcast to everyone in the room.\n\n"), f);
 	fputs(_("  -b, --bind ADDR         listen on ADDR (repeatable; default: "
 	    "all addresses)\n"), f);
 	fputs(_("  -p, --port PORT         listen on PORT (default: 8080)\n"), f);
 	fputs(_("  -t, --tcp               serve TCP (the default)\n"), f);
 	fputs(_("  -u, --udp               serve UDP (with -t: both)\n"), f);
+	fputs(_("  -B, --broadcast         a chat room: each message goes to "
+	    "every peer\n"), f);
 	fputs(_("      --framing MODE      'line' (default) or 'raw': each read "
 	    "or datagram is\n"
 	    "                          one message\n"), f);
@@ -60,12 +79,32 @@ srvconf_usage(FILE *f)
 	    f);
 	fputs(_("      --utc               stamp in UTC instead of local time\n"),
 	    f);
+	fputs(_("\nLimits:\n"), f);
 	fputs(_("      --max-line BYTES    longest line taken (default: 8192)\n"),
 	    f);
 	fputs(_("      --max-queue BYTES   most output held for one peer "
 	    "(default: 1048576)\n"), f);
+	fputs(_("      --max-clients N     most TCP peers at once (default: "
+	    "10000)\n"), f);
+	fputs(_("      --max-per-ip N      most TCP peers from one address "
+	    "(default: 0, no limit)\n"), f);
+	fputs(_("      --allow CIDR        take peers from CIDR only "
+	    "(repeatable)\n"), f);
+	fputs(_("      --line-rate N       lines a second per TCP peer in a room "
+	    "(default: 10;\n"
+	    "                          0: no limit)\n"), f);
+	fputs(_("      --idle-timeout SECS close TCP peers silent for SECS "
+	    "(default: 0, never)\n"), f);
+	fputs(_("      --udp-rate N        datagrams a second per source "
+	    "(default: 50; 0: no limit)\n"), f);
+	fputs(_("      --udp-peer-ttl SECS how long a silent UDP member stays "
+	    "(default: 300)\n"), f);
+	fputs(_("\nLogging:\n"), f);
 	fputs(_("  -q, --quiet             log warnings only\n"), f);
 	fputs(_("  -v, --verbose           log every event\n"), f);
+	fputs(_("      --syslog            log to syslog instead of stderr\n"),
+	    f);
+	fputs("\n", f);
 	fputs(_("  -h, --help              show this help and exit\n"), f);
 	fputs(_("  -V, --version           show the version and exit\n"), f);
 	fputs("\n", f);
@@ -83,6 +122,14 @@ fail(char *err, size_t size, const char *fmt, ...)
 	return SRVCONF_ERROR;
 }
 
+static enum srvconf_result
+bad_value(char *err, size_t size, const char *opt, const char *value,
+    const char *why)
+{
+	/* TRANSLATORS: "invalid --max-line '9x': invalid". */
+	return fail(err, size, _("invalid %s '%s': %s"), opt, value, _(why));
+}
+
 enum srvconf_result
 srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
     size_t size)
@@ -98,13 +145,17 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 	c->max_line = DEFAULT_MAX_LINE_BYTES;
 	c->max_queue = DEFAULT_MAX_QUEUE_BYTES;
 	c->log_level = LOG_LEVEL_INFO;
+	c->max_clients = DEFAULT_MAX_CLIENTS;
+	c->line_rate = DEFAULT_LINE_RATE;
+	c->udp_rate = DEFAULT_UDP_RATE;
+	c->udp_peer_ttl = DEFAULT_UDP_PEER_TTL_SECS;
 
 	/* Reset getopt, so that tests may parse many command lines. */
 	optind = 0;
 	opterr = 0;
 	for (;;) {
 		cur = optind == 0 ? 1 : optind;
-		if ((ch = getopt_long(argc, argv, "+:b:p:tuqvhV", longopts,
+		if ((ch = getopt_long(argc, argv, "+:b:p:tuBqvhV", longopts,
 		    NULL)) == -1)
 			break;
 		switch (ch) {
@@ -127,6 +178,9 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 		case 'u':
 			c->udp = 1;
 			break;
+		case 'B':
+			c->broadcast = 1;
+			break;
 		case OPT_FRAMING:
 			if (frame_mode_parse(optarg, &c->framing) == -1)
 				return fail(err, size, _("invalid framing '%s': "
@@ -145,15 +199,62 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 		case OPT_MAX_LINE:
 			if (strnum(optarg, 1, MAX_MAX_LINE_BYTES, &n, &why)
 			    == -1)
-				return fail(err, size, _("invalid --max-line "
-				    "'%s': %s"), optarg, _(why));
+				return bad_value(err, size, "--max-line",
+				    optarg, why);
 			c->max_line = n;
 			break;
 		case OPT_MAX_QUEUE:
 			if (strnum(optarg, 1024, 1LL << 32, &n, &why) == -1)
-				return fail(err, size, _("invalid --max-queue "
-				    "'%s': %s"), optarg, _(why));
+				return bad_value(err, size, "--max-queue",
+				    optarg, why);
 			c->max_queue = n;
+			break;
+		case OPT_MAX_CLIENTS:
+			if (strnum(optarg, 1, 1000000, &n, &why) == -1)
+				return bad_value(err, size, "--max-clients",
+				    optarg, why);
+			c->max_clients = n;
+			break;
+		case OPT_MAX_PER_IP:
+			if (strnum(optarg, 0, 1000000, &n, &why) == -1)
+				return bad_value(err, size, "--max-per-ip",
+				    optarg, why);
+			c->max_per_ip = n;
+			break;
+		case OPT_ALLOW:
+			c->allow = xreallocarray(c->allow, c->nallow + 1,
+			    sizeof *c->allow);
+			if (cidr_parse(optarg, &c->allow[c->nallow]) == -1)
+				return fail(err, size, _("invalid --allow '%s': "
+				    "not an address or prefix"), optarg);
+			c->nallow++;
+			break;
+		case OPT_LINE_RATE:
+			if (strnum(optarg, 0, 1000000, &n, &why) == -1)
+				return bad_value(err, size, "--line-rate",
+				    optarg, why);
+			c->line_rate = n;
+			break;
+		case OPT_IDLE_TIMEOUT:
+			if (strnum(optarg, 0, 86400 * 365, &n, &why) == -1)
+				return bad_value(err, size, "--idle-timeout",
+				    optarg, why);
+			c->idle_timeout = n;
+			break;
+		case OPT_UDP_RATE:
+			if (strnum(optarg, 0, 1000000, &n, &why) == -1)
+				return bad_value(err, size, "--udp-rate",
+				    optarg, why);
+			c->udp_rate = n;
+			break;
+		case OPT_UDP_PEER_TTL:
+			if (strnum(optarg, 1, 86400 * 365, &n, &why) == -1)
+				return bad_value(err, size, "--udp-peer-ttl",
+				    optarg, why);
+			c->udp_peer_ttl = n;
+			break;
+		case OPT_SYSLOG:
+			c->syslog = 1;
 			break;
 		case 'q':
 			c->log_level = LOG_LEVEL_WARN;
@@ -184,4 +285,7 @@ srvconf_free(struct srvconf *c)
 	free(c->binds);
 	c->binds = NULL;
 	c->nbinds = 0;
+	free(c->allow);
+	c->allow = NULL;
+	c->nallow = 0;
 }

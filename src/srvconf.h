@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cidr.h"
 #include "frame.h"
 #include "log.h"
 
@@ -20,9 +21,19 @@ struct srvconf {
 	enum frame_mode	  framing;
 	const char	 *time_format;
 	int		  utc;
+	int		  broadcast;
 	size_t		  max_line;
 	size_t		  max_queue;
+	unsigned int	  max_clients;
+	unsigned int	  max_per_ip;	/* 0: no limit */
+	struct cidr	 *allow;	/* --allow; none: everyone */
+	size_t		  nallow;
+	unsigned int	  line_rate;	/* lines a second; 0: no limit */
+	unsigned int	  idle_timeout;	/* seconds; 0: none */
+	unsigned int	  udp_rate;	/* datagrams a second; 0: no limit */
+	unsigned int	  udp_peer_ttl;	/* seconds */
 	enum log_level	  log_level;
+	int		  syslog;
 };
 
 enum srvconf_result {

@@ -1,8 +1,11 @@
 /*
- * udp.c: UDP echo. Every request gets at most one reply, to its source and
- * no longer than the request plus a little; datagrams from the ports of
- * echo, chargen, DNS, NTP and the other small services, and from port 0,
- * are dropped, so that no loop between two servers can start.
+ * udp.c: the server's UDP side. Every request gets at most one reply, to
+ * its source and no longer than the request plus a little; datagrams from
+ * the ports of echo, chargen, DNS, NTP and the other small services, and
+ * from port 0, are dropped, so that no loop between two servers can start.
+ * In a room a source becomes a member only by sending back a token that
+ * reached it, so a forged source address cannot make anyone receive the
+ * room; a member that stays silent past --udp-peer-ttl leaves.
  */
 #include "common.h"
 
@@ -10,49 +13,127 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "addr.h"
+#include "addrmap.h"
+#include "command.h"
+#include "cookie.h"
 #include "defaults.h"
 #include "dgram.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "server.h"
 #include "udp.h"
 #include "xmalloc.h"
 
 /* Datagrams taken per readiness event, so TCP peers get their turn. */
-#define UDP_PER_EVENT	64
+#define UDP_PER_EVENT		64
+/* A source's rate is forgotten after this long without a datagram. */
+#define UDP_SOURCE_IDLE_SECS	60.0
 
 struct udp_sock {
 	ev_io		 io;
 	struct udp_sock	*next;
 };
 
+/* A source that joined the room. */
+struct udp_member {
+	struct addrmap_entry	 entry;		/* address and port */
+	struct member		 member;
+	int			 fd;		/* the socket it joined on */
+	ev_tstamp		 last_seen;
+};
+
+/* A source address and its --udp-rate bucket. */
+struct udp_source {
+	struct addrmap_entry	 entry;		/* address only */
+	struct bucket		 bucket;
+	ev_tstamp		 last_seen;
+};
+
 static struct udp_sock	*socks;
+static struct addrmap	 members;
+static struct addrmap	 sources;
+static struct bucket	 overflow;	/* shared by sources past the table */
+static uint8_t		 cookie_key[COOKIE_KEY_BYTES];
 static char		 reply[DGRAM_REPLY_MAX(UDP_MAX_BYTES)];
 
+void
+udp_init(void)
+{
+	addrmap_init(&members, 1);
+	addrmap_init(&sources, 0);
+	bucket_init(&overflow, server.conf->udp_rate * RATE_BURST_FACTOR,
+	    ev_now(server.loop));
+	if (cookie_key_init(cookie_key) == -1)
+		die(1, errno, _("cannot get random bytes"));
+}
+
+/* Whether the source A may send one more datagram now (--udp-rate). */
+static int
+udp_rate_ok(const struct addr *a)
+{
+	const struct srvconf	*c = server.conf;
+	struct addrmap_entry	*e;
+	struct udp_source	*src;
+	struct bucket		*b = &overflow;
+	ev_tstamp		 now = ev_now(server.loop);
+
+	if (c->udp_rate == 0)
+		return 1;
+	if ((e = addrmap_find(&sources, a)) != NULL) {
+		src = container_of(e, struct udp_source, entry);
+		src->last_seen = now;
+		b = &src->bucket;
+	} else if (sources.count < UDP_MAX_SOURCES) {
+		src = xcalloc(1, sizeof *src);
+		src->entry.addr = *a;
+		src->last_seen = now;
+		bucket_init(&src->bucket, c->udp_rate * RATE_BURST_FACTOR, now);
+		addrmap_insert(&sources, &src->entry);
+		b = &src->bucket;
+	}
+	return bucket_take(b, c->udp_rate, c->udp_rate * RATE_BURST_FACTOR,
+	    now);
+}
+
 static void
-udp_datagram(int fd, const struct sockaddr *from, socklen_t fromlen,
-    const char *data, size_t len)
+udp_send(int fd, const struct addr *to, const char *data, size_t len)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		sslen;
+
+	sslen = addr_to_sockaddr(to, &ss);
+	if (sendto(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL,
+	    (struct sockaddr *)&ss, sslen) == -1) {
+		/* No queue for UDP: a full socket buffer drops the reply. */
+		server.stats.udp_dropped_send++;
+		return;
+	}
+	server.stats.udp_out++;
+	server.stats.bytes_out += len;
+}
+
+void
+udp_deliver(struct member *m, const struct slice *s)
+{
+	struct udp_member	*um = container_of(m, struct udp_member, member);
+
+	udp_send(um->fd, &m->addr, slice_data(s), s->len);
+}
+
+static void
+udp_echo(int fd, const struct addr *from, const char *data, size_t len)
 {
 	const struct srvconf	*c = server.conf;
 	struct dgram_result	 res;
-	struct addr		 a;
 	const char		*stamp;
 	size_t			 slen;
 
-	if (addr_from_sockaddr(&a, from, fromlen) == -1)
-		return;
-	if (a.port < UDP_MIN_SOURCE_PORT) {
-		server.stats.udp_dropped_port++;
-		return;
-	}
-	if (len == 0)
-		return;
-	server.stats.udp_in++;
-	server.stats.bytes_in += len;
 	stamp = server_stamp(&slen);
 	dgram_echo(c->framing, c->max_line, stamp, slen, data, len, reply,
 	    &res);
@@ -61,15 +142,130 @@ udp_datagram(int fd, const struct sockaddr *from, socklen_t fromlen,
 	server.stats.udp_dropped_bound += res.dropped;
 	if (res.len == 0)
 		return;
-	if (sendto(fd, reply, res.len, MSG_DONTWAIT | MSG_NOSIGNAL, from,
-	    fromlen) == -1) {
-		/* No queue for UDP: a full socket buffer drops the reply. */
-		server.stats.udp_dropped_send++;
+	server.stats.msgs_out += res.messages - res.dropped;
+	udp_send(fd, from, reply, res.len);
+}
+
+static void
+member_free(struct udp_member *um)
+{
+	addrmap_remove(&members, &um->entry);
+	free(um->member.nick);
+	free(um);
+}
+
+/* A line from a member: said in the room. */
+static int
+member_message_cb(void *arg, const char *msg, size_t len, int flags)
+{
+	struct udp_member	*um = arg;
+	struct command		 cmd;
+
+	server.stats.msgs_in++;
+	if (flags & FRAME_CUT)
+		server.stats.lines_cut++;
+	/* tschat may send its /join again: it is in already. */
+	if (server.conf->framing == FRAME_LINE) {
+		command_parse(msg, len, &cmd);
+		if (cmd.kind == CMD_JOIN)
+			return FRAME_GO;
+	}
+	if (room_input(&um->member, msg, len, flags) == FRAME_STOP) {
+		member_free(um);
+		return FRAME_STOP;
+	}
+	return FRAME_GO;
+}
+
+/* Whether DATA is "/join TOKEN" with A's valid token. */
+static int
+valid_join(const struct addr *a, const char *data, size_t len)
+{
+	struct command	cmd;
+	const char	*nl;
+
+	/* The first line, in either framing. */
+	if ((nl = memchr(data, '\n', len)) != NULL)
+		len = nl - data;
+	if (len > 0 && data[len - 1] == '\r')
+		len--;
+	command_parse(data, len, &cmd);
+	return cmd.kind == CMD_JOIN && cookie_check(cookie_key, a,
+	    (time_t)ev_now(server.loop), cmd.arg, cmd.arglen);
+}
+
+/* A datagram in a room: from a member, a join, or a stranger. */
+static void
+udp_room(int fd, const struct addr *from, const char *data, size_t len)
+{
+	const struct srvconf	*c = server.conf;
+	struct addrmap_entry	*e;
+	struct udp_member	*um;
+	char			 token[COOKIE_CHARS + 1];
+	const char		*stamp;
+	size_t			 slen;
+	int			 n;
+
+	if ((e = addrmap_find(&members, from)) != NULL) {
+		um = container_of(e, struct udp_member, entry);
+		um->last_seen = ev_now(server.loop);
+		dgram_messages(c->framing, c->max_line, data, len,
+		    member_message_cb, um);
 		return;
 	}
-	server.stats.udp_out++;
-	server.stats.msgs_out += res.messages - res.dropped;
-	server.stats.bytes_out += res.len;
+	if (valid_join(from, data, len)) {
+		um = xcalloc(1, sizeof *um);
+		um->entry.addr = *from;
+		um->member.addr = *from;
+		um->member.kind = MEMBER_UDP;
+		um->fd = fd;
+		um->last_seen = ev_now(server.loop);
+		addrmap_insert(&members, &um->entry);
+		server.stats.udp_joined++;
+		room_join(&um->member);
+		return;
+	}
+	/* A stranger gets a token, in a reply no longer than the bound. */
+	cookie_make(cookie_key, from, (time_t)ev_now(server.loop), token);
+	stamp = server_stamp(&slen);
+	n = snprintf(reply, sizeof reply, "%s*** send /join %s%s", stamp,
+	    token, c->framing == FRAME_LINE ? "\n" : "");
+	if (n < 0 || (size_t)n > DGRAM_REPLY_MAX(len)) {
+		server.stats.udp_dropped_bound++;
+		return;
+	}
+	server.stats.udp_cookies++;
+	udp_send(fd, from, reply, n);
+}
+
+static void
+udp_datagram(int fd, const struct sockaddr *sa, socklen_t salen,
+    const char *data, size_t len)
+{
+	struct addr	a;
+
+	if (addr_from_sockaddr(&a, sa, salen) == -1)
+		return;
+	if (a.port < UDP_MIN_SOURCE_PORT) {
+		server.stats.udp_dropped_port++;
+		return;
+	}
+	if (!server_allowed(&a)) {
+		server.stats.udp_dropped_allow++;
+		return;
+	}
+	if (len == 0)
+		return;
+	if (!udp_rate_ok(&a)) {
+		server.stats.udp_dropped_rate++;
+		return;
+	}
+	server.stats.udp_in++;
+	server.stats.bytes_in += len;
+	if (server.conf->broadcast)
+		udp_room(fd, &a, data, len);
+	else
+		udp_echo(fd, &a, data, len);
 }
 
 static void
@@ -85,14 +281,11 @@ udp_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		n = recvfrom(w->fd, server.rbuf, UDP_MAX_BYTES, 0,
 		    (struct sockaddr *)&ss, &len);
 		if (n == -1) {
-			if (errno == EINTR)
-				continue;
 			/* ICMP errors from earlier sends surface here. */
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != ECONNREFUSED)
-				log_warn("udp receive");
-			if (errno == ECONNREFUSED)
+			if (errno == EINTR || errno == ECONNREFUSED)
 				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_warn("udp receive");
 			return;
 		}
 		udp_datagram(w->fd, (struct sockaddr *)&ss, len, server.rbuf,
@@ -112,6 +305,39 @@ udp_add_socket(int fd)
 	socks = u;
 }
 
+static void
+expire_member(struct addrmap_entry *e, void *arg)
+{
+	struct udp_member	*um = container_of(e, struct udp_member, entry);
+	ev_tstamp		 now = *(ev_tstamp *)arg;
+
+	if (now - um->last_seen < server.conf->udp_peer_ttl)
+		return;
+	server.stats.udp_expired++;
+	room_leave(&um->member, "timeout", 7);
+	member_free(um);
+}
+
+static void
+expire_source(struct addrmap_entry *e, void *arg)
+{
+	struct udp_source	*src = container_of(e, struct udp_source,
+				    entry);
+	ev_tstamp		 now = *(ev_tstamp *)arg;
+
+	if (now - src->last_seen < UDP_SOURCE_IDLE_SECS)
+		return;
+	addrmap_remove(&sources, e);
+	free(src);
+}
+
+void
+udp_cron(ev_tstamp now)
+{
+	addrmap_each(&members, expire_member, &now);
+	addrmap_each(&sources, expire_source, &now);
+}
+
 void
 udp_stop(void)
 {
@@ -119,6 +345,22 @@ udp_stop(void)
 
 	for (u = socks; u != NULL; u = u->next)
 		ev_io_stop(server.loop, &u->io);
+}
+
+static void
+free_member(struct addrmap_entry *e, void *arg)
+{
+	struct udp_member	*um = container_of(e, struct udp_member, entry);
+
+	room_leave(&um->member, NULL, 0);
+	member_free(um);
+}
+
+static void
+free_source(struct addrmap_entry *e, void *arg)
+{
+	addrmap_remove(&sources, e);
+	free(container_of(e, struct udp_source, entry));
 }
 
 void
@@ -132,4 +374,8 @@ udp_free(void)
 		close(u->io.fd);
 		free(u);
 	}
+	addrmap_each(&members, free_member, NULL);
+	addrmap_each(&sources, free_source, NULL);
+	addrmap_free(&members);
+	addrmap_free(&sources);
 }

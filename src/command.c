@@ -1,0 +1,86 @@
+/*
+ * command.c: the room's command parser: a table from command word to kind,
+ * and the rules for each one's argument.
+ */
+#include "common.h"
+
+#include <string.h>
+
+#include "command.h"
+
+struct command_entry {
+	const char		*name;
+	enum command_kind	 kind;
+	int			 arg;	/* 0 none, 1 optional, 2 required */
+	const char		*usage;
+};
+
+static const struct command_entry commands[] = {
+	{ "nick",	CMD_NICK,	2,	"/nick NAME" },
+	{ "who",	CMD_WHO,	0,	"/who" },
+	{ "me",		CMD_ME,		2,	"/me ACTION" },
+	{ "help",	CMD_HELP,	0,	"/help" },
+	{ "quit",	CMD_QUIT,	1,	"/quit [REASON]" },
+	{ "join",	CMD_JOIN,	2,	"/join TOKEN" },
+};
+
+const char *const command_help[] = {
+	"commands:",
+	"  /nick NAME      change your nick",
+	"  /who            list who is online",
+	"  /me ACTION      say that you do ACTION",
+	"  /quit [REASON]  leave",
+	"  //text          send /text as a message",
+	NULL
+};
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+void
+command_parse(const char *line, size_t len, struct command *cmd)
+{
+	const struct command_entry	*e;
+	size_t				 i, n;
+
+	memset(cmd, 0, sizeof *cmd);
+	cmd->kind = CMD_MESSAGE;
+	cmd->arg = line;
+	cmd->arglen = len;
+	if (len == 0 || line[0] != '/')
+		return;
+	if (len >= 2 && line[1] == '/') {
+		cmd->arg = line + 1;
+		cmd->arglen = len - 1;
+		return;
+	}
+
+	for (n = 1; n < len && !is_blank(line[n]); n++)
+		;
+	cmd->name = line + 1;
+	cmd->namelen = n - 1;
+	/* The argument: after the blanks, without trailing blanks. */
+	for (i = n; i < len && is_blank(line[i]); i++)
+		;
+	cmd->arg = line + i;
+	cmd->arglen = len - i;
+	while (cmd->arglen > 0 && is_blank(cmd->arg[cmd->arglen - 1]))
+		cmd->arglen--;
+
+	cmd->kind = CMD_UNKNOWN;
+	for (e = commands; e < commands + ARRAY_SIZE(commands); e++) {
+		if (strlen(e->name) != cmd->namelen ||
+		    strncmp(e->name, cmd->name, cmd->namelen) != 0)
+			continue;
+		cmd->kind = e->kind;
+		if ((e->arg == 0 && cmd->arglen > 0) ||
+		    (e->arg == 2 && cmd->arglen == 0)) {
+			cmd->kind = CMD_USAGE;
+			cmd->usage = e->usage;
+		}
+		return;
+	}
+}
