@@ -11,15 +11,10 @@
 #include "addr.h"
 #include "cliconf.h"
 #include "defaults.h"
+#include "nick.h"
 #include "optmsg.h"
-#include "sanitize.h"
 #include "strnum.h"
-#include "utf8.h"
 
-#define DEFAULT_SCROLLBACK_LINES	10000
-#define MAX_SCROLLBACK_LINES		1000000
-#define MAX_WAIT_SECS			86400.0
-#define NICK_MAX_CHARS			32
 
 /*
  * Long options have values of their own, even where a short option means
@@ -108,25 +103,6 @@ refused_at(char **argv)
 	return optind - 1;
 }
 
-/*
- * The server judges nicks; refuse here what it never takes and what would
- * not survive as one "/nick NAME" line: nothing, more than NICK_MAX_CHARS
- * characters, invalid UTF-8, spaces and controls.
- */
-static int
-nick_ok(const char *s)
-{
-	size_t	len = strlen(s), n, chars = 0;
-	int32_t	cp;
-
-	for (; len > 0; s += n, len -= n, chars++) {
-		n = utf8_decode((const unsigned char *)s, len, &cp);
-		if (cp == UTF8_INVALID || cp == ' ' || sanitize_is_unsafe(cp))
-			return 0;
-	}
-	return chars > 0 && chars <= NICK_MAX_CHARS;
-}
-
 enum cliconf_result
 cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
     size_t size)
@@ -159,7 +135,7 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 			break;
 		case 'n':
 		case OPT_NICK:
-			if (!nick_ok(optarg))
+			if (nick_check(optarg, strlen(optarg)) != NICK_OK)
 				return fail(err, size, _("invalid nick '%s'"),
 				    optarg);
 			c->nick = optarg;

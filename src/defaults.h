@@ -58,6 +58,9 @@
 
 /* Line mode: how long to wait for replies after stdin ends. */
 #define DEFAULT_WAIT_SECS	2.0
+#define MAX_WAIT_SECS		86400.0
+#define DEFAULT_SCROLLBACK_LINES 10000
+#define MAX_SCROLLBACK_LINES	1000000
 #define CONNECT_TIMEOUT_SECS	10.0
 
 #endif

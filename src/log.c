@@ -31,12 +31,6 @@ log_init(const char *progname, enum log_level level, int use_syslog)
 		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
-void
-log_set_level(enum log_level level)
-{
-	log_level = level;
-}
-
 static void PRINTFLIKE(3, 0)
 log_vwrite(int prio, const char *suffix, const char *fmt, va_list ap)
 {

@@ -17,7 +17,6 @@ enum log_level {
 extern const char *log_progname;
 
 void	log_init(const char *progname, enum log_level, int use_syslog);
-void	log_set_level(enum log_level);
 void	log_warn(const char *, ...) PRINTFLIKE(1, 2);
 void	log_warnx(const char *, ...) PRINTFLIKE(1, 2);
 void	log_info(const char *, ...) PRINTFLIKE(1, 2);

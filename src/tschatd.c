@@ -47,7 +47,7 @@ main(int argc, char **argv)
 	case SRVCONF_OK:
 		break;
 	}
-	log_set_level(conf.log_level);
+	log_init("tschatd", conf.log_level, conf.syslog);
 
 	if ((loop = ev_default_loop(EVFLAG_AUTO)) == NULL)
 		die(1, 0, _("cannot initialise the event loop"));

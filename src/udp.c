@@ -368,14 +368,14 @@ udp_free(void)
 {
 	struct udp_sock	*u;
 
+	addrmap_each(&members, free_member, NULL);
+	addrmap_each(&sources, free_source, NULL);
 	while ((u = socks) != NULL) {
 		socks = u->next;
 		ev_io_stop(server.loop, &u->io);
 		close(u->io.fd);
 		free(u);
 	}
-	addrmap_each(&members, free_member, NULL);
-	addrmap_each(&sources, free_source, NULL);
 	addrmap_free(&members);
 	addrmap_free(&sources);
 }
