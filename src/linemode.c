@@ -59,6 +59,8 @@ struct client {
 	ev_io			 write_w;	/* connect, then output */
 	ev_timer		 timer;		/* see timer_cb */
 	ev_tstamp		 deadline;	/* of FINISHING */
+	ev_tstamp		 quiet_since;	/* a reply due since, or 0 */
+	int			 gave_up;	/* a reply never came: no lockstep */
 
 	char			 in[INPUT_LINE_BYTES];	/* input not sent */
 	size_t			 inoff, inlen;
@@ -116,11 +118,20 @@ done(struct client *cl)
 	ev_break(cl->loop, EVBREAK_ALL);
 }
 
+/*
+ * Lockstep: wait for the reply to what was just sent. --wait bounds the
+ * silence as a whole: once a reply failed to come, the rest is sent
+ * without waiting, and the end does not wait all over again.
+ */
 static void
 await_reply(struct client *cl)
 {
+	if (cl->gave_up)
+		return;
 	cl->awaiting = 1;
-	arm(cl, cl->conf->wait);
+	if (cl->quiet_since == 0)
+		cl->quiet_since = ev_now(cl->loop);
+	arm(cl, cl->quiet_since + cl->conf->wait - ev_now(cl->loop));
 }
 
 static void
@@ -279,7 +290,8 @@ finish(struct client *cl)
 	/* An error here (the peer reset) shows up on the next read. */
 	if (!cl->udp && cl->out.bytes == 0)
 		(void)shutdown(cl->fd, SHUT_WR);
-	cl->deadline = ev_now(cl->loop) + cl->conf->wait;
+	cl->deadline = (cl->quiet_since != 0 ? cl->quiet_since :
+	    ev_now(cl->loop)) + cl->conf->wait;
 	finish_wait(cl);
 }
 
@@ -462,6 +474,7 @@ read_cb(struct ev_loop *loop, ev_io *w, int revents UNUSED)
 		return;
 	}
 	cl->replies++;
+	cl->quiet_since = 0;
 	if (cl->awaiting) {
 		cl->awaiting = 0;
 		ev_timer_stop(loop, &cl->timer);
@@ -533,8 +546,9 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents UNUSED)
 		connect_next(cl, ETIMEDOUT);
 		break;
 	case RUNNING:
-		/* No reply in time: go on with the next line. */
+		/* No reply in time: send the rest without waiting. */
 		cl->awaiting = 0;
+		cl->gave_up = 1;
 		pump(cl);
 		break;
 	default:

@@ -64,7 +64,12 @@ net_listen(int type, const struct sockaddr *sa, socklen_t len, int dual_stack)
 
 	if ((fd = new_socket(sa->sa_family, type)) == -1)
 		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
+	/*
+	 * A restarted server binds its TCP port at once. Not for UDP: there
+	 * it would let a second server share the port and take its traffic.
+	 */
+	if (type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR,
+	    &one, sizeof one) == -1)
 		goto fail;
 	if (sa->sa_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, dual_stack ? &zero : &one, sizeof one) == -1)

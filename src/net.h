@@ -20,7 +20,7 @@ int	net_resolve(const char *host, uint16_t port, int type, int passive,
 
 /*
  * Make a non-blocking socket of TYPE bound to SA, listening if it is a
- * stream, with SO_REUSEADDR; DUAL_STACK clears IPV6_V6ONLY. Return the
+ * stream (with SO_REUSEADDR); DUAL_STACK clears IPV6_V6ONLY. Return the
  * descriptor, or -1 with errno set.
  */
 int	net_listen(int type, const struct sockaddr *sa, socklen_t len,
