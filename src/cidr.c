@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 
+#include <ctype.h>
 #include <string.h>
 
 #include "cidr.h"
@@ -36,7 +37,9 @@ cidr_parse(const char *s, struct cidr *c)
 	} else
 		return -1;
 	bits = max;
-	if (slash != NULL && strnum(slash + 1, 0, max, &bits, &err) == -1)
+	/* Digits only: strnum would take a sign, and "/-0" is no prefix. */
+	if (slash != NULL && (!isdigit((unsigned char)slash[1]) ||
+	    strnum(slash + 1, 0, max, &bits, &err) == -1))
 		return -1;
 	c->bits = bits;
 	return 0;

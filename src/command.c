@@ -5,6 +5,7 @@
 #include "common.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "command.h"
 
@@ -73,7 +74,7 @@ command_parse(const char *line, size_t len, struct command *cmd)
 	cmd->kind = CMD_UNKNOWN;
 	for (e = commands; e < commands + ARRAY_SIZE(commands); e++) {
 		if (strlen(e->name) != cmd->namelen ||
-		    strncmp(e->name, cmd->name, cmd->namelen) != 0)
+		    strncasecmp(e->name, cmd->name, cmd->namelen) != 0)
 			continue;
 		cmd->kind = e->kind;
 		if ((e->arg == 0 && cmd->arglen > 0) ||

@@ -5,7 +5,9 @@
  */
 #include "common.h"
 
+#include <sys/types.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 
 #include <string.h>
 
@@ -83,7 +85,7 @@ make_for_window(const uint8_t key[COOKIE_KEY_BYTES], const struct addr *a,
 	msg[0] = a->family;
 	msg[1] = a->port >> 8;
 	msg[2] = a->port & 0xff;
-	memcpy(msg + 3, a->bytes, 16);
+	memcpy(msg + 3, a->bytes, a->family == AF_INET ? 4 : 16);
 	for (i = 0; i < 8; i++)
 		msg[19 + i] = (uint8_t)(window >> (8 * i));
 	h = siphash24(key, msg, sizeof msg);
@@ -109,7 +111,7 @@ cookie_check(const uint8_t key[COOKIE_KEY_BYTES], const struct addr *a,
 
 	if (len != COOKIE_CHARS)
 		return 0;
-	for (i = 0; i < 2 && w >= (uint64_t)i; i++) {
+	for (i = 0; i <= COOKIE_GRACE_WINDOWS && w >= (uint64_t)i; i++) {
 		make_for_window(key, a, w - i, want);
 		if (memcmp(want, token, COOKIE_CHARS) == 0)
 			return 1;

@@ -14,8 +14,12 @@
 
 #define COOKIE_KEY_BYTES	16
 #define COOKIE_CHARS		16
-/* A token is made for one window and accepted in the next one too. */
+/*
+ * A token is made for one window and accepted in the next two too: it is
+ * good for at least two minutes.
+ */
 #define COOKIE_WINDOW_SECS	60
+#define COOKIE_GRACE_WINDOWS	2
 
 /* Fill KEY with random bytes: -1 if the system has none to give. */
 int	cookie_key_init(uint8_t key[COOKIE_KEY_BYTES]);
@@ -24,7 +28,7 @@ int	cookie_key_init(uint8_t key[COOKIE_KEY_BYTES]);
 void	cookie_make(const uint8_t key[COOKIE_KEY_BYTES], const struct addr *a,
 	    time_t now, char *out);
 
-/* Whether TOKEN (LEN bytes) is A's, made within the last two windows. */
+/* Whether TOKEN (LEN bytes) is A's and still good at NOW. */
 int	cookie_check(const uint8_t key[COOKIE_KEY_BYTES], const struct addr *a,
 	    time_t now, const char *token, size_t len);
 

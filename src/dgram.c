@@ -27,8 +27,9 @@ dgram_messages(enum frame_mode mode, size_t max_line, const char *in,
 	while (len > 0) {
 		nl = memchr(in, '\n', len);
 		seg = nl != NULL ? (size_t)(nl - in) : len;
+		/* A CR before the newline, or before the datagram's end. */
 		n = seg;
-		if (nl != NULL && n > 0 && in[n - 1] == '\r')
+		if (n > 0 && in[n - 1] == '\r')
 			n--;
 		flags = 0;
 		if (n > max_line) {

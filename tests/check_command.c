@@ -1,0 +1,377 @@
+/*
+ * check_command.c: what a room member types: plain text, "//" escaping,
+ * each command with and without its argument, unknown commands, blanks
+ * around the argument, and parsing that stays within the given length.
+ */
+#include "common.h"
+
+#include <check.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+
+#include "check_util.h"
+
+static const char *
+kind_name(enum command_kind k)
+{
+	switch (k) {
+	case CMD_MESSAGE:
+		return "CMD_MESSAGE";
+	case CMD_NICK:
+		return "CMD_NICK";
+	case CMD_WHO:
+		return "CMD_WHO";
+	case CMD_ME:
+		return "CMD_ME";
+	case CMD_HELP:
+		return "CMD_HELP";
+	case CMD_QUIT:
+		return "CMD_QUIT";
+	case CMD_JOIN:
+		return "CMD_JOIN";
+	case CMD_UNKNOWN:
+		return "CMD_UNKNOWN";
+	case CMD_USAGE:
+		return "CMD_USAGE";
+	}
+	return "(bad kind)";
+}
+
+/* Whether P (N bytes) lies within LINE (LEN bytes). */
+static int
+within(const char *p, size_t n, const char *line, size_t len)
+{
+	return n == 0 || (p != NULL && p >= line && p + n <= line + len);
+}
+
+/*
+ * Parse LINE (LEN bytes, from an exact-size copy) and check its kind, and
+ * when given its argument, its command word and its usage text.
+ */
+static void
+expect_cmd_len(const char *line, size_t len, enum command_kind kind,
+    const char *arg, const char *name, const char *usage)
+{
+	unsigned char	*copy = dup_exact(line, len);
+	const char	*p = (const char *)copy;
+	struct command	 cmd;
+
+	memset(&cmd, 0xA5, sizeof cmd);
+	command_parse(p, len, &cmd);
+	ck_assert_msg(cmd.kind == kind, "\"%s\": expected %s, got %s",
+	    esc(line, len), kind_name(kind), kind_name(cmd.kind));
+	ck_assert_msg(within(cmd.arg, cmd.arglen, p, len),
+	    "\"%s\": expected the argument within the line, got %zu bytes "
+	    "at offset %td", esc(line, len), cmd.arglen, cmd.arg - p);
+	if (arg != NULL)
+		ck_assert_msg(cmd.arglen == strlen(arg) &&
+		    memcmp(cmd.arg, arg, cmd.arglen) == 0,
+		    "\"%s\": expected argument \"%s\", got \"%s\"",
+		    esc(line, len), esc_str(arg), esc(cmd.arg, cmd.arglen));
+	if (name != NULL) {
+		ck_assert_msg(within(cmd.name, cmd.namelen, p, len),
+		    "\"%s\": expected the command word within the line",
+		    esc(line, len));
+		ck_assert_msg(cmd.namelen == strlen(name) &&
+		    (cmd.namelen == 0 ||
+		    memcmp(cmd.name, name, cmd.namelen) == 0),
+		    "\"%s\": expected command word \"%s\", got \"%s\"",
+		    esc(line, len), esc_str(name),
+		    cmd.name == NULL ? "(null)" : esc(cmd.name, cmd.namelen));
+	}
+	if (usage != NULL)
+		ck_assert_msg(cmd.usage != NULL &&
+		    strcmp(cmd.usage, usage) == 0,
+		    "\"%s\": expected usage \"%s\", got \"%s\"",
+		    esc(line, len), usage, esc_str(cmd.usage));
+	free(copy);
+}
+
+#define CMD(line, kind, arg, name, usage) \
+	expect_cmd_len(line, strlen(line), kind, arg, name, usage)
+
+/* --- messages ------------------------------------------------------------ */
+
+START_TEST(test_command_plain_text)
+{
+	CMD("hello", CMD_MESSAGE, "hello", NULL, NULL);
+	CMD("hello world  ", CMD_MESSAGE, "hello world  ", NULL, NULL);
+	CMD("", CMD_MESSAGE, "", NULL, NULL);
+	CMD(" /nick bob", CMD_MESSAGE, " /nick bob", NULL, NULL);
+	CMD("a/nick bob", CMD_MESSAGE, "a/nick bob", NULL, NULL);
+	CMD("\t/who", CMD_MESSAGE, "\t/who", NULL, NULL);
+}
+END_TEST
+
+START_TEST(test_command_double_slash)
+{
+	CMD("//text", CMD_MESSAGE, "/text", NULL, NULL);
+	CMD("//", CMD_MESSAGE, "/", NULL, NULL);
+	CMD("//nick bob", CMD_MESSAGE, "/nick bob", NULL, NULL);
+	CMD("///", CMD_MESSAGE, "//", NULL, NULL);
+	CMD("// spaced ", CMD_MESSAGE, "/ spaced ", NULL, NULL);
+}
+END_TEST
+
+/* --- each command -------------------------------------------------------- */
+
+START_TEST(test_command_nick)
+{
+	CMD("/nick bob", CMD_NICK, "bob", "nick", NULL);
+	CMD("/nick bob smith", CMD_NICK, "bob smith", "nick", NULL);
+	CMD("/nick", CMD_USAGE, NULL, "nick", "/nick NAME");
+	CMD("/nick ", CMD_USAGE, NULL, "nick", "/nick NAME");
+	CMD("/nick \t  ", CMD_USAGE, NULL, "nick", "/nick NAME");
+}
+END_TEST
+
+/* Command words are taken in any case, as IRC users type them. */
+START_TEST(test_command_case)
+{
+	CMD("/NICK bob", CMD_NICK, "bob", "NICK", NULL);
+	CMD("/Who", CMD_WHO, NULL, "Who", NULL);
+	CMD("/QUIT", CMD_QUIT, NULL, "QUIT", NULL);
+}
+END_TEST
+
+START_TEST(test_command_who)
+{
+	CMD("/who", CMD_WHO, "", "who", NULL);
+	CMD("/who   ", CMD_WHO, "", "who", NULL);
+	CMD("/who x", CMD_USAGE, NULL, "who", "/who");
+	CMD("/who  x y ", CMD_USAGE, NULL, "who", "/who");
+}
+END_TEST
+
+START_TEST(test_command_me)
+{
+	CMD("/me waves", CMD_ME, "waves", "me", NULL);
+	CMD("/me waves at  you", CMD_ME, "waves at  you", "me", NULL);
+	CMD("/me", CMD_USAGE, NULL, "me", "/me ACTION");
+	CMD("/me   ", CMD_USAGE, NULL, "me", "/me ACTION");
+}
+END_TEST
+
+START_TEST(test_command_help)
+{
+	CMD("/help", CMD_HELP, "", "help", NULL);
+	CMD("/help ", CMD_HELP, "", "help", NULL);
+	CMD("/help nick", CMD_USAGE, NULL, "help", "/help");
+}
+END_TEST
+
+START_TEST(test_command_quit)
+{
+	CMD("/quit", CMD_QUIT, "", "quit", NULL);
+	CMD("/quit bye now", CMD_QUIT, "bye now", "quit", NULL);
+	CMD("/quit   bye now  ", CMD_QUIT, "bye now", "quit", NULL);
+	CMD("/quit \t", CMD_QUIT, "", "quit", NULL);
+}
+END_TEST
+
+START_TEST(test_command_join)
+{
+	CMD("/join 0123456789abcdef", CMD_JOIN, "0123456789abcdef", "join",
+	    NULL);
+	CMD("/join  0123456789abcdef ", CMD_JOIN, "0123456789abcdef", "join",
+	    NULL);
+	CMD("/join", CMD_USAGE, NULL, "join", "/join TOKEN");
+	CMD("/join ", CMD_USAGE, NULL, "join", "/join TOKEN");
+}
+END_TEST
+
+/* --- unknown commands ---------------------------------------------------- */
+
+START_TEST(test_command_unknown)
+{
+	CMD("/foo", CMD_UNKNOWN, NULL, "foo", NULL);
+	CMD("/foo bar baz", CMD_UNKNOWN, NULL, "foo", NULL);
+	CMD("/foo\tbar", CMD_UNKNOWN, NULL, "foo", NULL);
+	/* A command word is whole: neither a prefix nor a longer word. */
+	CMD("/ni bob", CMD_UNKNOWN, NULL, "ni", NULL);
+	CMD("/nickname bob", CMD_UNKNOWN, NULL, "nickname", NULL);
+	CMD("/whois", CMD_UNKNOWN, NULL, "whois", NULL);
+	CMD("/m", CMD_UNKNOWN, NULL, "m", NULL);
+	CMD("/nick:bob", CMD_UNKNOWN, NULL, "nick:bob", NULL);
+}
+END_TEST
+
+/*
+ * "/" alone, or "/" and blanks: a command with an empty word, refused as
+ * unknown (the sender learns of /help), never taken for a known one.
+ */
+START_TEST(test_command_slash_alone)
+{
+	CMD("/", CMD_UNKNOWN, NULL, "", NULL);
+	CMD("/ ", CMD_UNKNOWN, NULL, "", NULL);
+	CMD("/ nick bob", CMD_UNKNOWN, NULL, "", NULL);
+	CMD("/\t", CMD_UNKNOWN, NULL, "", NULL);
+}
+END_TEST
+
+/* --- blanks -------------------------------------------------------------- */
+
+START_TEST(test_command_tabs_and_trailing_blanks)
+{
+	CMD("/nick\tbob", CMD_NICK, "bob", "nick", NULL);
+	CMD("/nick \t bob \t ", CMD_NICK, "bob", "nick", NULL);
+	CMD("/nick\t\tbob\t", CMD_NICK, "bob", "nick", NULL);
+	CMD("/me\twaves", CMD_ME, "waves", "me", NULL);
+	CMD("/me\twaves\tback\t", CMD_ME, "waves\tback", "me", NULL);
+	CMD("/who\t", CMD_WHO, "", "who", NULL);
+	CMD("/who\t \t", CMD_WHO, "", "who", NULL);
+	CMD("/help\t", CMD_HELP, "", "help", NULL);
+	CMD("/quit\tbye", CMD_QUIT, "bye", "quit", NULL);
+	CMD("/join\ttok\t", CMD_JOIN, "tok", "join", NULL);
+	CMD("/who\tx", CMD_USAGE, NULL, "who", "/who");
+	CMD("/nick\t", CMD_USAGE, NULL, "nick", "/nick NAME");
+	CMD("/me\t", CMD_USAGE, NULL, "me", "/me ACTION");
+}
+END_TEST
+
+/* --- bounds -------------------------------------------------------------- */
+
+/* The length is the line: the bytes after it are never looked at. */
+START_TEST(test_command_uses_len)
+{
+	expect_cmd_len("/who garbage", 4, CMD_WHO, "", "who", NULL);
+	expect_cmd_len("/nick bob", 5, CMD_USAGE, NULL, "nick", "/nick NAME");
+	expect_cmd_len("/nick bobby", 8, CMD_NICK, "bo", "nick", NULL);
+	expect_cmd_len("//x", 1, CMD_UNKNOWN, NULL, "", NULL);
+	expect_cmd_len("/quit bye\0after", 9, CMD_QUIT, "bye", "quit", NULL);
+	expect_cmd_len("hello", 0, CMD_MESSAGE, "", NULL, NULL);
+	/* NUL is a byte like any other in a message. */
+	expect_cmd_len("a\0b", 3, CMD_MESSAGE, NULL, NULL, NULL);
+}
+END_TEST
+
+/*
+ * Every prefix of each line, in a block of exactly its size: valgrind
+ * reports any read past the end; each result points within the line.
+ */
+START_TEST(test_command_every_prefix)
+{
+	static const char *const lines[] = {
+		"/nick bob", "/nick \t bob \t ", "/who", "/who x", "/me waves",
+		"/help", "/quit bye now  ", "/join 0123456789abcdef", "/foo",
+		"//text", "/", "/\t\t", "plain", "/nick\t",
+	};
+	struct command	 cmd;
+	unsigned char	*copy;
+	const char	*p;
+	size_t		 i, n, len;
+
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
+		len = strlen(lines[i]);
+		for (n = 0; n <= len; n++) {
+			copy = dup_exact(lines[i], n);
+			p = (const char *)copy;
+			command_parse(p, n, &cmd);
+			ck_assert_msg(within(cmd.arg, cmd.arglen, p, n),
+			    "\"%s\": expected the argument within the line",
+			    esc(lines[i], n));
+			ck_assert_msg(cmd.name == NULL ||
+			    within(cmd.name, cmd.namelen, p, n),
+			    "\"%s\": expected the command word within the line",
+			    esc(lines[i], n));
+			ck_assert_msg(cmd.kind != CMD_USAGE ||
+			    cmd.usage != NULL,
+			    "\"%s\": expected a usage text with CMD_USAGE",
+			    esc(lines[i], n));
+			free(copy);
+		}
+	}
+}
+END_TEST
+
+/* --- /help --------------------------------------------------------------- */
+
+START_TEST(test_command_help_text)
+{
+	static const char *const mentions[] = {
+		"/nick", "/who", "/me", "/quit", "//",
+	};
+	size_t		 i, j, n;
+	const char	*l;
+	int		 found;
+
+	for (n = 0; command_help[n] != NULL; n++) {
+		l = command_help[n];
+		ck_assert_msg(l[0] != '\0', "help line %zu: expected text, got "
+		    "an empty line", n);
+		ck_assert_msg(strlen(l) < 80, "help line %zu: expected under "
+		    "80 bytes, got %zu", n, strlen(l));
+		for (j = 0; l[j] != '\0'; j++)
+			ck_assert_msg((unsigned char)l[j] >= 0x20 &&
+			    (unsigned char)l[j] < 0x7F,
+			    "help line %zu: expected printable ASCII, got "
+			    "\"%s\"", n, esc_str(l));
+	}
+	ck_assert_msg(n >= 2, "expected several help lines, got %zu", n);
+	for (i = 0; i < ARRAY_SIZE(mentions); i++) {
+		found = 0;
+		for (n = 0; command_help[n] != NULL; n++)
+			if (strstr(command_help[n], mentions[i]) != NULL)
+				found = 1;
+		ck_assert_msg(found, "expected /help to mention %s, it does "
+		    "not", mentions[i]);
+	}
+}
+END_TEST
+
+static Suite *
+command_suite(void)
+{
+	Suite	*s = suite_create("command");
+	TCase	*tc;
+
+	tc = tcase_create("message");
+	tcase_add_test(tc, test_command_plain_text);
+	tcase_add_test(tc, test_command_double_slash);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("commands");
+	tcase_add_test(tc, test_command_nick);
+	tcase_add_test(tc, test_command_case);
+	tcase_add_test(tc, test_command_who);
+	tcase_add_test(tc, test_command_me);
+	tcase_add_test(tc, test_command_help);
+	tcase_add_test(tc, test_command_quit);
+	tcase_add_test(tc, test_command_join);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("unknown");
+	tcase_add_test(tc, test_command_unknown);
+	tcase_add_test(tc, test_command_slash_alone);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("blanks");
+	tcase_add_test(tc, test_command_tabs_and_trailing_blanks);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bounds");
+	tcase_add_test(tc, test_command_uses_len);
+	tcase_add_test(tc, test_command_every_prefix);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("help");
+	tcase_add_test(tc, test_command_help_text);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(command_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
