@@ -85,3 +85,26 @@ command_parse(const char *line, size_t len, struct command *cmd)
 		return;
 	}
 }
+
+int
+command_join_notice(const char *msg, size_t len, const char **tok,
+    size_t *toklen)
+{
+	static const char	 notice[] = "] *** send /join ";
+	const char		*p, *end = msg + len;
+
+	if (len == 0 || msg[0] != '[' || (p = memchr(msg, ']', len)) == NULL ||
+	    (size_t)(end - p) <= sizeof notice - 1 ||
+	    memcmp(p, notice, sizeof notice - 1) != 0)
+		return -1;
+	p += sizeof notice - 1;
+	if (end - p > COMMAND_TOKEN_MAX)
+		return -1;
+	*tok = p;
+	*toklen = end - p;
+	for (; p < end; p++) {
+		if (*p <= ' ' || *p >= 0x7F)
+			return -1;
+	}
+	return 0;
+}

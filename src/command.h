@@ -31,6 +31,18 @@ struct command {
 /* Parse LINE (LEN bytes). ARG and NAME point into LINE. */
 void	command_parse(const char *line, size_t len, struct command *);
 
+/*
+ * Whether MSG, a message from the server, is a UDP room's
+ * "[STAMP] *** send /join TOKEN"; if so, point *TOK at TOKEN. The notice
+ * must follow the stamp at once, so that text a member relays (which
+ * follows "NICK: ") cannot pose as one. 0 if it is, -1 if not.
+ */
+int	command_join_notice(const char *msg, size_t len, const char **tok,
+	    size_t *toklen);
+
+/* The longest token a join notice carries. */
+#define COMMAND_TOKEN_MAX	16
+
 /* The lines /help sends, NULL-terminated. Wire text: not translated. */
 extern const char *const command_help[];
 

@@ -9,8 +9,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cliconf.h"
+#include "fullscreen.h"
 #include "linemode.h"
 #include "log.h"
 
@@ -60,7 +62,10 @@ main(int argc, char **argv)
 	/* A peer that goes away is an error from write(), not a signal. */
 	signal(SIGPIPE, SIG_IGN);
 
-	status = linemode_run(&conf);
+	if (conf.line_mode || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		status = linemode_run(&conf);
+	else
+		status = fullscreen_run(&conf);
 	cliconf_free(&conf);
 	return status;
 }

@@ -1,0 +1,229 @@
+/*
+ * tui.c: drawing with ncursesw. Everything drawn is already safe (the
+ * scrollback holds sanitised text, the editor holds no controls), so no
+ * byte here can be a control sequence; ncurses itself would act on CR, BS
+ * and TAB, which is why none reaches it.
+ */
+#include "common.h"
+
+/* The wide-character curses API. */
+#define NCURSES_WIDECHAR 1
+
+#include <sys/ioctl.h>
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui.h"
+#include "utf8.h"
+#include "wrap.h"
+#include "xmalloc.h"
+
+enum {
+	PAIR_NOTICE = 1,
+	PAIR_OWN,
+	PAIR_MENTION,
+	PAIR_CLIENT,
+	PAIR_STATUS,
+};
+
+static WINDOW	*pane, *status, *input;
+static int	 colors;
+
+static void
+make_windows(void)
+{
+	int	rows = LINES > 3 ? LINES - 2 : 1;
+
+	if (pane != NULL) {
+		delwin(pane);
+		delwin(status);
+		delwin(input);
+	}
+	pane = newwin(rows, COLS, 0, 0);
+	status = newwin(1, COLS, rows, 0);
+	input = newwin(1, COLS, rows + 1 < LINES ? rows + 1 : rows, 0);
+	if (pane == NULL || status == NULL || input == NULL)
+		abort();
+}
+
+void
+tui_init(int color)
+{
+	if (initscr() == NULL)
+		abort();
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	colors = color && has_colors();
+	if (colors) {
+		start_color();
+		use_default_colors();
+		init_pair(PAIR_NOTICE, COLOR_CYAN, -1);
+		init_pair(PAIR_OWN, COLOR_GREEN, -1);
+		init_pair(PAIR_MENTION, COLOR_YELLOW, -1);
+		init_pair(PAIR_CLIENT, COLOR_MAGENTA, -1);
+		init_pair(PAIR_STATUS, COLOR_WHITE, COLOR_BLUE);
+	}
+	/* Ask for bracketed paste: pasted text comes between markers. */
+	fputs("\033[?2004h", stdout);
+	fflush(stdout);
+	make_windows();
+}
+
+void
+tui_end(void)
+{
+	fputs("\033[?2004l", stdout);
+	fflush(stdout);
+	if (pane != NULL) {
+		delwin(pane);
+		delwin(status);
+		delwin(input);
+		pane = status = input = NULL;
+	}
+	endwin();
+}
+
+void
+tui_resize(void)
+{
+	struct winsize	ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	make_windows();
+	clearok(curscr, TRUE);
+}
+
+int
+tui_pane_rows(void)
+{
+	return LINES > 3 ? LINES - 2 : 1;
+}
+
+static attr_t
+kind_attr(enum line_kind kind)
+{
+	switch (kind) {
+	case LINE_NOTICE:
+		return colors ? COLOR_PAIR(PAIR_NOTICE) : A_NORMAL;
+	case LINE_OWN:
+		return colors ? COLOR_PAIR(PAIR_OWN) : A_NORMAL;
+	case LINE_MENTION:
+		return (colors ? COLOR_PAIR(PAIR_MENTION) : 0) | A_BOLD;
+	case LINE_CLIENT:
+		return (colors ? COLOR_PAIR(PAIR_CLIENT) : 0) | A_BOLD;
+	case LINE_NORMAL:
+		break;
+	}
+	return A_NORMAL;
+}
+
+/* Draw row Y of the pane: the bytes [FROM, TO) of a line, spaces trimmed. */
+static void
+draw_row(int y, const char *text, size_t from, size_t to, attr_t attr)
+{
+	while (to > from && text[to - 1] == ' ')
+		to--;
+	wattrset(pane, attr);
+	mvwaddnstr(pane, y, 0, text + from, (int)(to - from));
+	wattrset(pane, A_NORMAL);
+}
+
+static void
+draw_pane(const struct scrollback *sb)
+{
+	const struct sb_line	*l;
+	size_t			*starts = NULL, nstarts = 0, rows, len, i, r;
+	int			 y = getmaxy(pane), width = getmaxx(pane);
+
+	werase(pane);
+	if (width < 2 || sb->count == 0)
+		return;
+	/* From the newest line shown, up, until the pane is full. */
+	for (i = sb->count - sb->offset; i-- > 0 && y > 0; ) {
+		l = sb_get(sb, i);
+		len = strlen(l->text);
+		rows = wrap_rows(l->text, len, width, starts, nstarts);
+		if (rows > nstarts) {
+			nstarts = rows;
+			starts = xreallocarray(starts, nstarts, sizeof *starts);
+			rows = wrap_rows(l->text, len, width, starts, nstarts);
+		}
+		for (r = rows; r-- > 0 && y > 0; ) {
+			y--;
+			draw_row(y, l->text, starts[r],
+			    r + 1 < rows ? starts[r + 1] : len,
+			    kind_attr(l->kind));
+		}
+	}
+	free(starts);
+}
+
+static void
+draw_status(const struct tui_view *v)
+{
+	char	buf[512];
+	int	n;
+
+	werase(status);
+	wbkgdset(status, ' ' | (colors ? COLOR_PAIR(PAIR_STATUS) : A_REVERSE));
+	werase(status);
+	n = snprintf(buf, sizeof buf, " %s | %s", v->where, v->state);
+	if (v->nick != NULL && (size_t)n < sizeof buf)
+		n += snprintf(buf + n, sizeof buf - n, " | %s", v->nick);
+	if (v->sb->offset > 0 && (size_t)n < sizeof buf)
+		snprintf(buf + n, sizeof buf - n, " | -- more: %zu unread --",
+		    v->sb->unread);
+	mvwaddnstr(status, 0, 0, buf, -1);
+}
+
+/* Draw the input field and return the cursor's column. */
+static int
+draw_input(const struct tui_view *v)
+{
+	struct editor	*ed = v->ed;
+	char		 utf8[4];
+	size_t		 i;
+	int		 x = 0, w, width, col;
+
+	werase(input);
+	if (v->prompt != NULL) {
+		mvwaddnstr(input, 0, 0, v->prompt, -1);
+		x = (int)wrap_width(v->prompt, strlen(v->prompt));
+	}
+	width = getmaxx(input) - x;
+	if (width < 2)
+		return x;
+	col = editor_view(ed, width);
+	wmove(input, 0, x);
+	for (i = ed->scroll, w = 0; i < ed->len; i++) {
+		w += wrap_cp_width(ed->text[i]);
+		if (w > width)
+			break;
+		waddnstr(input, utf8, (int)utf8_encode(ed->text[i], utf8));
+	}
+	return x + col;
+}
+
+void
+tui_draw(const struct tui_view *v)
+{
+	int	cx;
+
+	draw_pane(v->sb);
+	draw_status(v);
+	cx = draw_input(v);
+	wmove(input, 0, cx);
+	wnoutrefresh(pane);
+	wnoutrefresh(status);
+	wnoutrefresh(input);
+	doupdate();
+}

@@ -1,0 +1,33 @@
+/*
+ * tui.h: the full-screen view: the message pane, the status bar and the
+ * input line, drawn with ncursesw from the client's models.
+ */
+#ifndef TSCHAT_TUI_H
+#define TSCHAT_TUI_H
+
+#include "editor.h"
+#include "scrollback.h"
+
+struct tui_view {
+	const struct scrollback	*sb;
+	struct editor		*ed;
+	const char		*where;		/* "host:port tcp" */
+	const char		*state;		/* "connected", ... */
+	const char		*nick;
+	const char		*prompt;	/* before the input, or NULL */
+};
+
+/* Open the screen; COLOR 0 for none. */
+void	tui_init(int color);
+void	tui_end(void);
+
+/* The terminal may have changed size: take its size again. */
+void	tui_resize(void);
+
+/* Draw everything; one refresh. */
+void	tui_draw(const struct tui_view *);
+
+/* Rows of the message pane, for paging. */
+int	tui_pane_rows(void);
+
+#endif
