@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cliconf.h"
+#include "command.h"
 #include "defaults.h"
 #include "ev-compat.h"
 #include "frame.h"
@@ -35,7 +36,6 @@
 #define OUTPUT_HIGH_BYTES	(64 * 1024)
 /* UDP: once every request had its reply, how long to wait for more. */
 #define UDP_GRACE_SECS		0.25
-#define JOIN_TOKEN_MAX		16
 #define WRITE_IOV		16
 
 enum state {
@@ -207,21 +207,14 @@ send_line(struct client *cl, const char *line, size_t len)
 static int
 udp_join(struct client *cl, const char *msg, size_t len)
 {
-	static const char	 notice[] = "] *** send /join ";
-	const char		*p, *tok, *end = msg + len;
-	char			 join[sizeof "/join \n" + JOIN_TOKEN_MAX];
+	const char	*tok;
+	size_t		 toklen;
+	char		 join[sizeof "/join \n" + COMMAND_TOKEN_MAX];
 
-	if (cl->last_resent || len == 0 || msg[0] != '[' ||
-	    (p = memchr(msg, ']', len)) == NULL ||
-	    (size_t)(end - p) <= sizeof notice - 1 ||
-	    memcmp(p, notice, sizeof notice - 1) != 0)
+	if (cl->last_resent ||
+	    command_join_notice(msg, len, &tok, &toklen) == -1)
 		return 0;
-	for (tok = p += sizeof notice - 1; p < end; p++)
-		if (*p <= ' ' || *p >= 0x7F)
-			return 0;
-	if (end - tok > JOIN_TOKEN_MAX)
-		return 0;
-	snprintf(join, sizeof join, "/join %.*s%s", (int)(end - tok), tok,
+	snprintf(join, sizeof join, "/join %.*s%s", (int)toklen, tok,
 	    cl->conf->framing == FRAME_LINE ? "\n" : "");
 	(void)send_datagram(cl, join, strlen(join));
 	if (cl->last_len > 0) {
