@@ -86,19 +86,6 @@ struct client {
 static char	rbuf[READ_BUF_BYTES];
 static char	safe[SANITIZE_MAX(READ_BUF_BYTES)];
 
-static void PRINTFLIKE(1, 2)
-warnmsg(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fflush(stdout);
-	fprintf(stderr, "%s: ", log_progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static void
 arm(struct client *cl, ev_tstamp secs)
 {
@@ -160,7 +147,7 @@ send_datagram(struct client *cl, const char *data, size_t len)
 		if (errno != EINTR && errno != ECONNREFUSED)
 			break;
 	}
-	warnmsg(_("cannot send to %s: %s"), cl->name, strerror(errno));
+	prog_warn(_("cannot send to %s: %s"), cl->name, strerror(errno));
 	return 0;
 }
 
@@ -298,10 +285,10 @@ server_gone(struct client *cl, int errnum)
 	flush_output(cl);
 	/* Once the input ended, the server's close is the expected end. */
 	if (cl->state == RUNNING && errnum != 0)
-		warnmsg(_("connection to %s lost: %s"), cl->name,
+		prog_warn(_("connection to %s lost: %s"), cl->name,
 		    strerror(errnum));
 	else if (cl->state == RUNNING)
-		warnmsg(_("%s closed the connection"), cl->name);
+		prog_warn(_("%s closed the connection"), cl->name);
 	done(cl);
 }
 
@@ -546,7 +533,7 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents UNUSED)
 		break;
 	default:
 		if (cl->out.bytes > 0)
-			warnmsg(_("%s took nothing more: %zu bytes not sent"),
+			prog_warn(_("%s took nothing more: %zu bytes not sent"),
 			    cl->name, cl->out.bytes);
 		done(cl);
 		break;

@@ -125,15 +125,33 @@ fatalx(const char *fmt, ...)
 	abort();
 }
 
+/* Print "PROG: MESSAGE" to stderr, without the newline. */
+static void PRINTFLIKE(1, 0)
+vprog(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", log_progname);
+	vfprintf(stderr, fmt, ap);
+}
+
+void
+prog_warn(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vprog(fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 void
 die(int status, int errnum, const char *fmt, ...)
 {
 	va_list	ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", log_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vprog(fmt, ap);
 	va_end(ap);
 	if (errnum != 0)
 		fprintf(stderr, ": %s", strerror(errnum));
@@ -146,10 +164,8 @@ usage_error(const char *fmt, ...)
 {
 	va_list	ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", log_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vprog(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	/* TRANSLATORS: %s is the program name, tschat or tschatd. */

@@ -35,6 +35,9 @@ void	fatalx(const char *, ...) PRINTFLIKE(1, 2) NORETURN;
 void	die(int status, int errnum, const char *, ...) PRINTFLIKE(3, 4)
 	    NORETURN;
 
+/* Print "PROG: MESSAGE" to stderr: a client's warning. */
+void	prog_warn(const char *, ...) PRINTFLIKE(1, 2);
+
 /* Print "PROG: MESSAGE" and "Try 'PROG --help'." to stderr; exit 2. */
 void	usage_error(const char *, ...) PRINTFLIKE(1, 2) NORETURN;
 
