@@ -18,6 +18,7 @@
 #include "log.h"
 #include "nick.h"
 #include "peer.h"
+#include "relay.h"
 #include "room.h"
 #include "sanitize.h"
 #include "server.h"
@@ -30,7 +31,8 @@
 #define WHO_LINE_BYTES	400
 
 static struct member	*members;
-static unsigned int	 nmembers;
+static unsigned int	 nmembers;	/* here; room_count() adds the rest */
+static uint32_t		 last_id;
 static char		*scratch;	/* a line being formatted */
 static size_t		 scratch_size;
 
@@ -51,7 +53,13 @@ room_free(void)
 unsigned int
 room_count(void)
 {
-	return nmembers;
+	return nmembers + relay_remote_count();
+}
+
+struct member *
+room_members(void)
+{
+	return members;
 }
 
 const char *
@@ -109,6 +117,29 @@ send_all(const struct slice *s)
 	server.stats.msgs_out += nmembers;
 }
 
+/* To everyone here, and to the other servers. */
+static void
+broadcast(enum relay_event ev, const struct member *m, const struct slice *s)
+{
+	send_all(s);
+	relay_publish(ev, m, slice_data(s), s->len);
+}
+
+void
+room_remote_line(const char *line, size_t len)
+{
+	struct slice	s;
+	char		*out;
+	int		 nl = server.conf->framing == FRAME_LINE;
+
+	out = outq_msg_begin(len + 1);
+	memcpy(out, line, len);
+	if (nl)
+		out[len] = '\n';
+	outq_msg_end(len + nl, &s);
+	send_all(&s);
+}
+
 void
 room_notice(struct member *m, const char *text, size_t len)
 {
@@ -140,18 +171,23 @@ vformat(char *buf, size_t size, const char *fmt, va_list ap)
 	return MINIMUM((size_t)n, size - 1);
 }
 
-/* "*** NICK joined (N online)" and the like, to everyone. */
-static void PRINTFLIKE(1, 2)
-announce(const char *fmt, ...)
+/*
+ * "*** NICK joined (N online)" and the like, to everyone; EV says what the
+ * other servers learn from it about M.
+ */
+static void PRINTFLIKE(3, 4)
+announce(enum relay_event ev, const struct member *m, const char *fmt, ...)
 {
-	char	buf[NICK_MAX_BYTES * 2 + 512];
-	va_list	ap;
-	size_t	n;
+	char		buf[NICK_MAX_BYTES * 2 + 512];
+	struct slice	s;
+	va_list		ap;
+	size_t		n;
 
 	va_start(ap, fmt);
 	n = vformat(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	room_notice_all(buf, n);
+	format_line(&s, "*** ", 4, buf, n);
+	broadcast(ev, m, &s);
 }
 
 /* A notice to one member. */
@@ -179,8 +215,10 @@ room_join(struct member *m)
 		members->prev = m;
 	members = m;
 	m->joined = 1;
+	m->id = ++last_id;
 	nmembers++;
-	announce("%s joined (%u online)", member_nick(m, name), nmembers);
+	announce(RELAY_JOIN, m, "%s joined (%u online)", member_nick(m, name),
+	    room_count());
 }
 
 void
@@ -199,11 +237,17 @@ room_leave(struct member *m, const char *reason, size_t len)
 	m->prev = m->next = NULL;
 	m->joined = 0;
 	nmembers--;
-	if (reason != NULL && len > 0)
-		announce("%s left: %.*s (%u online)", member_nick(m, name),
-		    (int)MINIMUM(len, 200), reason, nmembers);
+	if (server_stopping()) {
+		/* After "server shutting down" nothing more is said. */
+	} else if (reason != NULL && len > 0)
+		announce(RELAY_LEAVE, m, "%s left: %.*s (%u online)",
+		    member_nick(m, name), (int)MINIMUM(len, 200), reason,
+		    room_count());
 	else
-		announce("%s left (%u online)", member_nick(m, name), nmembers);
+		announce(RELAY_LEAVE, m, "%s left (%u online)",
+		    member_nick(m, name), room_count());
+	if (m->nick != NULL)
+		relay_nick_release(m->nick);
 	free(m->nick);
 	m->nick = NULL;
 }
@@ -236,7 +280,8 @@ cmd_nick(struct member *m, const char *nick, size_t len)
 		return;
 	}
 	other = find_nick(nick, len);
-	if (other != NULL && other != m) {
+	if ((other != NULL && other != m) || (other == NULL &&
+	    relay_nick_in_use(nick, len))) {
 		announce_to(m, "the nick %.*s is taken", (int)len, nick);
 		return;
 	}
@@ -247,9 +292,35 @@ cmd_nick(struct member *m, const char *nick, size_t len)
 	m->nick = xmalloc(len + 1);
 	memcpy(m->nick, nick, len);
 	m->nick[len] = '\0';
-	announce("%s is now known as %s",
+	announce(RELAY_NICK, m, "%s is now known as %s",
 	    old != NULL ? old : addr_format(&m->addr, addr), m->nick);
+	relay_nick_claim(m, old);
 	free(old);
+}
+
+struct who {
+	struct member	*to;
+	char		 line[WHO_LINE_BYTES + NICK_MAX_BYTES + 8];
+	size_t		 n;
+};
+
+/* Add NICK to the /who line; send the line when it is full. */
+static void
+who_add(const char *nick, void *arg)
+{
+	struct who	*w = arg;
+	size_t		 len = strlen(nick);
+
+	if (w->n > 0 && w->n + 2 + len > WHO_LINE_BYTES) {
+		room_notice(w->to, w->line, w->n);
+		w->n = 0;
+	}
+	if (w->n > 0) {
+		memcpy(w->line + w->n, ", ", 2);
+		w->n += 2;
+	}
+	memcpy(w->line + w->n, nick, len);
+	w->n += len;
 }
 
 /* /who: the count, then the nicks, a few hundred bytes a line. */
@@ -257,28 +328,17 @@ static void
 cmd_who(struct member *m)
 {
 	struct member	*o;
-	char		 line[WHO_LINE_BYTES + NICK_MAX_BYTES + 8];
+	struct who	 w;
 	char		 buf[ADDR_STRLEN];
-	const char	*nick;
-	size_t		 n = 0, len;
 
-	announce_to(m, "%u online:", nmembers);
-	for (o = members; o != NULL; o = o->next) {
-		nick = member_nick(o, buf);
-		len = strlen(nick);
-		if (n > 0 && n + 2 + len > WHO_LINE_BYTES) {
-			room_notice(m, line, n);
-			n = 0;
-		}
-		if (n > 0) {
-			memcpy(line + n, ", ", 2);
-			n += 2;
-		}
-		memcpy(line + n, nick, len);
-		n += len;
-	}
-	if (n > 0)
-		room_notice(m, line, n);
+	announce_to(m, "%u online:", room_count());
+	w.to = m;
+	w.n = 0;
+	for (o = members; o != NULL; o = o->next)
+		who_add(member_nick(o, buf), &w);
+	relay_remote_each(who_add, &w);
+	if (w.n > 0)
+		room_notice(m, w.line, w.n);
 }
 
 /* A message, or an action with /me: to everyone. */
@@ -295,7 +355,7 @@ say(struct member *m, const char *text, size_t len, int action)
 	else
 		n = snprintf(head, sizeof head, "%s: ", nick);
 	format_line(&s, head, (size_t)n, text, len);
-	send_all(&s);
+	broadcast(RELAY_MSG, m, &s);
 }
 
 int
@@ -345,4 +405,35 @@ room_input(struct member *m, const char *text, size_t len, int flags)
 	if (flags & FRAME_CUT)
 		announce_to(m, "line too long");
 	return FRAME_GO;
+}
+
+void
+room_remote_left(const char *nick)
+{
+	char		buf[NICK_MAX_BYTES + 64];
+	struct slice	s;
+	int		n;
+
+	n = snprintf(buf, sizeof buf, "%s left (%u online)", nick,
+	    room_count());
+	format_line(&s, "*** ", 4, buf, (size_t)MINIMUM(n, (int)sizeof buf - 1));
+	send_all(&s);
+}
+
+void
+room_nick_refused(uint32_t id, const char *nick)
+{
+	struct member	*m;
+	char		 addr[ADDR_STRLEN];
+
+	for (m = members; m != NULL; m = m->next) {
+		if (m->id != id || m->nick == NULL || strcmp(m->nick, nick) != 0)
+			continue;
+		announce_to(m, "the nick %s is taken on another server", nick);
+		free(m->nick);
+		m->nick = NULL;
+		announce(RELAY_NICK, m, "%s is now known as %s", nick,
+		    addr_format(&m->addr, addr));
+		return;
+	}
 }

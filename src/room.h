@@ -19,6 +19,7 @@ struct member {
 	struct member	*next;
 	char		*nick;		/* NULL: the address is the nick */
 	struct addr	 addr;
+	uint32_t	 id;		/* unique on this server */
 	uint8_t		 kind;
 	uint8_t		 joined;
 };
@@ -43,7 +44,18 @@ void	room_notice(struct member *m, const char *text, size_t len);
 /* Send "[STAMP] *** TEXT" to every member. */
 void	room_notice_all(const char *text, size_t len);
 
+/* Members here and on the other servers of a relayed room. */
 unsigned int room_count(void);
+
+/* The members here, newest first. */
+struct member *room_members(void);
+
+/* From the relay: a line another server's member caused, for everyone here. */
+void	room_remote_line(const char *line, size_t len);
+/* From the relay: another server died; NICK, one of its members, left. */
+void	room_remote_left(const char *nick);
+/* From the relay: member ID may not keep NICK; another server holds it. */
+void	room_nick_refused(uint32_t id, const char *nick);
 
 /* M's nick, in BUF (ADDR_STRLEN bytes) when it is the address. */
 const char *member_nick(const struct member *m, char *buf);

@@ -24,6 +24,7 @@
 #include "net.h"
 #include "outq.h"
 #include "peer.h"
+#include "relay.h"
 #include "room.h"
 #include "server.h"
 #include "udp.h"
@@ -449,6 +450,9 @@ server_log_stats(void)
 {
 	const struct stats	*s = &server.stats;
 
+	char			 relay_figures[512] = "";
+
+	relay_stats(relay_figures, sizeof relay_figures);
 #define U(x) ((unsigned long long)(x))
 	log_always("stats: peers %u (room %u), accepted %llu; messages in %llu "
 	    "out %llu; bytes in %llu out %llu; lines cut %llu; reading paused "
@@ -456,7 +460,7 @@ server_log_stats(void)
 	    "refused: full %llu, per-ip %llu, allow %llu, out of files %llu; "
 	    "udp in %llu out %llu, joined %llu, expired %llu, cookies %llu, "
 	    "dropped: source port %llu, rate %llu, allow %llu, reply bound "
-	    "%llu, send %llu",
+	    "%llu, send %llu%s",
 	    server.npeers, room_count(), U(s->accepted), U(s->msgs_in),
 	    U(s->msgs_out), U(s->bytes_in), U(s->bytes_out), U(s->lines_cut),
 	    U(s->backpressure), U(s->rate_waits), U(s->slow_cut),
@@ -465,7 +469,7 @@ server_log_stats(void)
 	    U(s->udp_out), U(s->udp_joined), U(s->udp_expired),
 	    U(s->udp_cookies), U(s->udp_dropped_port), U(s->udp_dropped_rate),
 	    U(s->udp_dropped_allow), U(s->udp_dropped_bound),
-	    U(s->udp_dropped_send));
+	    U(s->udp_dropped_send), relay_figures);
 #undef U
 }
 
@@ -557,6 +561,7 @@ server_init(struct ev_loop *loop, const struct srvconf *c)
 	ev_prepare_start(loop, &server.flush_w);
 	ev_timer_init(&server.cron_w, server_cron_cb, 1.0, 1.0);
 	ev_timer_start(loop, &server.cron_w);
+	relay_init(loop);
 }
 
 static void
@@ -586,6 +591,7 @@ server_run(void)
 		close(l->io.fd);
 		free(l);
 	}
+	relay_free();
 	udp_free();
 	peer_shutdown();
 	room_free();

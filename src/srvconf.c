@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "defaults.h"
 #include "optmsg.h"
+#include "relayconf.h"
 #include "srvconf.h"
 #include "stamp.h"
 #include "strnum.h"
@@ -31,6 +32,9 @@ enum {
 	OPT_UDP_RATE,
 	OPT_UDP_PEER_TTL,
 	OPT_SYSLOG,
+	OPT_RELAY,
+	OPT_ROOM,
+	OPT_NODE_NAME,
 };
 
 static const struct option longopts[] = {
@@ -52,6 +56,9 @@ static const struct option longopts[] = {
 	{ "udp-rate",		required_argument,	NULL, OPT_UDP_RATE },
 	{ "udp-peer-ttl",	required_argument,	NULL, OPT_UDP_PEER_TTL },
 	{ "syslog",		no_argument,		NULL, OPT_SYSLOG },
+	{ "relay",		required_argument,	NULL, OPT_RELAY },
+	{ "room",		required_argument,	NULL, OPT_ROOM },
+	{ "node-name",		required_argument,	NULL, OPT_NODE_NAME },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -99,6 +106,15 @@ srvconf_usage(FILE *f)
 	    "(default: 50; 0: no limit)\n"), f);
 	fputs(_("      --udp-peer-ttl SECS how long a silent UDP member stays "
 	    "(default: 300)\n"), f);
+	fputs(_("\nScale-out:\n"), f);
+	fputs(_("      --relay URL         one room with other servers through "
+	    "Redis:\n"
+	    "                          redis://[[USER]:PASSWORD@]HOST[:PORT]"
+	    "[/DB] or unix:PATH\n"), f);
+	fputs(_("      --room NAME         the room's name in Redis (default: "
+	    "tschat)\n"), f);
+	fputs(_("      --node-name NAME    this server's name (default: "
+	    "HOSTNAME:PORT)\n"), f);
 	fputs(_("\nLogging:\n"), f);
 	fputs(_("  -q, --quiet             log warnings only\n"), f);
 	fputs(_("  -v, --verbose           log every event\n"), f);
@@ -149,6 +165,7 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 	c->line_rate = DEFAULT_LINE_RATE;
 	c->udp_rate = DEFAULT_UDP_RATE;
 	c->udp_peer_ttl = DEFAULT_UDP_PEER_TTL_SECS;
+	c->room = RELAY_DEFAULT_ROOM;
 
 	/* Reset getopt, so that tests may parse many command lines. */
 	optind = 0;
@@ -256,6 +273,36 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 		case OPT_SYSLOG:
 			c->syslog = 1;
 			break;
+		case OPT_RELAY:
+#ifdef HAVE_HIREDIS
+			{
+				struct relay_url	u;
+
+				if (relay_url_parse(optarg, &u, &why) == -1)
+					return fail(err, size, _("invalid --relay "
+					    "'%s': %s"), optarg, why);
+				relay_url_free(&u);
+			}
+			c->relay = optarg;
+			break;
+#else
+			return fail(err, size, _("--relay needs Redis support "
+			    "(hiredis), which this tschatd was built without"));
+#endif
+		case OPT_ROOM:
+			if (!relay_name_ok(optarg))
+				return fail(err, size, _("invalid --room '%s': use "
+				    "1 to 64 letters, digits, '.', '_', ':' or "
+				    "'-'"), optarg);
+			c->room = optarg;
+			break;
+		case OPT_NODE_NAME:
+			if (!relay_name_ok(optarg))
+				return fail(err, size, _("invalid --node-name "
+				    "'%s': use 1 to 64 letters, digits, '.', '_', "
+				    "':' or '-'"), optarg);
+			c->node_name = optarg;
+			break;
 		case 'q':
 			c->log_level = LOG_LEVEL_WARN;
 			break;
@@ -276,6 +323,9 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 		    argv[optind]);
 	if (!c->tcp && !c->udp)
 		c->tcp = 1;
+	if (c->relay != NULL && !c->broadcast)
+		return fail(err, size, "%s", _("--relay needs --broadcast: it "
+		    "joins rooms"));
 	return SRVCONF_OK;
 }
 

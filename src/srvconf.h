@@ -34,6 +34,10 @@ struct srvconf {
 	unsigned int	  udp_peer_ttl;	/* seconds */
 	enum log_level	  log_level;
 	int		  syslog;
+	const char	 *relay;	/* --relay URL, or NULL */
+	const char	 *relay_password; /* from the environment */
+	const char	 *room;
+	const char	 *node_name;	/* NULL: HOSTNAME:PORT */
 };
 
 enum srvconf_result {

@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "ev-compat.h"
 #include "log.h"
@@ -16,21 +17,43 @@ static void
 version(void)
 {
 	printf("tschatd (%s) %s\n", PACKAGE, VERSION);
+	/* TRANSLATORS: the optional parts built in, e.g. "hiredis". */
+	printf(_("Features: %s\n"),
+#ifdef HAVE_HIREDIS
+	    "hiredis (--relay)"
+#else
+	    _("none")
+#endif
+	    );
 	printf("Copyright (C) 2026 the tschat authors\n");
 	fputs(_("License MIT: this is free software; you are free to change "
 	    "and redistribute it.\nThere is NO WARRANTY, to the extent "
 	    "permitted by law.\n"), stdout);
 }
 
+#ifdef ENABLE_NLS
+/*
+ * Where the catalogues are: TSCHAT_LOCALEDIR when set, as git has
+ * GIT_TEXTDOMAINDIR, so that the tests can use the build's own.
+ */
+static const char *
+locale_dir(void)
+{
+	const char	*dir = getenv("TSCHAT_LOCALEDIR");
+
+	return dir != NULL && *dir != '\0' ? dir : LOCALEDIR;
+}
+#endif
+
 int
 main(int argc, char **argv)
 {
 	struct srvconf	 conf;
 	struct ev_loop	*loop;
-	char		 err[512];
+	char		 err[512], host[256], node[300];
 
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	bindtextdomain(PACKAGE, locale_dir());
 	textdomain(PACKAGE);
 	log_init("tschatd", LOG_LEVEL_INFO, 0);
 
@@ -48,6 +71,17 @@ main(int argc, char **argv)
 		break;
 	}
 	log_init("tschatd", conf.log_level, conf.syslog);
+	/* A password in the environment is not in ps(1) as --relay's is. */
+	conf.relay_password = getenv("TSCHAT_RELAY_PASSWORD");
+	if (conf.relay_password != NULL && *conf.relay_password == '\0')
+		conf.relay_password = NULL;
+	if (conf.relay != NULL && conf.node_name == NULL) {
+		if (gethostname(host, sizeof host - 8) == -1)
+			snprintf(host, sizeof host, "localhost");
+		host[sizeof host - 8] = '\0';
+		snprintf(node + 0, sizeof node, "%s:%u", host, conf.port);
+		conf.node_name = node;
+	}
 
 	if ((loop = ev_default_loop(EVFLAG_AUTO)) == NULL)
 		die(1, 0, _("cannot initialise the event loop"));

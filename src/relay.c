@@ -1,0 +1,1102 @@
+/*
+ * relay.c: one room on many servers, through Redis. Each server appends
+ * what its peers say to the room's stream (tschat:ROOM:log) and reads what
+ * the others appended, with hiredis on the server's own libev loop: no
+ * thread and no blocking call. Lines are stamped and neutralised at the
+ * server of their sender and delivered there at once; the stream only
+ * carries them to the other servers, which check them again, since anyone
+ * with access to Redis can write into it.
+ *
+ * Presence: each server keeps its members in tschat:ROOM:node:ID, a hash
+ * that expires unless refreshed, and lists itself in tschat:ROOM:nodes.
+ * A server whose hash has expired died without a word: the others say its
+ * members left and free their nicks (tschat:ROOM:nicks, claimed with
+ * HSETNX so that two servers cannot hand out one nick).
+ */
+#include "common.h"
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hiredis/hiredis.h>
+#include <hiredis/async.h>
+#include <hiredis/adapters/libev.h>
+
+#include "cookie.h"
+#include "defaults.h"
+#include "log.h"
+#include "nick.h"
+#include "relay.h"
+#include "relayconf.h"
+#include "room.h"
+#include "sanitize.h"
+#include "server.h"
+#include "strnum.h"
+#include "xmalloc.h"
+
+#define RELAY_BACKOFF_FIRST	0.1
+#define RELAY_BACKOFF_MAX	5.0
+#define RELAY_BEAT_SECS		3.0
+/* A server silent this long is gone; checked at every beat. */
+#define RELAY_NODE_TTL_SECS	15
+#define RELAY_STREAM_MAXLEN	"100000"
+#define RELAY_READ_COUNT	"1000"
+#define RELAY_BLOCK_MS		"5000"
+/* Events put in one stream entry at most. */
+#define RELAY_BATCH_EVENTS	256
+#define RELAY_ID_MAX		48
+
+/* A member of another server. */
+struct rmember {
+	struct rmember	*next;
+	uint32_t	 id;
+	char		*nick;
+};
+
+/* Another server, as its entries and its presence hash tell. */
+struct rnode {
+	struct rnode	*next;
+	char		 id[COOKIE_CHARS + 1];
+	struct rmember	*members;
+	unsigned int	 count;
+	int		 checking;	/* an EXISTS is under way */
+};
+
+/* What this server will append to the stream next. */
+struct batch_event {
+	enum relay_event	 type;
+	uint32_t		 mid;
+	char			*nick;
+	char			*line;
+	size_t			 len;
+};
+
+struct relay {
+	struct ev_loop		*loop;
+	struct relay_url	 url;
+	const char		*room;
+	char			 node[COOKIE_CHARS + 1];	/* random id */
+	char			*key_log, *key_nicks, *key_nodes, *key_node;
+
+	redisAsyncContext	*w;		/* commands, pipelined */
+	redisAsyncContext	*r;		/* XREAD BLOCK */
+	int			 connected;	/* contexts up: 0, 1 or 2 */
+	int			 up;		/* bootstrapped: relaying */
+	int			 down_told;	/* peers told "relay lost" */
+	double			 backoff;
+	ev_timer		 retry_w;
+	ev_timer		 beat_w;
+	ev_prepare		 flush_w;
+
+	char			 last_id[RELAY_ID_MAX];
+	int			 have_last;
+
+	struct batch_event	 batch[RELAY_BATCH_EVENTS];
+	size_t			 nbatch;
+
+	struct rnode		*nodes;
+	unsigned int		 remote_count;
+
+	uint64_t		 out_entries, out_events, in_entries,
+				 in_events, bad, reconnects, gaps;
+	double			 lag_ms;
+};
+
+static struct relay	*relay;
+
+static void	relay_connect(void);
+static void	relay_down(const char *why);
+static void	read_next(void);
+
+/* --- remote members ---------------------------------------------------- */
+
+static struct rnode *
+node_find(const char *id, int create)
+{
+	struct rnode	*n;
+
+	for (n = relay->nodes; n != NULL; n = n->next) {
+		if (strcmp(n->id, id) == 0)
+			return n;
+	}
+	if (!create)
+		return NULL;
+	n = xcalloc(1, sizeof *n);
+	snprintf(n->id, sizeof n->id, "%s", id);
+	n->next = relay->nodes;
+	relay->nodes = n;
+	return n;
+}
+
+static struct rmember *
+member_find(struct rnode *n, uint32_t id)
+{
+	struct rmember	*m;
+
+	for (m = n->members; m != NULL; m = m->next) {
+		if (m->id == id)
+			return m;
+	}
+	return NULL;
+}
+
+static void
+member_set(struct rnode *n, uint32_t id, const char *nick)
+{
+	struct rmember	*m = member_find(n, id);
+
+	if (m == NULL) {
+		m = xcalloc(1, sizeof *m);
+		m->id = id;
+		m->next = n->members;
+		n->members = m;
+		n->count++;
+		relay->remote_count++;
+	}
+	free(m->nick);
+	m->nick = xstrdup(nick);
+}
+
+static void
+member_remove(struct rnode *n, uint32_t id)
+{
+	struct rmember	**pp, *m;
+
+	for (pp = &n->members; (m = *pp) != NULL; pp = &m->next) {
+		if (m->id == id) {
+			*pp = m->next;
+			free(m->nick);
+			free(m);
+			n->count--;
+			relay->remote_count--;
+			return;
+		}
+	}
+}
+
+static void
+node_free(struct rnode *n)
+{
+	while (n->members != NULL)
+		member_remove(n, n->members->id);
+	free(n);
+}
+
+static void
+nodes_clear(void)
+{
+	struct rnode	*n;
+
+	while ((n = relay->nodes) != NULL) {
+		relay->nodes = n->next;
+		node_free(n);
+	}
+}
+
+unsigned int
+relay_remote_count(void)
+{
+	return relay != NULL ? relay->remote_count : 0;
+}
+
+void
+relay_remote_each(void (*fn)(const char *, void *), void *arg)
+{
+	struct rnode	*n;
+	struct rmember	*m;
+
+	if (relay == NULL)
+		return;
+	for (n = relay->nodes; n != NULL; n = n->next) {
+		for (m = n->members; m != NULL; m = m->next)
+			fn(m->nick, arg);
+	}
+}
+
+int
+relay_nick_in_use(const char *nick, size_t len)
+{
+	struct rnode	*n;
+	struct rmember	*m;
+
+	if (relay == NULL)
+		return 0;
+	for (n = relay->nodes; n != NULL; n = n->next) {
+		for (m = n->members; m != NULL; m = m->next) {
+			if (strlen(m->nick) == len &&
+			    strncasecmp(m->nick, nick, len) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* --- commands ---------------------------------------------------------- */
+
+static void
+command_argv(redisAsyncContext *ac, redisCallbackFn *cb, void *priv,
+    int argc, const char **argv, const size_t *lens)
+{
+	if (ac == NULL)
+		return;
+	if (redisAsyncCommandArgv(ac, cb, priv, argc, argv, lens) != REDIS_OK)
+		log_warnx("relay: cannot queue a command");
+}
+
+/* A command of a few C strings, on the writing connection. */
+static void
+command(redisCallbackFn *cb, void *priv, int argc, ...)
+{
+	const char	*argv[8];
+	size_t		 lens[8];
+	va_list		 ap;
+	int		 i;
+
+	va_start(ap, argc);
+	for (i = 0; i < argc && i < 8; i++) {
+		argv[i] = va_arg(ap, const char *);
+		lens[i] = strlen(argv[i]);
+	}
+	va_end(ap);
+	command_argv(relay->w, cb, priv, argc, argv, lens);
+}
+
+/* A reply that only matters when it is an error. */
+static void
+check_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+
+	if (reply != NULL && reply->type == REDIS_REPLY_ERROR)
+		log_warnx("relay: %s", reply->str);
+}
+
+static void
+lower_nick(const char *nick, char *out, size_t size)
+{
+	size_t	i;
+
+	for (i = 0; nick[i] != '\0' && i + 1 < size; i++)
+		out[i] = (nick[i] >= 'A' && nick[i] <= 'Z') ?
+		    nick[i] - 'A' + 'a' : nick[i];
+	out[i] = '\0';
+}
+
+/* --- sending ----------------------------------------------------------- */
+
+void
+relay_publish(enum relay_event type, const struct member *m,
+    const char *line, size_t len)
+{
+	struct batch_event	*e;
+	char			 buf[ADDR_STRLEN];
+
+	if (relay == NULL || !relay->up)
+		return;
+	if (relay->nbatch == RELAY_BATCH_EVENTS) {
+		/* A full batch goes now; the next starts empty. */
+		ev_invoke(relay->loop, &relay->flush_w, EV_PREPARE);
+	}
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	e = &relay->batch[relay->nbatch++];
+	e->type = type;
+	e->mid = m != NULL ? m->id : 0;
+	e->nick = m != NULL ? xstrdup(member_nick(m, buf)) : NULL;
+	e->line = xmalloc(len + 1);
+	memcpy(e->line, line, len);
+	e->line[len] = '\0';
+	e->len = len;
+}
+
+static const char *
+event_name(enum relay_event t)
+{
+	switch (t) {
+	case RELAY_MSG:		return "msg";
+	case RELAY_JOIN:	return "join";
+	case RELAY_LEAVE:	return "leave";
+	case RELAY_NICK:	return "nick";
+	}
+	return "?";
+}
+
+/* Keep this server's presence hash in step with an event. */
+static void
+presence_event(const struct batch_event *e)
+{
+	char	mid[16];
+
+	if (e->type == RELAY_MSG)
+		return;
+	snprintf(mid, sizeof mid, "%u", e->mid);
+	if (e->type == RELAY_LEAVE)
+		command(check_cb, NULL, 3, "HDEL", relay->key_node, mid);
+	else
+		command(check_cb, NULL, 4, "HSET", relay->key_node, mid,
+		    e->nick);
+}
+
+static void
+xadd_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+
+	if (reply == NULL)
+		return;
+	if (reply->type == REDIS_REPLY_ERROR)
+		log_warnx("relay: XADD: %s", reply->str);
+}
+
+/* Before the loop sleeps: one XADD for everything said this iteration. */
+static void
+flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	const char		**argv;
+	size_t			 *lens, i, argc = 0, max;
+	char			(*mids)[16];
+	struct batch_event	 *e;
+
+	if (relay->nbatch == 0)
+		return;
+	max = 8 + relay->nbatch * 8;
+	argv = xreallocarray(NULL, max, sizeof *argv);
+	lens = xreallocarray(NULL, max, sizeof *lens);
+	mids = xreallocarray(NULL, relay->nbatch, sizeof *mids);
+#define ARG(s, n) do { argv[argc] = (s); lens[argc++] = (n); } while (0)
+#define ARGS(s) ARG((s), strlen(s))
+	ARGS("XADD");
+	ARGS(relay->key_log);
+	ARGS("MAXLEN");
+	ARGS("~");
+	ARGS(RELAY_STREAM_MAXLEN);
+	ARGS("*");
+	ARGS("node");
+	ARGS(relay->node);
+	for (i = 0; i < relay->nbatch; i++) {
+		e = &relay->batch[i];
+		snprintf(mids[i], sizeof mids[i], "%u", e->mid);
+		ARGS("e");
+		ARGS(event_name(e->type));
+		ARGS("m");
+		ARGS(mids[i]);
+		ARGS("n");
+		ARGS(e->nick != NULL ? e->nick : "");
+		ARGS("l");
+		ARG(e->line, e->len);
+	}
+#undef ARG
+#undef ARGS
+	if (relay->up) {
+		command_argv(relay->w, xadd_cb, NULL, (int)argc, argv, lens);
+		for (i = 0; i < relay->nbatch; i++)
+			presence_event(&relay->batch[i]);
+		relay->out_entries++;
+		relay->out_events += relay->nbatch;
+	}
+	for (i = 0; i < relay->nbatch; i++) {
+		free(relay->batch[i].nick);
+		free(relay->batch[i].line);
+	}
+	relay->nbatch = 0;
+	free(argv);
+	free(lens);
+	free(mids);
+}
+
+/* --- nicks ------------------------------------------------------------ */
+
+struct claim {
+	uint32_t	 mid;
+	char		*nick;
+	char		 holder[COOKIE_CHARS + 16];
+};
+
+static void
+claim_free(struct claim *c)
+{
+	free(c->nick);
+	free(c);
+}
+
+/* Who holds a nick that HSETNX found taken: if not M, M gives it back. */
+static void
+holder_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+	struct claim	*c = priv;
+
+	if (relay != NULL && reply != NULL &&
+	    reply->type == REDIS_REPLY_STRING &&
+	    strcmp(reply->str, c->holder) != 0)
+		room_nick_refused(c->mid, c->nick);
+	claim_free(c);
+}
+
+static void
+claim_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+	struct claim	*c = priv;
+	char		 low[NICK_MAX_BYTES];
+
+	if (relay == NULL || reply == NULL || reply->type !=
+	    REDIS_REPLY_INTEGER || reply->integer == 1) {
+		claim_free(c);
+		return;
+	}
+	lower_nick(c->nick, low, sizeof low);
+	command(holder_cb, c, 3, "HGET", relay->key_nicks, low);
+}
+
+void
+relay_nick_claim(const struct member *m, const char *old)
+{
+	struct claim	*c;
+	char		 low[NICK_MAX_BYTES];
+
+	if (relay == NULL || !relay->up || m->nick == NULL)
+		return;
+	if (old != NULL) {
+		lower_nick(old, low, sizeof low);
+		command(check_cb, NULL, 3, "HDEL", relay->key_nicks, low);
+	}
+	c = xcalloc(1, sizeof *c);
+	c->mid = m->id;
+	c->nick = xstrdup(m->nick);
+	snprintf(c->holder, sizeof c->holder, "%s:%u", relay->node, m->id);
+	lower_nick(m->nick, low, sizeof low);
+	command(claim_cb, c, 4, "HSETNX", relay->key_nicks, low, c->holder);
+}
+
+void
+relay_nick_release(const char *nick)
+{
+	char	low[NICK_MAX_BYTES];
+
+	if (relay == NULL || !relay->up)
+		return;
+	lower_nick(nick, low, sizeof low);
+	command(check_cb, NULL, 3, "HDEL", relay->key_nicks, low);
+}
+
+/* --- receiving --------------------------------------------------------- */
+
+/* A line from another server, checked like a peer's: bounded and safe. */
+static void
+deliver_remote(const char *line, size_t len)
+{
+	size_t	max = SANITIZE_MAX(server.conf->max_line) + 512;
+	char	*safe;
+
+	if (len == 0 || len > max || memchr(line, '\n', len) != NULL) {
+		relay->bad++;
+		return;
+	}
+	safe = xmalloc(SANITIZE_MAX(len) + 1);
+	room_remote_line(safe, sanitize(safe, line, len, 1));
+	free(safe);
+}
+
+/* The value of FIELD among the pairs [FROM, TO) of an entry, or NULL. */
+static const redisReply *
+field(const redisReply *kv, size_t from, size_t to, const char *name)
+{
+	size_t	i;
+
+	for (i = from; i + 1 < to; i += 2) {
+		if (kv->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(kv->element[i]->str, name) == 0 &&
+		    kv->element[i + 1]->type == REDIS_REPLY_STRING)
+			return kv->element[i + 1];
+	}
+	return NULL;
+}
+
+/* Whether S is a nick another server may have sent. */
+static int
+remote_nick_ok(const redisReply *s)
+{
+	return s != NULL && s->len > 0 && s->len < NICK_MAX_BYTES &&
+	    memchr(s->str, '\0', s->len) == NULL &&
+	    (nick_check(s->str, s->len) == NICK_OK ||
+	    strchr(s->str, ':') != NULL);
+}
+
+/* One event of an entry: the pairs [FROM, TO) of KV, from NODE. */
+static void
+apply_event(struct rnode *node, const redisReply *kv, size_t from, size_t to)
+{
+	const redisReply	*e, *m, *n, *l;
+	const char		*err;
+	long long		 mid;
+	char			 nick[NICK_MAX_BYTES];
+
+	e = field(kv, from, to, "e");
+	m = field(kv, from, to, "m");
+	n = field(kv, from, to, "n");
+	l = field(kv, from, to, "l");
+	if (e == NULL || m == NULL || l == NULL ||
+	    strnum(m->str, 0, UINT32_MAX, &mid, &err) == -1) {
+		relay->bad++;
+		return;
+	}
+	relay->in_events++;
+	if (strcmp(e->str, "msg") != 0) {
+		if (strcmp(e->str, "leave") == 0)
+			member_remove(node, (uint32_t)mid);
+		else if ((strcmp(e->str, "join") == 0 ||
+		    strcmp(e->str, "nick") == 0) && remote_nick_ok(n)) {
+			snprintf(nick, sizeof nick, "%.*s", (int)n->len, n->str);
+			member_set(node, (uint32_t)mid, nick);
+		} else {
+			relay->bad++;
+			return;
+		}
+	}
+	deliver_remote(l->str, l->len);
+}
+
+/* One stream entry: "node ID" then groups of "e m n l". */
+static void
+apply_entry(const redisReply *entry)
+{
+	const redisReply	*id, *kv, *node;
+	struct rnode		*rn;
+	size_t			 i, start;
+	long long		 ms;
+
+	if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+	    (id = entry->element[0])->type != REDIS_REPLY_STRING ||
+	    (kv = entry->element[1])->type != REDIS_REPLY_ARRAY) {
+		relay->bad++;
+		return;
+	}
+	if (id->len < sizeof relay->last_id) {
+		memcpy(relay->last_id, id->str, id->len);
+		relay->last_id[id->len] = '\0';
+		relay->have_last = 1;
+	}
+	relay->in_entries++;
+	ms = strtoll(id->str, NULL, 10);
+	relay->lag_ms = ev_now(relay->loop) * 1000.0 - (double)ms;
+	node = field(kv, 0, kv->elements, "node");
+	if (node == NULL || node->len != COOKIE_CHARS) {
+		relay->bad++;
+		return;
+	}
+	if (strcmp(node->str, relay->node) == 0)
+		return;		/* ours: delivered here already */
+	rn = node_find(node->str, 1);
+	/* Each event starts at an "e" field. */
+	for (start = 2, i = 2; i < kv->elements; i += 2) {
+		if (i > start && kv->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(kv->element[i]->str, "e") == 0) {
+			apply_event(rn, kv, start, i);
+			start = i;
+		}
+	}
+	if (start < kv->elements)
+		apply_event(rn, kv, start, kv->elements);
+}
+
+static void
+xread_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r, *streams, *entries;
+	size_t		 i;
+
+	if (reply == NULL || relay == NULL || !relay->up)
+		return;
+	if (reply->type == REDIS_REPLY_ERROR) {
+		log_warnx("relay: XREAD: %s", reply->str);
+		relay_down("read error");
+		return;
+	}
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0 &&
+	    (streams = reply->element[0])->type == REDIS_REPLY_ARRAY &&
+	    streams->elements == 2 &&
+	    (entries = streams->element[1])->type == REDIS_REPLY_ARRAY) {
+		for (i = 0; i < entries->elements && relay->up; i++)
+			apply_entry(entries->element[i]);
+	}
+	if (relay->up)
+		read_next();
+}
+
+static void
+read_next(void)
+{
+	const char	*argv[] = { "XREAD", "COUNT", RELAY_READ_COUNT, "BLOCK",
+			    RELAY_BLOCK_MS, "STREAMS", relay->key_log,
+			    relay->last_id };
+	size_t		 lens[ARRAY_SIZE(argv)], i;
+
+	for (i = 0; i < ARRAY_SIZE(argv); i++)
+		lens[i] = strlen(argv[i]);
+	command_argv(relay->r, xread_cb, NULL, ARRAY_SIZE(argv), argv, lens);
+}
+
+/* --- presence ---------------------------------------------------------- */
+
+/* The members of this server, all of them, into its presence hash. */
+static void
+presence_publish(void)
+{
+	struct member	*m;
+	char		 mid[16], buf[ADDR_STRLEN];
+
+	command(check_cb, NULL, 2, "DEL", relay->key_node);
+	for (m = room_members(); m != NULL; m = m->next) {
+		snprintf(mid, sizeof mid, "%u", m->id);
+		command(check_cb, NULL, 4, "HSET", relay->key_node, mid,
+		    member_nick(m, buf));
+	}
+	command(check_cb, NULL, 4, "HSET", relay->key_node, "_node",
+	    relay->node);
+}
+
+static void
+beat(void)
+{
+	char	ttl[16];
+
+	snprintf(ttl, sizeof ttl, "%d", RELAY_NODE_TTL_SECS);
+	command(check_cb, NULL, 4, "HSET", relay->key_node, "_node",
+	    relay->node);
+	command(check_cb, NULL, 3, "EXPIRE", relay->key_node, ttl);
+	command(check_cb, NULL, 3, "SADD", relay->key_nodes, relay->node);
+}
+
+/* A server whose presence expired died: its members left. */
+static void
+node_gone(struct rnode *n)
+{
+	char	 buf[NICK_MAX_BYTES + 64], low[NICK_MAX_BYTES];
+
+	log_info("relay: server %s is gone: %u members left", n->id,
+	    n->count);
+	while (n->members != NULL) {
+		if (strchr(n->members->nick, ':') == NULL) {
+			lower_nick(n->members->nick, low, sizeof low);
+			command(check_cb, NULL, 3, "HDEL", relay->key_nicks,
+			    low);
+		}
+		snprintf(buf, sizeof buf, "%s", n->members->nick);
+		member_remove(n, n->members->id);
+		room_remote_left(buf);
+	}
+	command(check_cb, NULL, 3, "SREM", relay->key_nodes, n->id);
+}
+
+static void
+exists_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+	char		*id = priv;
+	struct rnode	*n, **pp;
+
+	if (relay == NULL || reply == NULL) {
+		free(id);
+		return;
+	}
+	for (pp = &relay->nodes; (n = *pp) != NULL; pp = &n->next) {
+		if (strcmp(n->id, id) != 0)
+			continue;
+		n->checking = 0;
+		if (reply->type == REDIS_REPLY_INTEGER && reply->integer == 0) {
+			node_gone(n);
+			*pp = n->next;
+			node_free(n);
+		}
+		break;
+	}
+	free(id);
+}
+
+static void
+beat_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct rnode	*n;
+	char		*key;
+
+	if (!relay->up)
+		return;
+	beat();
+	for (n = relay->nodes; n != NULL; n = n->next) {
+		if (n->checking)
+			continue;
+		n->checking = 1;
+		xasprintf(&key, "tschat:%s:node:%s", relay->room, n->id);
+		command(exists_cb, xstrdup(n->id), 2, "EXISTS", key);
+		free(key);
+	}
+}
+
+/* --- connecting -------------------------------------------------------- */
+
+/* The members of one other server, from its presence hash. */
+static void
+hgetall_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+	char		*id = priv;
+	struct rnode	*n;
+	const char	*err;
+	long long	 mid;
+	size_t		 i;
+
+	if (relay == NULL || reply == NULL ||
+	    reply->type != REDIS_REPLY_ARRAY || strcmp(id, relay->node) == 0) {
+		free(id);
+		return;
+	}
+	n = node_find(id, 1);
+	for (i = 0; i + 1 < reply->elements; i += 2) {
+		if (reply->element[i]->type != REDIS_REPLY_STRING ||
+		    strnum(reply->element[i]->str, 0, UINT32_MAX, &mid,
+		    &err) == -1)
+			continue;
+		if (remote_nick_ok(reply->element[i + 1]))
+			member_set(n, (uint32_t)mid,
+			    reply->element[i + 1]->str);
+		else
+			relay->bad++;
+	}
+	free(id);
+}
+
+/* The servers of the room: read each one's members. */
+static void
+smembers_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+	char		*key;
+	size_t		 i;
+
+	if (relay == NULL || reply == NULL || reply->type != REDIS_REPLY_ARRAY)
+		return;
+	for (i = 0; i < reply->elements; i++) {
+		if (reply->element[i]->type != REDIS_REPLY_STRING ||
+		    reply->element[i]->len != COOKIE_CHARS)
+			continue;
+		xasprintf(&key, "tschat:%s:node:%s", relay->room,
+		    reply->element[i]->str);
+		command(hgetall_cb, xstrdup(reply->element[i]->str), 2,
+		    "HGETALL", key);
+		free(key);
+	}
+}
+
+/* Compare stream ids "MS-SEQ": <0, 0, >0. */
+static int
+id_cmp(const char *a, const char *b)
+{
+	unsigned long long	am, as = 0, bm, bs = 0;
+	const char		*p;
+
+	am = strtoull(a, NULL, 10);
+	bm = strtoull(b, NULL, 10);
+	if ((p = strchr(a, '-')) != NULL)
+		as = strtoull(p + 1, NULL, 10);
+	if ((p = strchr(b, '-')) != NULL)
+		bs = strtoull(p + 1, NULL, 10);
+	if (am != bm)
+		return am < bm ? -1 : 1;
+	return as < bs ? -1 : as > bs;
+}
+
+/*
+ * The stream's newest entry: where reading starts. After a dropped
+ * connection reading goes on from the last entry seen, so nothing is lost
+ * or doubled; if the stream is gone or went back (Redis restarted), what
+ * was said meanwhile cannot be had: say so and go on from its end.
+ */
+static void
+tail_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+	const char	*tail = "0-0";
+
+	if (relay == NULL || reply == NULL)
+		return;
+	if (reply->type == REDIS_REPLY_ERROR) {
+		log_warnx("relay: XREVRANGE: %s", reply->str);
+		relay_down("protocol error");
+		return;
+	}
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
+	    reply->element[0]->type == REDIS_REPLY_ARRAY &&
+	    reply->element[0]->elements == 2 &&
+	    reply->element[0]->element[0]->type == REDIS_REPLY_STRING)
+		tail = reply->element[0]->element[0]->str;
+	if (relay->have_last && id_cmp(tail, relay->last_id) < 0) {
+		relay->gaps++;
+		log_warnx("relay: the stream went back from %s to %s (Redis "
+		    "restarted?): what was said meanwhile is lost",
+		    relay->last_id, tail);
+		relay->have_last = 0;
+	}
+	if (!relay->have_last) {
+		snprintf(relay->last_id, sizeof relay->last_id, "%s", tail);
+		relay->have_last = 1;
+	}
+	relay->up = 1;
+	relay->backoff = RELAY_BACKOFF_FIRST;
+	nodes_clear();
+	presence_publish();
+	beat();
+	command(smembers_cb, NULL, 2, "SMEMBERS", relay->key_nodes);
+	read_next();
+	ev_timer_again(relay->loop, &relay->beat_w);
+	log_info("relay: connected; reading from %s", relay->last_id);
+	if (relay->down_told) {
+		relay->down_told = 0;
+		room_notice_all("relay restored", 14);
+	}
+}
+
+/* Both connections are up: log in, then find where the stream ends. */
+static void
+bootstrap(void)
+{
+	redisAsyncContext	*acs[2] = { relay->w, relay->r };
+	char			 db[16];
+	int			 i;
+
+	snprintf(db, sizeof db, "%u", relay->url.db);
+	for (i = 0; i < 2; i++) {
+		if (relay->url.password != NULL) {
+			const char	*argv[3] = { "AUTH", NULL, NULL };
+			size_t		 lens[3];
+			int		 argc = 0;
+
+			argv[argc++] = "AUTH";
+			if (relay->url.user != NULL)
+				argv[argc++] = relay->url.user;
+			argv[argc++] = relay->url.password;
+			for (int k = 0; k < argc; k++)
+				lens[k] = strlen(argv[k]);
+			command_argv(acs[i], check_cb, NULL, argc, argv,
+			    lens);
+		}
+		if (relay->url.db != 0) {
+			const char	*argv[2] = { "SELECT", db };
+			size_t		 lens[2] = { 6, strlen(db) };
+
+			command_argv(acs[i], check_cb, NULL, 2, argv, lens);
+		}
+	}
+	command(tail_cb, NULL, 6, "XREVRANGE", relay->key_log, "+", "-",
+	    "COUNT", "1");
+}
+
+static void
+connect_cb(const redisAsyncContext *ac, int status)
+{
+	if (relay == NULL)
+		return;
+	if (status != REDIS_OK) {
+		if (ac == relay->w)
+			relay->w = NULL;
+		else if (ac == relay->r)
+			relay->r = NULL;
+		relay_down(ac->errstr);
+		return;
+	}
+	if (++relay->connected == 2)
+		bootstrap();
+}
+
+static void
+disconnect_cb(const redisAsyncContext *ac, int status)
+{
+	if (relay == NULL)
+		return;
+	/* hiredis frees the context after this. */
+	if (ac == relay->w)
+		relay->w = NULL;
+	else if (ac == relay->r)
+		relay->r = NULL;
+	relay_down(status == REDIS_OK ? "closed" : ac->errstr);
+}
+
+static redisAsyncContext *
+open_context(void)
+{
+	redisAsyncContext	*ac;
+
+	if (relay->url.path != NULL)
+		ac = redisAsyncConnectUnix(relay->url.path);
+	else
+		ac = redisAsyncConnect(relay->url.host, relay->url.port);
+	if (ac == NULL)
+		fatalx("relay: out of memory");
+	if (ac->err != 0) {
+		log_warnx("relay: %s", ac->errstr);
+		redisAsyncFree(ac);
+		return NULL;
+	}
+	redisLibevAttach(relay->loop, ac);
+	redisAsyncSetConnectCallback(ac, connect_cb);
+	redisAsyncSetDisconnectCallback(ac, disconnect_cb);
+	return ac;
+}
+
+static void
+relay_connect(void)
+{
+	relay->connected = 0;
+	relay->w = open_context();
+	relay->r = relay->w != NULL ? open_context() : NULL;
+	if (relay->r == NULL)
+		relay_down("cannot connect");
+}
+
+static void
+retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	relay->reconnects++;
+	relay_connect();
+}
+
+/* Drop both connections and try again after the backoff. */
+static void
+relay_down(const char *why)
+{
+	redisAsyncContext	*w = relay->w, *r = relay->r;
+	int			 was_up = relay->up;
+
+	if (ev_is_active(&relay->retry_w))
+		return;
+	relay->up = 0;
+	relay->connected = 0;
+	relay->w = relay->r = NULL;
+	/* Freeing calls the callbacks, which now see no context. */
+	if (w != NULL)
+		redisAsyncFree(w);
+	if (r != NULL)
+		redisAsyncFree(r);
+	ev_timer_stop(relay->loop, &relay->beat_w);
+	if (!relay->down_told) {
+		log_warnx("relay: lost (%s); the room goes on here alone and "
+		    "reconnects", why != NULL ? why : "?");
+		room_notice_all("relay lost", 10);
+		relay->down_told = 1;
+	} else if (was_up)
+		log_warnx("relay: lost (%s)", why != NULL ? why : "?");
+	ev_timer_set(&relay->retry_w, relay->backoff, 0.);
+	ev_timer_start(relay->loop, &relay->retry_w);
+	relay->backoff = MINIMUM(relay->backoff * 2, RELAY_BACKOFF_MAX);
+}
+
+/* --- the server's side ------------------------------------------------- */
+
+int
+relay_active(void)
+{
+	return relay != NULL && relay->up;
+}
+
+void
+relay_init(struct ev_loop *loop)
+{
+	const struct srvconf	*c = server.conf;
+	const char		*err;
+	uint8_t			 key[COOKIE_KEY_BYTES];
+	size_t			 i;
+
+	if (c->relay == NULL)
+		return;
+	relay = xcalloc(1, sizeof *relay);
+	relay->loop = loop;
+	if (relay_url_parse(c->relay, &relay->url, &err) == -1)
+		fatalx("relay: %s", err);	/* checked by srvconf */
+	if (relay->url.password == NULL && c->relay_password != NULL)
+		relay->url.password = xstrdup(c->relay_password);
+	relay->room = c->room;
+	if (cookie_key_init(key) == -1)
+		die(1, errno, "%s", _("cannot get random bytes"));
+	for (i = 0; i < COOKIE_CHARS; i++)
+		relay->node[i] = "0123456789abcdef"[(key[i / 2] >>
+		    (i % 2 ? 0 : 4)) & 0xf];
+	relay->node[COOKIE_CHARS] = '\0';
+	xasprintf(&relay->key_log, "tschat:%s:log", c->room);
+	xasprintf(&relay->key_nicks, "tschat:%s:nicks", c->room);
+	xasprintf(&relay->key_nodes, "tschat:%s:nodes", c->room);
+	xasprintf(&relay->key_node, "tschat:%s:node:%s", c->room, relay->node);
+	relay->backoff = RELAY_BACKOFF_FIRST;
+	ev_init(&relay->retry_w, retry_cb);
+	ev_init(&relay->beat_w, beat_cb);
+	relay->beat_w.repeat = RELAY_BEAT_SECS;
+	ev_prepare_init(&relay->flush_w, flush_cb);
+	ev_prepare_start(loop, &relay->flush_w);
+	log_info("relay: room %s as %s (%s), through %s", c->room,
+	    c->node_name, relay->node, relay->url.path != NULL ?
+	    relay->url.path : relay->url.host);
+	relay_connect();
+}
+
+void
+relay_free(void)
+{
+	redisAsyncContext	*w, *r;
+	size_t			 i;
+
+	if (relay == NULL)
+		return;
+	w = relay->w;
+	r = relay->r;
+	relay->w = relay->r = NULL;
+	relay->up = 0;
+	ev_timer_stop(relay->loop, &relay->retry_w);
+	ev_timer_stop(relay->loop, &relay->beat_w);
+	ev_prepare_stop(relay->loop, &relay->flush_w);
+	for (i = 0; i < relay->nbatch; i++) {
+		free(relay->batch[i].nick);
+		free(relay->batch[i].line);
+	}
+	nodes_clear();
+	{
+		struct relay	*rl = relay;
+
+		/* The callbacks that freeing runs must find no relay. */
+		relay = NULL;
+		if (w != NULL)
+			redisAsyncFree(w);
+		if (r != NULL)
+			redisAsyncFree(r);
+		relay = rl;
+	}
+	relay_url_free(&relay->url);
+	free(relay->key_log);
+	free(relay->key_nicks);
+	free(relay->key_nodes);
+	free(relay->key_node);
+	free(relay);
+	relay = NULL;
+}
+
+void
+relay_stats(char *buf, size_t size)
+{
+	if (relay == NULL)
+		return;
+	snprintf(buf, size, "; relay %s: entries out %llu (events %llu), in "
+	    "%llu (events %llu), bad %llu, lag %.0f ms, reconnects %llu, "
+	    "gaps %llu, remote members %u", relay->up ? "up" : "down",
+	    (unsigned long long)relay->out_entries,
+	    (unsigned long long)relay->out_events,
+	    (unsigned long long)relay->in_entries,
+	    (unsigned long long)relay->in_events,
+	    (unsigned long long)relay->bad, relay->lag_ms,
+	    (unsigned long long)relay->reconnects,
+	    (unsigned long long)relay->gaps, relay->remote_count);
+}

@@ -1,0 +1,66 @@
+/*
+ * relay.h: the room's edge to other tschatd servers: several servers form
+ * one room through a Redis stream. The room hands every line it delivers
+ * locally to relay_publish(); lines from the other servers come back
+ * through room_remote_line(). Without --relay none of this runs.
+ */
+#ifndef TSCHAT_RELAY_H
+#define TSCHAT_RELAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ev-compat.h"
+#include "room.h"
+
+enum relay_event {
+	RELAY_MSG,
+	RELAY_JOIN,
+	RELAY_LEAVE,
+	RELAY_NICK,
+};
+
+#ifdef HAVE_HIREDIS
+/* Start relaying if the configuration asks for it. */
+void	relay_init(struct ev_loop *);
+void	relay_free(void);
+int	relay_active(void);
+
+/*
+ * A line was delivered locally: send it to the other servers, with what
+ * it changes about M (its nick, its presence).
+ */
+void	relay_publish(enum relay_event, const struct member *m,
+	    const char *line, size_t len);
+
+/*
+ * M took a nick (OLD: the one it had, or NULL): claim it room-wide. If
+ * another server's member holds it, room_nick_refused() is called.
+ */
+void	relay_nick_claim(const struct member *m, const char *old);
+/* A member with a nick left: free it. */
+void	relay_nick_release(const char *nick);
+
+/* Members on the other servers. */
+unsigned int relay_remote_count(void);
+/* Call FN for the nick of each of them. */
+void	relay_remote_each(void (*fn)(const char *nick, void *), void *arg);
+/* Whether one of them uses NICK (ASCII case ignored). */
+int	relay_nick_in_use(const char *nick, size_t len);
+
+/* The SIGUSR1 figures, appended to BUF. */
+void	relay_stats(char *buf, size_t size);
+#else
+#define relay_init(loop)		((void)0)
+#define relay_free()			((void)0)
+#define relay_active()			0
+#define relay_publish(e, m, l, n)	((void)0)
+#define relay_nick_claim(m, old)	((void)0)
+#define relay_nick_release(n)		((void)0)
+#define relay_remote_count()		0U
+#define relay_remote_each(fn, arg)	((void)0)
+#define relay_nick_in_use(n, l)		0
+#define relay_stats(buf, size)		((void)0)
+#endif
+
+#endif

@@ -1,0 +1,365 @@
+# lib-room.sh: a room's peers for the end-to-end tests, sourced after
+# lib.sh: one python3 process holds every socket, and shell helpers send,
+# connect and expect what each peer receives.
+
+# --- the peers: one python3 process holds every socket ---------------------
+# Commands on its standard input, one a line:
+#   tcp NAME HOST PORT [BUF]  connect (with a receive buffer of BUF
+#                             bytes); p/NAME.port gets the local port
+#   udp NAME HOST PORT [SRC]  a UDP socket (bound to port SRC), connected
+#   send NAME [HEX]           bytes to send (TCP), or one datagram (UDP)
+#   file NAME PATH            the bytes of PATH, to send (TCP)
+#   shut NAME                 half-close once all is sent
+#   close NAME                close
+#   reset NAME                close with SO_LINGER 0: a reset
+#   deaf NAME                 read nothing more
+# What NAME receives is appended to p/NAME.out, the size of each datagram
+# to p/NAME.sizes; p/NAME.end says how it ended ("eof": the server closed).
+cat >"$T/hub.py" <<'EOF'
+import os, selectors, socket, struct, sys
+
+D = sys.argv[1]
+sel = selectors.DefaultSelector()
+peers = {}
+
+def put(name, ext, text):
+    path = os.path.join(D, name + ext)
+    with open(path + '.tmp', 'w') as f:
+        f.write(text)
+    os.rename(path + '.tmp', path)
+
+class Peer:
+    def __init__(self, name, sock, udp):
+        self.name, self.sock, self.udp = name, sock, udp
+        self.out = open(os.path.join(D, name + '.out'), 'ab', buffering=0)
+        self.pending, self.shut, self.deaf, self.mask = b'', False, False, 0
+        sock.setblocking(False)
+        self.watch()
+        put(name, '.port', '%d\n' % sock.getsockname()[1])
+
+    def watch(self):
+        mask = (0 if self.deaf else selectors.EVENT_READ) | \
+            (selectors.EVENT_WRITE if self.pending else 0)
+        if mask == self.mask:
+            return
+        if self.mask == 0:
+            sel.register(self.sock, mask, self)
+        elif mask == 0:
+            sel.unregister(self.sock)
+        else:
+            sel.modify(self.sock, mask, self)
+        self.mask = mask
+
+    def write(self):
+        try:
+            self.pending = self.pending[self.sock.send(self.pending):]
+        except BlockingIOError:
+            pass
+        except OSError as e:
+            return self.end('error: send: %s' % e.strerror)
+        if not self.pending and self.shut:
+            self.sock.shutdown(socket.SHUT_WR)
+            self.shut = False
+        self.watch()
+
+    def read(self):
+        try:
+            data = self.sock.recv(65536)
+        except BlockingIOError:
+            return
+        except OSError as e:
+            return self.end('error: receive: %s' % e.strerror)
+        if self.udp:
+            with open(os.path.join(D, self.name + '.sizes'), 'a') as f:
+                f.write('%d\n' % len(data))
+        elif not data:
+            return self.end('eof')
+        self.out.write(data)
+
+    def end(self, how):
+        if self.mask:
+            sel.unregister(self.sock)
+        self.sock.close()
+        del peers[self.name]
+        put(self.name, '.end', how + '\n')
+
+def command(w):
+    if w[0] == 'tcp':
+        s = socket.socket(socket.AF_INET6 if ':' in w[2] else socket.AF_INET)
+        if len(w) > 4:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, int(w[4]))
+        s.settimeout(5)
+        s.connect((w[2], int(w[3])))
+        peers[w[1]] = Peer(w[1], s, False)
+        return
+    if w[0] == 'udp':
+        s = socket.socket(socket.AF_INET6 if ':' in w[2] else socket.AF_INET,
+                          socket.SOCK_DGRAM)
+        if len(w) > 4:
+            s.bind((w[2], int(w[4])))
+        s.connect((w[2], int(w[3])))
+        peers[w[1]] = Peer(w[1], s, True)
+        return
+    p = peers[w[1]]
+    if w[0] == 'send' and p.udp:
+        p.sock.send(bytes.fromhex(w[2] if len(w) > 2 else ''))
+        return
+    if w[0] == 'send':
+        p.pending += bytes.fromhex(w[2] if len(w) > 2 else '')
+    elif w[0] == 'file':
+        with open(w[2], 'rb') as f:
+            p.pending += f.read()
+    elif w[0] == 'shut':
+        p.shut = True
+    elif w[0] == 'close':
+        return p.end('closed by the test')
+    elif w[0] == 'reset':
+        p.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                          struct.pack('ii', 1, 0))
+        return p.end('reset by the test')
+    elif w[0] == 'deaf':
+        p.deaf = True
+    p.write()
+
+os.set_blocking(0, False)
+sel.register(0, selectors.EVENT_READ, None)
+buf = b''
+while True:
+    for key, ev in sel.select():
+        p = key.data
+        if p is None:
+            data = os.read(0, 65536)
+            if not data:
+                sys.exit(0)
+            buf += data
+            while b'\n' in buf:
+                line, buf = buf.split(b'\n', 1)
+                w = line.decode().split()
+                try:
+                    command(w)
+                except (OSError, KeyError) as e:
+                    sys.stderr.write('hub: %s: %r\n' % (line.decode(), e))
+                    put(w[1], '.end', 'error: %r\n' % e)
+        elif peers.get(p.name) is p:
+            if ev & selectors.EVENT_READ:
+                p.read()
+            if peers.get(p.name) is p and ev & selectors.EVENT_WRITE:
+                p.write()
+EOF
+mkdir "$T/p" && mkfifo "$T/hub" || fail "cannot make $T/hub"
+# Read-write, so that opening it never blocks and the hub never sees EOF.
+exec 3<>"$T/hub"
+python3 "$T/hub.py" "$T/p" <"$T/hub" 2>"$T/hub.err" &
+HUB=$!
+track $HUB
+
+hub() {
+	running "$HUB" || fail "the test's peers (python3) died: $(cat "$T/hub.err")"
+	printf '%s\n' "$*" >&3
+}
+
+hexof() {
+	od -An -v -tx1 | tr -d ' \n'
+}
+
+# send NAME FORMAT [ARG...]: the bytes printf makes, as they are.
+send() {
+	_who=$1
+	shift
+	hub send "$_who" "$(printf "$@" | hexof)"
+}
+
+# say NAME TEXT: one line.
+say() {
+	send "$1" '%s\n' "$2"
+}
+
+# --- the room as the test sees it ------------------------------------------
+# PEERS: the names of the peers in the room; ONLINE: how many the room has;
+# NICK_name: each one's nick; CUR_name: how many of its lines are checked.
+# Each expectation is about a peer's NEXT line, so whatever a peer was not
+# meant to get shows up as a failure at the next check.
+PEERS=
+ONLINE=0
+
+nick_of() {
+	eval "printf '%s' \"\$NICK_$1\""
+}
+
+has_lines() {
+	[ "$(wc -l <"$T/p/$1.out")" -ge "$2" ]
+}
+
+# what_came NAME: the end of what NAME got, for failure messages.
+what_came() {
+	printf 'what %s (%s) got last:\n' "$1" "$(nick_of "$1")"
+	tail -n 6 "$T/p/$1.out"
+	[ -f "$T/p/$1.end" ] && printf '(its connection ended: %s)\n' \
+	    "$(cat "$T/p/$1.end")"
+}
+
+# next_line NAME: wait for NAME's next whole line, into GOT.
+next_line() {
+	eval "_n=\$((CUR_$1 + 1))"
+	wait_for 5 has_lines "$1" "$_n" ||
+		fail "peer $1 ($(nick_of "$1")): expected line $_n within 5 s, nothing came
+$(what_came "$1")"
+	GOT=$(sed -n "${_n}p" "$T/p/$1.out")
+	eval "CUR_$1=\$_n"
+	GOT_TEXT=${GOT#"$(stamp_of "$GOT")"}
+}
+
+# expect_next NAME TEXT: NAME's next line is "[STAMP] TEXT".
+expect_next() {
+	next_line "$1"
+	if [ -z "$(stamp_of "$GOT")" ] || [ "$GOT_TEXT" != "$2" ]; then
+		fail "peer $1 ($(nick_of "$1")): expected line $_n
+  '[STAMP] $2'
+got
+  '$GOT'
+$(what_came "$1")"
+	fi
+	expect_stamped_line "$2" "$GOT"
+}
+
+# expect_next_ere NAME ERE WHAT: NAME's next line is stamped, its text
+# matching ERE.
+expect_next_ere() {
+	next_line "$1"
+	if [ -z "$(stamp_of "$GOT")" ] ||
+	    ! printf '%s\n' "$GOT_TEXT" | grep -Eq -- "$2"; then
+		fail "peer $1 ($(nick_of "$1")): expected $3 ('[STAMP] ' and /$2/), got
+  '$GOT'
+$(what_came "$1")"
+	fi
+}
+
+# expect_all TEXT: every peer's next line is "[STAMP] TEXT".
+expect_all() {
+	for _p in $PEERS; do
+		expect_next "$_p" "$1"
+	done
+}
+
+# connect NAME [HOST]: a new peer; everyone, itself included, sees it join
+# under its address.
+connect() {
+	_host=${2:-127.0.0.1}
+	hub tcp "$1" "$_host" "$PORT"
+	wait_for 5 test -s "$T/p/$1.port" ||
+		fail "peer $1 could not connect to $_host port $PORT: $(cat "$T/p/$1.end" "$T/hub.err" 2>/dev/null)"
+	_port=$(cat "$T/p/$1.port")
+	case $_host in
+	*:*) _nick="[$_host]:$_port" ;;
+	*) _nick="$_host:$_port" ;;
+	esac
+	eval "NICK_$1=\$_nick; CUR_$1=0"
+	PEERS="$PEERS $1"
+	ONLINE=$((ONLINE + 1))
+	expect_all "*** $_nick joined ($ONLINE online)"
+}
+
+# gone NAME: NAME is no longer in the room (the others' notices are the
+# caller's to check).
+gone() {
+	PEERS=$(for _p in $PEERS; do [ "$_p" = "$1" ] || printf ' %s' "$_p"; done)
+	ONLINE=$((ONLINE - 1))
+}
+
+# more_after NAME: print what NAME got after the lines checked; 1 if none.
+more_after() {
+	eval "_n=\$CUR_$1"
+	[ "$(wc -c <"$T/p/$1.out")" -gt "$(head -n "$_n" "$T/p/$1.out" | wc -c)" ] ||
+		return 1
+	tail -n +$((_n + 1)) "$T/p/$1.out" | head -n 5
+}
+
+# expect_nothing_more NAME: NAME got nothing after the lines checked.
+expect_nothing_more() {
+	! more_after "$1" >"$T/more" ||
+		fail "peer $1 ($(nick_of "$1")): expected nothing after line $_n, got
+$(cat "$T/more")"
+}
+
+# expect_closed NAME: the server closed NAME's connection, and sent nothing
+# after what was checked.
+expect_closed() {
+	wait_for 5 test -s "$T/p/$1.end" ||
+		fail "peer $1 ($(nick_of "$1")): expected the server to close the connection within 5 s
+$(what_came "$1")"
+	expect_eq "how peer $1's connection ended" eof "$(cat "$T/p/$1.end")"
+	expect_nothing_more "$1"
+}
+
+# sync_room [NAME]: NAME (the first peer) says "sync K" and every peer's
+# next line must be that: whatever a peer was not meant to see would come
+# before it.
+SYNC=0
+sync_room() {
+	SYNC=$((SYNC + 1))
+	_s=${1:-$(set -- $PEERS; echo "$1")}
+	say "$_s" "sync $SYNC"
+	expect_all "$(nick_of "$_s"): sync $SYNC"
+}
+
+# collect_until NAME TEXT: NAME's lines up to "[STAMP] TEXT", without it,
+# into $T/collected.
+collect_until() {
+	: >"$T/collected"
+	_i=0
+	while [ $_i -lt 50 ]; do
+		next_line "$1"
+		[ "$GOT_TEXT" = "$2" ] && return 0
+		printf '%s\n' "$GOT" >>"$T/collected"
+		_i=$((_i + 1))
+	done
+	fail "peer $1: expected '$2' within 50 lines"
+}
+
+
+# udp_open NAME [SRCPORT]: a UDP socket to the server, from port SRCPORT
+# (else any); 1 if it cannot be had (p/NAME.end says why).
+udp_open() {
+	hub udp "$1" 127.0.0.1 "$PORT" ${2:-}
+	wait_for 5 eval "[ -s '$T/p/$1.port' ] || [ -s '$T/p/$1.end' ]" ||
+		fail "the UDP socket $1 did not open within 5 s"
+	[ -s "$T/p/$1.port" ] || return 1
+	eval "NICK_$1=127.0.0.1:\$(cat '$T/p/$1.port'); CUR_$1=0; UDP_$1=1"
+}
+
+# is_udp NAME: NAME is a UDP socket.
+is_udp() {
+	eval "[ -n \"\${UDP_$1:-}\" ]"
+}
+
+# datagrams NAME: how many datagrams NAME got.
+datagrams() {
+	if [ -f "$T/p/$1.sizes" ]; then
+		wc -l <"$T/p/$1.sizes" | tr -d ' '
+	else
+		echo 0
+	fi
+}
+
+# expect_token NAME WHAT: NAME's next line is the join notice, its token in
+# TOKEN.
+TOKEN_ERE='^\*\*\* send /join [!-~]{1,16}$'
+expect_token() {
+	expect_next_ere "$1" "$TOKEN_ERE" "$2: '*** send /join TOKEN', TOKEN 1 to 16 characters"
+	TOKEN=${GOT_TEXT#"*** send /join "}
+}
+
+# udp_join NAME: a UDP socket of NAME's joins the room as tschat does:
+# what it says draws a token, which it sends back; everyone, itself
+# included, sees it join.
+udp_join() {
+	udp_open "$1" || fail "cannot open the UDP socket $1: $(cat "$T/p/$1.end")"
+	say "$1" "knock knock"
+	expect_token "$1" "the answer to $1's first datagram"
+	say "$1" "/join $TOKEN"
+	PEERS="$PEERS $1"
+	ONLINE=$((ONLINE + 1))
+	expect_all "*** $(nick_of "$1") joined ($ONLINE online)"
+}
+
+# ---------------------------------------------------------------------------
