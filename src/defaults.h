@@ -13,8 +13,8 @@
 #define DEFAULT_MAX_QUEUE_BYTES	(1024 * 1024)
 
 #define DEFAULT_MAX_CLIENTS	10000
-/* Descriptors kept for listeners, the log and the reserve. */
-#define RESERVED_FDS		32
+/* Descriptors kept free for the loop, the relay and accept's reserve. */
+#define RESERVED_FDS		8
 #define DEFAULT_LINE_RATE	10	/* lines a second, burst twice that */
 #define DEFAULT_UDP_RATE	50	/* datagrams a second, burst twice */
 #define DEFAULT_UDP_PEER_TTL_SECS 300

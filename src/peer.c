@@ -119,10 +119,12 @@ peer_deliver(struct peer *p, const struct slice *s)
 	if (p->flags & PEER_CLOSING)
 		return;
 	outq_push(&p->outq, s);
-	server_want_write(p);
+	/* Over the limit: the next flush writes what it can, then judges. */
 	if (p->outq.bytes > server.conf->max_queue)
 		p->flags |= PEER_SLOW;
-	else if (p->outq.bytes > quarter_queue() && p->soft_since == 0)
+	server_want_write(p);
+	if (!(p->flags & PEER_SLOW) && p->outq.bytes > quarter_queue() &&
+	    p->soft_since == 0)
 		p->soft_since = (float)(ev_now(server.loop) - server.started);
 }
 
@@ -255,6 +257,8 @@ peer_rate_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		}
 		/* Its slot now holds another peer: look at i again. */
 		peer_rate_forget(p);
+		/* Its lines are taken now: it is not idle. */
+		server_peer_active(p);
 		if (p->held != NULL)
 			peer_input(p, p->held, p->held_len);
 		if (!(p->flags & (PEER_CLOSING | PEER_EOF | PEER_RATED)))
@@ -325,13 +329,6 @@ peer_flush(struct peer *p)
 	ssize_t		n;
 	int		iovcnt;
 
-	if (p->flags & PEER_SLOW) {
-		server.stats.slow_cut++;
-		log_info("%s: slow consumer: %zu bytes queued (limit %zu)",
-		    peer_name(p), p->outq.bytes, server.conf->max_queue);
-		peer_close(p, "slow consumer");
-		return;
-	}
 	while (p->outq.bytes > 0 && budget > 0) {
 		iovcnt = outq_iov(&p->outq, iov, PEER_IOV_MAX, budget);
 		memset(&msg, 0, sizeof msg);
@@ -350,6 +347,14 @@ peer_flush(struct peer *p)
 		server.stats.bytes_out += n;
 		budget -= MINIMUM(budget, (size_t)n);
 	}
+	if (p->outq.bytes > server.conf->max_queue) {
+		server.stats.slow_cut++;
+		log_info("%s: slow consumer: %zu bytes queued (limit %zu)",
+		    peer_name(p), p->outq.bytes, server.conf->max_queue);
+		peer_close(p, "slow consumer");
+		return;
+	}
+	p->flags &= ~PEER_SLOW;
 	if (p->outq.bytes <= quarter_queue())
 		p->soft_since = 0;
 

@@ -66,8 +66,11 @@ server_want_write(struct peer *p)
 {
 	if (p->flags & (PEER_PENDING | PEER_CLOSING))
 		return;
-	/* While the write watcher runs, it will write this too. */
-	if (ev_is_active(&p->wio))
+	/*
+	 * While the write watcher runs, it will write this too; but a peer
+	 * over --max-queue is judged at the next flush, writable or not.
+	 */
+	if (ev_is_active(&p->wio) && !(p->flags & PEER_SLOW))
 		return;
 	p->flags |= PEER_PENDING;
 	p->next_pending = server.pending;
@@ -429,7 +432,9 @@ server_cron_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		next = p->next;
 		if (now - p->last_read < c->idle_timeout)
 			break;
-		if (p->flags & (PEER_EOF | PEER_CLOSING))
+		/* Not read because of us (rate, backpressure): not idle. */
+		if (p->flags & (PEER_EOF | PEER_CLOSING | PEER_RATED |
+		    PEER_THROTTLED))
 			continue;
 		server.stats.idle_cut++;
 		log_info("%s: idle for %u s", peer_name(p), c->idle_timeout);
@@ -541,14 +546,15 @@ server_init(struct ev_loop *loop, const struct srvconf *c)
 	if (c->udp)
 		listen_all(SOCK_DGRAM, &port);
 	nofile = net_raise_nofile();
+	/* The reserve is the lowest free descriptor: those below are used. */
+	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	server.max_clients = c->max_clients;
-	if (nofile - RESERVED_FDS < (long)server.max_clients) {
-		server.max_clients = nofile > 2 * RESERVED_FDS ?
-		    nofile - RESERVED_FDS : RESERVED_FDS;
+	if (nofile - reserve_fd - RESERVED_FDS < (long)server.max_clients) {
+		server.max_clients = nofile - reserve_fd - RESERVED_FDS > 1 ?
+		    nofile - reserve_fd - RESERVED_FDS : 1;
 		log_warnx("open file limit %ld: at most %u clients", nofile,
 		    server.max_clients);
 	}
-	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	signal(SIGPIPE, SIG_IGN);
 	ev_signal_init(&server.sigint_w, server_signal_cb, SIGINT);

@@ -25,12 +25,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "xmalloc.h"
 
 #define BUF_BYTES		(64 * 1024)
 #define DGRAM_MAX_BYTES		65535
 /* After a reply, how long chat and udp wait for more of it. */
 #define QUIET_MS		150
+/* How long noread waits for its connection. */
+#define CONNECT_SECS		5.0
 /* A flood is stalled when the socket takes nothing for this long. */
 #define STALL_MS		1000
 /* The stamp of the default format: "Wed Aug 14 20:50:19 2013". */
@@ -39,41 +42,63 @@
 
 static const char	*progname = "tcpeer";
 
+static const char *const usage_lines[] = {
+	"send [-w SECS] HOST PORT",
+	"    stdin to the server, half-close, the replies to stdout until it "
+	"closes",
+	"recv [-w SECS] HOST PORT",
+	"    send nothing; what comes to stdout until the server closes",
+	"chat [-i SECS] [-w SECS] HOST PORT MSG...",
+	"    send each MSG as one write (with -i, one every SECS), print its "
+	"reply",
+	"    and a newline",
+	"probe HOST PORT",
+	"    exit 0 if a TCP connection is accepted",
+	"many [-w SECS] HOST PORT N",
+	"    N connections at once, each sends \"peer-I\" and must get exactly",
+	"    its own stamped line back",
+	"flood-noread [-h SECS] [-l LEN] HOST PORT BYTES",
+	"    send BYTES in LEN-byte lines, never read; print \"stalled after",
+	"    N bytes\" when the server stops taking them, then hold the "
+	"connection",
+	"udp [-s SRCPORT] [-n N] [-w SECS] HOST PORT",
+	"    stdin as one datagram; the replies to stdout; with -n exactly N",
+	"sink [-u] [-h SECS] HOST",
+	"    a server that takes everything, answers nothing, closes nothing;",
+	"    prints its port",
+	"free-port [-u] HOST",
+	"    print a port that was free on HOST",
+	"room [-w SECS] [-s SENDERS] [-m LINES] [-l LEN] [-r RATE] [-b SECS]",
+	"     [-d SECS] [-o ONLINE] HOST PORT N",
+	"    N peers in a room (--broadcast) wait for \"joined (ONLINE online)\"",
+	"    and print \"room: ready\"; -d SECS later the first SENDERS send",
+	"    LINES lines of LEN bytes each, RATE a second (0: as fast as the",
+	"    socket takes them), and every peer must get every line of every",
+	"    sender, in order; with -b one more peer says one line SECS after",
+	"    the start and its delay is measured",
+	"noread [-b BYTES] [-h SECS] HOST PORT",
+	"    connect with a receive buffer of BYTES, print the local address,",
+	"    never read; hold the connection for SECS",
+	"hold [-w SECS] HOST PORT",
+	"    echo-mode connections driven by commands on stdin, one answer line",
+	"    each: open N (each must echo within SECS), connect N (connect",
+	"    only), ping (a round trip on each served one), close N, pending",
+	"udp-burst [-n N] [-i USECS] [-w SECS] HOST PORT",
+	"    N datagrams \"d-I\", one every USECS; count the replies",
+};
+
 static void
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: %s send [-w SECS] HOST PORT\n"
-	    "           stdin to the server, half-close, the replies to stdout "
-	    "until it closes\n"
-	    "       %s recv [-w SECS] HOST PORT\n"
-	    "           send nothing; what comes to stdout until the server "
-	    "closes\n"
-	    "       %s chat [-w SECS] HOST PORT MSG...\n"
-	    "           send each MSG as one write, print its reply and a "
-	    "newline\n"
-	    "       %s probe HOST PORT\n"
-	    "           exit 0 if a TCP connection is accepted\n"
-	    "       %s many [-w SECS] HOST PORT N\n"
-	    "           N connections at once, each sends \"peer-I\" and must "
-	    "get exactly\n"
-	    "           its own stamped line back\n"
-	    "       %s flood-noread [-h SECS] [-l LEN] HOST PORT BYTES\n"
-	    "           send BYTES in LEN-byte lines, never read; print "
-	    "\"stalled after\n"
-	    "           N bytes\" when the server stops taking them, then "
-	    "hold the connection\n"
-	    "       %s udp [-s SRCPORT] [-n N] [-w SECS] HOST PORT\n"
-	    "           stdin as one datagram; the replies to stdout; with -n "
-	    "exactly N\n"
-	    "       %s sink [-u] [-h SECS] HOST\n"
-	    "           a server that takes everything, answers nothing, "
-	    "closes nothing;\n"
-	    "           prints its port\n"
-	    "       %s free-port [-u] HOST\n"
-	    "           print a port that was free on HOST\n",
-	    progname, progname, progname, progname, progname, progname,
-	    progname, progname, progname);
+	size_t	i;
+
+	for (i = 0; i < ARRAY_SIZE(usage_lines); i++) {
+		if (usage_lines[i][0] == ' ')
+			fprintf(stderr, "       %s\n", usage_lines[i]);
+		else
+			fprintf(stderr, "%s %s %s\n", i == 0 ? "usage:" :
+			    "      ", progname, usage_lines[i]);
+	}
 	exit(2);
 }
 
@@ -212,6 +237,55 @@ tcp_connect(const char *host, const char *port, int quiet)
 		return -1;
 	}
 	freeaddrinfo(res);
+	return fd;
+}
+
+/*
+ * A non-blocking TCP connection to HOST PORT made within SECS, or -1 with
+ * errno set (ETIMEDOUT when the server did not complete it in time). A
+ * RCVBUF above 0 is set before connecting, so that the window offered is
+ * small from the start.
+ */
+static int
+tcp_connect_within(const char *host, const char *port, double secs,
+    int rcvbuf)
+{
+	struct addrinfo	*res;
+	struct pollfd	 pfd;
+	socklen_t	 len;
+	int		 fd, err = 0, rc;
+
+	res = resolve(host, port, SOCK_STREAM, 0);
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd == -1)
+		failsys("socket");
+	if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+	    sizeof rcvbuf) == -1)
+		failsys("setsockopt SO_RCVBUF");
+	if (connect(fd, res->ai_addr, res->ai_addrlen) == -1) {
+		if (errno != EINPROGRESS)
+			err = errno;
+		else {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			while ((rc = poll(&pfd, 1, (int)(secs * 1000))) == -1 &&
+			    errno == EINTR)
+				;
+			len = sizeof err;
+			if (rc == 0)
+				err = ETIMEDOUT;
+			else if (rc == -1 || getsockopt(fd, SOL_SOCKET,
+			    SO_ERROR, &err, &len) == -1)
+				err = errno;
+		}
+	}
+	freeaddrinfo(res);
+	if (err != 0) {
+		close(fd);
+		errno = err;
+		return -1;
+	}
 	return fd;
 }
 
@@ -374,24 +448,41 @@ read_reply(int fd, char *buf, size_t size, double wait)
 	return len;
 }
 
+/* Hold on for SECS (or until a signal ends us), doing nothing. */
+static void
+hold(double secs)
+{
+	double	deadline = now() + secs;
+
+	while (ms_left(deadline) > 0)
+		(void)poll(NULL, 0, ms_left(deadline));
+}
+
 /* chat: one write per MSG, and its reply printed with a newline. */
 static int
 cmd_chat(int argc, char **argv)
 {
 	static char	 buf[BUF_BYTES];
-	double		 wait = 5;
+	double		 wait = 5, every = 0, start;
 	size_t		 len;
 	int		 ch, fd, i;
 
-	while ((ch = getopt(argc, argv, "w:")) != -1) {
-		if (ch != 'w')
+	while ((ch = getopt(argc, argv, "i:w:")) != -1) {
+		if (ch == 'i')
+			every = parse_secs(optarg);
+		else if (ch == 'w')
+			wait = parse_secs(optarg);
+		else
 			usage();
-		wait = parse_secs(optarg);
 	}
 	if (argc - optind < 3)
 		usage();
 	fd = tcp_connect(argv[optind], argv[optind + 1], 0);
+	start = now();
 	for (i = optind + 2; i < argc; i++) {
+		/* With -i, message K goes at K * EVERY seconds. */
+		if (every > 0)
+			hold(start + (i - optind - 2) * every - now());
 		write_all(fd, argv[i], strlen(argv[i]));
 		if ((len = read_reply(fd, buf, sizeof buf, wait)) == 0)
 			failx("no reply to message %d within %g s",
@@ -617,16 +708,6 @@ cmd_many(int argc, char **argv)
 	free(pfd);
 	free(which);
 	return many_failures == 0 ? 0 : 1;
-}
-
-/* Hold on for SECS (or until a signal ends us), doing nothing. */
-static void
-hold(double secs)
-{
-	double	deadline = now() + secs;
-
-	while (ms_left(deadline) > 0)
-		(void)poll(NULL, 0, ms_left(deadline));
 }
 
 /* flood-noread: lines and more lines, and never a read. */
@@ -909,6 +990,788 @@ cmd_free_port(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * room: N peers in a room, some of them senders. A sender's line is
+ * "S<i> <seq> " padded to LEN bytes with a pattern; each peer checks that
+ * it gets every sender's lines whole, from the sender's nick, in order.
+ */
+#define ROOM_EXTRA	256	/* a stamp, a nick or a notice around a line */
+
+enum room_state {
+	R_CONNECTING,
+	R_JOINING,		/* waiting for "joined (ONLINE online)" */
+	R_READY,
+	R_FAILED,
+};
+
+struct room_peer {
+	int		 fd;
+	enum room_state	 state;
+	char		*buf;		/* an unfinished line */
+	size_t		 len;
+	unsigned int	*next;		/* per sender: the seq expected next */
+	unsigned int	 senders_done;
+	int		 done;		/* every line and the marker */
+	double		 done_at;	/* when every sender's line had come */
+	double		 marker_at;
+};
+
+struct room_sender {
+	int		 peer;		/* index in the peers */
+	char		 nick[ADDR_STRLEN];
+	size_t		 nicklen;
+	unsigned int	 made;		/* lines put in the buffer */
+	char		*out;
+	size_t		 off, len;
+	double		 stall_since;	/* a write would block since */
+	double		 max_stall;
+	double		 done_at;
+};
+
+struct room {
+	struct room_peer	*peers;
+	struct room_sender	*senders;
+	int			 npeers, nsenders, marker;
+	unsigned int		 lines, linelen, online;
+	char			*pattern;	/* the padding, by position */
+	double			 start;		/* when the senders began */
+	double			 marker_sent;
+	unsigned int		 failures, complete;
+};
+
+static void PRINTFLIKE(3, 4)
+room_fail(struct room *r, int i, const char *fmt, ...)
+{
+	struct room_peer	*p = &r->peers[i];
+	va_list			 ap;
+
+	if (r->failures++ < 10) {
+		fprintf(stderr, "%s: room peer %d: ", progname, i);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	if (p->fd != -1)
+		close(p->fd);
+	p->fd = -1;
+	p->state = R_FAILED;
+}
+
+/* Sender I's line SEQ, its newline included, into BUF; its length. */
+static size_t
+room_make_line(const struct room *r, unsigned int i, unsigned int seq,
+    char *buf)
+{
+	int	n;
+
+	n = snprintf(buf, r->linelen + 1, "S%u %u ", i, seq);
+	if (n < 0 || (unsigned int)n >= r->linelen)
+		failx("lines of %u bytes are too short for their numbers",
+		    r->linelen);
+	memcpy(buf + n, r->pattern + n, r->linelen - n);
+	buf[r->linelen] = '\n';
+	return r->linelen + 1;
+}
+
+/* Count peer P complete once it has every line and the marker. */
+static void
+room_check_done(struct room *r, struct room_peer *p)
+{
+	if (!p->done && p->senders_done == (unsigned int)r->nsenders &&
+	    (!r->marker || p->marker_at > 0)) {
+		p->done = 1;
+		r->complete++;
+	}
+}
+
+/* One whole line LINE (LEN bytes, no newline) for peer I. */
+static void
+room_line(struct room *r, int i, const char *line, size_t len)
+{
+	struct room_peer	*p = &r->peers[i];
+	struct room_sender	*s;
+	const char		*rest, *sep, *text;
+	char			 want[64];
+	unsigned long		 who, seq;
+	size_t			 rlen, tlen, hlen;
+	char			*end;
+	int			 n;
+
+	if (!stamped(line, len)) {
+		room_fail(r, i, "a line without a stamp: \"%.*s\"",
+		    (int)MINIMUM(len, 200), line);
+		return;
+	}
+	rest = line + CTIME_LEN + 3;
+	rlen = len - (CTIME_LEN + 3);
+	if (rlen >= 4 && memcmp(rest, "*** ", 4) == 0) {
+		n = snprintf(want, sizeof want, "joined (%u online)",
+		    r->online);
+		if (p->state == R_JOINING && rlen >= (size_t)n &&
+		    memcmp(rest + rlen - n, want, n) == 0)
+			p->state = R_READY;
+		return;
+	}
+	sep = NULL;
+	for (text = rest; text + 1 < rest + rlen; text++) {
+		if (text[0] == ':' && text[1] == ' ') {
+			sep = text;
+			break;
+		}
+	}
+	if (sep == NULL) {
+		room_fail(r, i, "not \"NICK: TEXT\": \"%.*s\"",
+		    (int)MINIMUM(len, 200), line);
+		return;
+	}
+	text = sep + 2;
+	tlen = rest + rlen - text;
+	if (r->marker && tlen == 8 && memcmp(text, "B marker", 8) == 0) {
+		if (p->marker_at == 0)
+			p->marker_at = now();
+		room_check_done(r, p);
+		return;
+	}
+	if (tlen < 2 || text[0] != 'S') {
+		room_fail(r, i, "an unexpected line: \"%.*s\"",
+		    (int)MINIMUM(len, 200), line);
+		return;
+	}
+	errno = 0;
+	who = strtoul(text + 1, &end, 10);
+	if (errno != 0 || *end != ' ' || who >= (unsigned long)r->nsenders) {
+		room_fail(r, i, "an unexpected line: \"%.*s\"",
+		    (int)MINIMUM(len, 200), line);
+		return;
+	}
+	seq = strtoul(end + 1, &end, 10);
+	s = &r->senders[who];
+	hlen = end + 1 - text;
+	if ((size_t)(sep - rest) != s->nicklen ||
+	    memcmp(rest, s->nick, s->nicklen) != 0) {
+		room_fail(r, i, "sender %lu's line from \"%.*s\", not from %s",
+		    who, (int)(sep - rest), rest, s->nick);
+		return;
+	}
+	if (seq != p->next[who]) {
+		room_fail(r, i, "from sender %lu: line %lu where line %u was "
+		    "due (%s)", who, seq, p->next[who], seq > p->next[who] ?
+		    "lines lost" : "a line again or out of order");
+		return;
+	}
+	if (*end != ' ' || tlen != r->linelen ||
+	    memcmp(text + hlen, r->pattern + hlen, tlen - hlen) != 0) {
+		room_fail(r, i, "sender %lu's line %lu is not whole (%zu bytes "
+		    "of %u): \"%.*s\"", who, seq, tlen, r->linelen,
+		    (int)MINIMUM(tlen, 80), text);
+		return;
+	}
+	if (++p->next[who] == r->lines &&
+	    ++p->senders_done == (unsigned int)r->nsenders) {
+		p->done_at = now();
+		room_check_done(r, p);
+	}
+}
+
+static void
+room_read(struct room *r, int i)
+{
+	static char		 in[BUF_BYTES];
+	struct room_peer	*p = &r->peers[i];
+	size_t			 cap = r->linelen + ROOM_EXTRA, n, take;
+	const char		*s, *nl, *end;
+	ssize_t			 got;
+
+	if ((got = read(p->fd, in, sizeof in)) == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			room_fail(r, i, "receive: %s (after %u lines of "
+			    "sender 0)", strerror(errno), p->next[0]);
+		return;
+	}
+	if (got == 0) {
+		room_fail(r, i, "the server closed the connection (after %u "
+		    "lines of sender 0)", r->nsenders > 0 ? p->next[0] : 0);
+		return;
+	}
+	s = in;
+	end = in + got;
+	while (s < end && p->state != R_FAILED) {
+		nl = memchr(s, '\n', end - s);
+		n = (nl != NULL ? nl : end) - s;
+		if (p->len > 0 || nl == NULL) {
+			take = MINIMUM(n, cap - p->len);
+			memcpy(p->buf + p->len, s, take);
+			p->len += take;
+			if (take < n) {
+				room_fail(r, i, "a line of more than %zu "
+				    "bytes", cap);
+				return;
+			}
+			if (nl != NULL) {
+				/* Numbers are parsed up to a non-digit. */
+				p->buf[p->len] = '\0';
+				room_line(r, i, p->buf, p->len);
+				p->len = 0;
+			}
+		} else
+			room_line(r, i, s, n);
+		s += n + (nl != NULL);
+	}
+}
+
+/* Fill sender S's buffer with the lines due by now, and write. */
+static void
+room_send(struct room *r, struct room_sender *s, double rate)
+{
+	struct room_peer	*p = &r->peers[s->peer];
+	unsigned int		 due = r->lines;
+	ssize_t			 n;
+	double			 t;
+
+	if (p->state == R_FAILED)
+		return;
+	if (rate > 0)
+		due = MINIMUM(r->lines, (unsigned int)((now() - r->start) *
+		    rate) + 1);
+	if (s->off == s->len) {
+		s->off = s->len = 0;
+		while (s->made < due && s->len + r->linelen + 1 <= BUF_BYTES)
+			s->len += room_make_line(r, s - r->senders, s->made++,
+			    s->out + s->len);
+	}
+	if (s->off == s->len)
+		return;
+	n = write(p->fd, s->out + s->off, s->len - s->off);
+	t = now();
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EINTR) {
+			if (s->stall_since == 0)
+				s->stall_since = t;
+			return;
+		}
+		room_fail(r, s->peer, "send: %s", strerror(errno));
+		return;
+	}
+	if (s->stall_since > 0 && t - s->stall_since > s->max_stall)
+		s->max_stall = t - s->stall_since;
+	s->stall_since = 0;
+	s->off += n;
+	if (s->off == s->len && s->made == r->lines && s->done_at == 0)
+		s->done_at = t;
+}
+
+static int
+cmd_room(int argc, char **argv)
+{
+	struct room		 r;
+	struct room_peer	*p;
+	struct room_sender	*s;
+	struct pollfd		*pfd;
+	struct addrinfo		*res;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	double			 wait = 60, rate = 0, marker_secs = -1, delay = 0;
+	double			 deadline, t, first_done, last_done, marker_max;
+	double			 send_done, max_stall;
+	unsigned int		 counts[R_FAILED + 1];
+	int			 ch, i, k, npfd, err, *which, timeout;
+
+	memset(&r, 0, sizeof r);
+	r.nsenders = 1;
+	r.lines = 100;
+	r.linelen = 64;
+	while ((ch = getopt(argc, argv, "b:d:l:m:o:r:s:w:")) != -1) {
+		switch (ch) {
+		case 'b':
+			marker_secs = parse_secs(optarg);
+			break;
+		case 'd':
+			delay = parse_secs(optarg);
+			break;
+		case 'l':
+			r.linelen = parse_num(optarg, 16, 60000);
+			break;
+		case 'm':
+			r.lines = parse_num(optarg, 1, 10000000);
+			break;
+		case 'o':
+			r.online = parse_num(optarg, 1, 1000000);
+			break;
+		case 'r':
+			rate = parse_num(optarg, 0, 1000000);
+			break;
+		case 's':
+			r.nsenders = parse_num(optarg, 0, 1000);
+			break;
+		case 'w':
+			wait = parse_secs(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (argc - optind != 3)
+		usage();
+	r.npeers = parse_num(argv[optind + 2], 1, 100000);
+	r.marker = marker_secs >= 0;
+	if (r.nsenders + r.marker > r.npeers)
+		failx("%d senders%s among %d peers", r.nsenders,
+		    r.marker ? " and a marker" : "", r.npeers);
+	if (r.online == 0)
+		r.online = r.npeers;
+	raise_nofile();
+	r.pattern = xmalloc(r.linelen);
+	for (k = 0; k < (int)r.linelen; k++)
+		r.pattern[k] = 'a' + k % 26;
+	r.peers = xcalloc(r.npeers, sizeof *r.peers);
+	r.senders = xcalloc(r.nsenders > 0 ? r.nsenders : 1, sizeof *r.senders);
+	pfd = xcalloc(r.npeers, sizeof *pfd);
+	which = xcalloc(r.npeers, sizeof *which);
+	res = resolve(argv[optind], argv[optind + 1], SOCK_STREAM, 0);
+	deadline = now() + wait;
+	for (i = 0; i < r.npeers; i++) {
+		p = &r.peers[i];
+		p->buf = xmalloc(r.linelen + ROOM_EXTRA + 1);
+		p->next = xcalloc(r.nsenders > 0 ? r.nsenders : 1,
+		    sizeof *p->next);
+		p->fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0);
+		if (p->fd == -1)
+			failsys("socket %d of %d", i + 1, r.npeers);
+		if (connect(p->fd, res->ai_addr, res->ai_addrlen) == -1 &&
+		    errno != EINPROGRESS)
+			failsys("connect %d of %d", i + 1, r.npeers);
+	}
+	freeaddrinfo(res);
+	for (i = 0; i < r.nsenders; i++) {
+		s = &r.senders[i];
+		s->peer = i;
+		s->out = xmalloc(BUF_BYTES);
+		sslen = sizeof ss;
+		if (getsockname(r.peers[i].fd, (struct sockaddr *)&ss,
+		    &sslen) == -1)
+			failsys("getsockname");
+		addr_format_sockaddr((struct sockaddr *)&ss, sslen, s->nick);
+		s->nicklen = strlen(s->nick);
+	}
+
+	for (;;) {
+		memset(counts, 0, sizeof counts);
+		for (i = 0; i < r.npeers; i++)
+			counts[r.peers[i].state]++;
+		t = now();
+		if (r.start == 0 && counts[R_READY] == (unsigned int)r.npeers) {
+			/* Everyone is in: the senders begin after DELAY. */
+			printf("room: ready\n");
+			fflush(stdout);
+			r.start = t + delay;
+		}
+		if (r.complete + counts[R_FAILED] >= (unsigned int)r.npeers &&
+		    r.start > 0)
+			break;
+		if (counts[R_FAILED] > 0 && r.start == 0)
+			break;
+		if (t >= deadline) {
+			fprintf(stderr, "%s: room: timed out after %g s: %u "
+			    "connecting, %u waiting for \"joined (%u online)\","
+			    " %u of %d with every line%s\n", progname, wait,
+			    counts[R_CONNECTING], counts[R_JOINING], r.online,
+			    r.complete, r.npeers, r.start > 0 ? "" :
+			    " (the senders never began)");
+			r.failures += r.npeers - r.complete - counts[R_FAILED];
+			break;
+		}
+		timeout = ms_left(deadline);
+		if (r.start > t)
+			timeout = MINIMUM(timeout, 10);
+		else if (r.start > 0) {
+			for (i = 0; i < r.nsenders; i++)
+				room_send(&r, &r.senders[i], rate);
+			if (r.marker && r.marker_sent == 0 &&
+			    t >= r.start + marker_secs) {
+				p = &r.peers[r.nsenders];
+				if (p->fd != -1 &&
+				    write(p->fd, "B marker\n", 9) != 9)
+					room_fail(&r, r.nsenders, "send: %s",
+					    strerror(errno));
+				r.marker_sent = now();
+			}
+			/* Paced senders and the marker wake us up. */
+			if (rate > 0 || (r.marker && r.marker_sent == 0))
+				timeout = MINIMUM(timeout, 10);
+		}
+		for (i = npfd = 0; i < r.npeers; i++) {
+			p = &r.peers[i];
+			if (p->state == R_FAILED)
+				continue;
+			pfd[npfd].fd = p->fd;
+			pfd[npfd].events = p->state == R_CONNECTING ? POLLOUT :
+			    POLLIN;
+			if (r.start > 0 && r.start <= t && i < r.nsenders &&
+			    r.senders[i].off < r.senders[i].len)
+				pfd[npfd].events |= POLLOUT;
+			which[npfd++] = i;
+		}
+		if ((k = poll(pfd, npfd, timeout)) == -1) {
+			if (errno == EINTR)
+				continue;
+			failsys("poll");
+		}
+		for (k = 0; k < npfd; k++) {
+			if (pfd[k].revents == 0)
+				continue;
+			i = which[k];
+			p = &r.peers[i];
+			if (p->state != R_CONNECTING) {
+				if (pfd[k].revents & (POLLIN | POLLHUP |
+				    POLLERR))
+					room_read(&r, i);
+				continue;
+			}
+			sslen = sizeof err;
+			if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err,
+			    &sslen) == -1)
+				err = errno;
+			if (err != 0)
+				room_fail(&r, i, "connect: %s", strerror(err));
+			else
+				p->state = R_JOINING;
+		}
+	}
+
+	first_done = last_done = marker_max = send_done = max_stall = 0;
+	for (i = 0; i < r.npeers; i++) {
+		p = &r.peers[i];
+		if (p->done_at > 0 && (first_done == 0 ||
+		    p->done_at - r.start < first_done))
+			first_done = p->done_at - r.start;
+		if (p->done_at > 0 && p->done_at - r.start > last_done)
+			last_done = p->done_at - r.start;
+		if (r.marker && p->marker_at > 0 &&
+		    p->marker_at - r.marker_sent > marker_max)
+			marker_max = p->marker_at - r.marker_sent;
+		if (p->fd != -1)
+			close(p->fd);
+		free(p->buf);
+		free(p->next);
+	}
+	for (i = 0; i < r.nsenders; i++) {
+		s = &r.senders[i];
+		if (s->done_at - r.start > send_done)
+			send_done = s->done_at - r.start;
+		if (s->stall_since > 0 && now() - s->stall_since > s->max_stall)
+			s->max_stall = now() - s->stall_since;
+		if (s->max_stall > max_stall)
+			max_stall = s->max_stall;
+		free(s->out);
+	}
+	printf("room: peers=%d senders=%d lines=%u len=%u complete=%u "
+	    "failed=%u send_secs=%.3f max_stall_ms=%.0f first_done=%.3f "
+	    "last_done=%.3f marker_ms=%.0f\n", r.npeers, r.nsenders, r.lines,
+	    r.linelen, r.complete, r.failures, send_done, max_stall * 1000,
+	    first_done, last_done, marker_max * 1000);
+	free(r.pattern);
+	free(r.peers);
+	free(r.senders);
+	free(pfd);
+	free(which);
+	return r.failures == 0 && r.complete == (unsigned int)r.npeers ? 0 : 1;
+}
+
+/* noread: a peer with a small receive buffer that never reads. */
+static int
+cmd_noread(int argc, char **argv)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	char			 name[ADDR_STRLEN];
+	double			 hold_secs = 30;
+	int			 ch, fd, rcvbuf = 4096;
+
+	while ((ch = getopt(argc, argv, "b:h:")) != -1) {
+		if (ch == 'b')
+			rcvbuf = parse_num(optarg, 1, 1 << 30);
+		else if (ch == 'h')
+			hold_secs = parse_secs(optarg);
+		else
+			usage();
+	}
+	if (argc - optind != 2)
+		usage();
+	if ((fd = tcp_connect_within(argv[optind], argv[optind + 1],
+	    CONNECT_SECS, rcvbuf)) == -1)
+		failsys("cannot connect to %s port %s", argv[optind],
+		    argv[optind + 1]);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		failsys("getsockname");
+	printf("%s\n", addr_format_sockaddr((struct sockaddr *)&ss, len, name));
+	fflush(stdout);
+	hold(hold_secs);
+	close(fd);
+	return 0;
+}
+
+/* hold: connections to an echo server, driven from standard input. */
+struct hold_conns {
+	int		*fds;
+	unsigned int	 n, size;
+	unsigned int	 serial;
+};
+
+static void
+hold_add(struct hold_conns *h, int fd)
+{
+	if (h->n == h->size) {
+		h->size = h->size == 0 ? 16 : h->size * 2;
+		h->fds = xreallocarray(h->fds, h->size, sizeof *h->fds);
+	}
+	h->fds[h->n++] = fd;
+}
+
+/*
+ * A round trip on FD: send "WHAT-K" and expect "[STAMP] WHAT-K" back within
+ * WAIT s. 1 served; 0 closed with nothing; -1 something else (shown);
+ * -2 nothing within WAIT.
+ */
+static int
+hold_trip(int fd, const char *what, unsigned int k, double wait)
+{
+	char		 buf[512], want[64];
+	struct pollfd	 pfd;
+	double		 deadline = now() + wait;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 wlen, rc;
+
+	wlen = snprintf(want, sizeof want, "%s-%u\n", what, k);
+	if (send(fd, want, wlen, MSG_NOSIGNAL) != wlen)
+		return errno == EPIPE || errno == ECONNRESET ? 0 : -1;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (len < sizeof buf && memchr(buf, '\n', len) == NULL) {
+		if ((rc = poll(&pfd, 1, ms_left(deadline))) == -1) {
+			if (errno == EINTR)
+				continue;
+			failsys("poll");
+		}
+		if (rc == 0)
+			return -2;
+		if ((n = read(fd, buf + len, sizeof buf - len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECONNRESET && len == 0)
+				return 0;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	if (len == 0)
+		return 0;
+	if (stamped(buf, len) && len == CTIME_LEN + 3 + (size_t)wlen &&
+	    memcmp(buf + CTIME_LEN + 3, want, wlen) == 0)
+		return 1;
+	fprintf(stderr, "%s: hold: %s-%u: got \"%.*s\"\n", progname, what, k,
+	    (int)len, buf);
+	return -1;
+}
+
+static int
+cmd_hold(int argc, char **argv)
+{
+	struct hold_conns	 served, pending;
+	struct pollfd		 pfd;
+	char			 cmd[128], buf[256];
+	const char		*host, *port;
+	double			 wait = 2;
+	unsigned int		 i, n, count[4], closed;
+	int			 ch, fd, rc;
+
+	while ((ch = getopt(argc, argv, "w:")) != -1) {
+		if (ch != 'w')
+			usage();
+		wait = parse_secs(optarg);
+	}
+	if (argc - optind != 2)
+		usage();
+	host = argv[optind];
+	port = argv[optind + 1];
+	raise_nofile();
+	memset(&served, 0, sizeof served);
+	memset(&pending, 0, sizeof pending);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	while (fgets(cmd, sizeof cmd, stdin) != NULL) {
+		n = 0;
+		if (sscanf(cmd, "open %u", &n) == 1) {
+			memset(count, 0, sizeof count);
+			closed = 0;
+			for (i = 0; i < n; i++) {
+				if ((fd = tcp_connect_within(host, port,
+				    wait, 0)) == -1) {
+					closed++;
+					continue;
+				}
+				rc = hold_trip(fd, "hold", served.serial++,
+				    wait);
+				count[rc + 2]++;
+				if (rc == 1)
+					hold_add(&served, fd);
+				else
+					close(fd);
+			}
+			printf("open: %u served, %u refused, %u closed, %u "
+			    "silent, %u not connected; %u held\n", count[3],
+			    count[1], count[2], count[0], closed, served.n);
+		} else if (sscanf(cmd, "connect %u", &n) == 1) {
+			for (i = 0; i < n; i++) {
+				if ((fd = tcp_connect_within(host, port,
+				    wait, 0)) == -1)
+					break;
+				hold_add(&pending, fd);
+			}
+			printf("connect: %u connected\n", i);
+		} else if (strncmp(cmd, "pending", 7) == 0) {
+			/* How many of them the server has closed. */
+			for (i = closed = 0; i < pending.n; i++) {
+				pfd.fd = pending.fds[i];
+				pfd.events = POLLIN;
+				if (poll(&pfd, 1, 0) == 1 &&
+				    read(pfd.fd, buf, sizeof buf) <= 0)
+					closed++;
+			}
+			printf("pending: %u connected, %u closed by the "
+			    "server\n", pending.n, closed);
+		} else if (strncmp(cmd, "ping", 4) == 0) {
+			memset(count, 0, sizeof count);
+			for (i = 0; i < served.n; i++)
+				count[hold_trip(served.fds[i], "ping", i,
+				    wait) + 2]++;
+			printf("ping: %u served, %u failed\n", count[3],
+			    served.n - count[3]);
+		} else if (sscanf(cmd, "close %u", &n) == 1) {
+			n = MINIMUM(n, served.n);
+			for (i = 0; i < n; i++)
+				close(served.fds[i]);
+			memmove(served.fds, served.fds + n,
+			    (served.n - n) * sizeof *served.fds);
+			served.n -= n;
+			printf("close: %u closed, %u held\n", n, served.n);
+		} else
+			failx("hold: unknown command \"%.*s\"",
+			    (int)strcspn(cmd, "\n"), cmd);
+	}
+	for (i = 0; i < served.n; i++)
+		close(served.fds[i]);
+	for (i = 0; i < pending.n; i++)
+		close(pending.fds[i]);
+	free(served.fds);
+	free(pending.fds);
+	return 0;
+}
+
+/* udp-burst: N datagrams from one socket; count and check the replies. */
+static int
+cmd_udp_burst(int argc, char **argv)
+{
+	static char	 buf[DGRAM_MAX_BYTES];
+	struct addrinfo	*res;
+	struct pollfd	 pfd;
+	unsigned char	*seen;
+	double		 wait = 1, start, next, deadline, sent_secs = 0;
+	long long	 n = 200, every = 0, sent = 0, replies = 0, distinct = 0;
+	long long	 bad = 0, k;
+	ssize_t		 len;
+	char		 msg[32], *end;
+	int		 ch, fd, mlen, rc, timeout;
+
+	while ((ch = getopt(argc, argv, "i:n:w:")) != -1) {
+		switch (ch) {
+		case 'i':
+			every = parse_num(optarg, 0, 10000000);
+			break;
+		case 'n':
+			n = parse_num(optarg, 1, 1000000);
+			break;
+		case 'w':
+			wait = parse_secs(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (argc - optind != 2)
+		usage();
+	seen = xcalloc(n, 1);
+	res = resolve(argv[optind], argv[optind + 1], SOCK_DGRAM, 0);
+	if ((fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) == -1)
+		failsys("socket");
+	if (connect(fd, res->ai_addr, res->ai_addrlen) == -1)
+		failsys("connect");
+	freeaddrinfo(res);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	start = now();
+	deadline = start + wait;	/* from the last datagram sent, below */
+	while (sent < n || ms_left(deadline) > 0) {
+		next = start + sent * (every / 1e6);
+		timeout = ms_left(deadline);
+		if (sent < n && now() >= next) {
+			mlen = snprintf(msg, sizeof msg, "d-%lld\n", sent);
+			if (send(fd, msg, mlen, 0) == mlen) {
+				if (++sent == n) {
+					sent_secs = now() - start;
+					deadline = now() + wait;
+				}
+				continue;
+			}
+			if (errno != EAGAIN && errno != ENOBUFS &&
+			    errno != ECONNREFUSED && errno != EINTR)
+				failsys("send");
+			/* The socket buffer is full: try again soon. */
+			timeout = 1;
+		} else if (sent < n)
+			timeout = ms_left(next);
+		if ((rc = poll(&pfd, 1, timeout)) == -1 && errno != EINTR)
+			failsys("poll");
+		if (rc <= 0)
+			continue;
+		while ((len = recv(fd, buf, sizeof buf - 1, 0)) > 0) {
+			replies++;
+			buf[len] = '\0';
+			if (!stamped(buf, len) || strncmp(buf + CTIME_LEN + 3,
+			    "d-", 2) != 0) {
+				bad++;
+				continue;
+			}
+			k = strtoll(buf + CTIME_LEN + 5, &end, 10);
+			if (strcmp(end, "\n") != 0 || k < 0 || k >= n) {
+				bad++;
+				continue;
+			}
+			if (!seen[k]) {
+				seen[k] = 1;
+				distinct++;
+			}
+		}
+		if (len == -1 && errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNREFUSED)
+			failsys("receive");
+		/* As many as sent: a little longer, for one too many. */
+		if (sent == n && replies >= n &&
+		    deadline > now() + QUIET_MS / 1000.)
+			deadline = now() + QUIET_MS / 1000.;
+	}
+	printf("udp-burst: sent=%lld send_secs=%.3f replies=%lld distinct=%lld "
+	    "bad=%lld\n", sent, sent_secs, replies, distinct, bad);
+	close(fd);
+	free(seen);
+	return bad == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -923,6 +1786,10 @@ main(int argc, char **argv)
 		{ "udp",		cmd_udp },
 		{ "sink",		cmd_sink },
 		{ "free-port",		cmd_free_port },
+		{ "room",		cmd_room },
+		{ "noread",		cmd_noread },
+		{ "hold",		cmd_hold },
+		{ "udp-burst",		cmd_udp_burst },
 	};
 	size_t	i;
 
