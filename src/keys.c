@@ -203,12 +203,14 @@ search_update(struct client *cl, int further)
 	size_t		 from;
 
 	from = further ? cl->search_from : cl->hist.count;
-	found = history_search(&cl->hist, cl->search, &from);
+	/* Nothing typed yet finds nothing: the line stays as it is. */
+	found = *cl->search == '\0' ? NULL :
+	    history_search(&cl->hist, cl->search, &from);
 	if (found != NULL) {
 		cl->search_from = from;
 		editor_set(&cl->ed, found, strlen(found));
 	}
-	snprintf(cl->prompt, sizeof cl->prompt, "(%s`%s'): ",
+	snprintf(cl->prompt, sizeof cl->prompt, "(%s)`%s': ",
 	    found != NULL || *cl->search == '\0' ? _("reverse-i-search") :
 	    _("failing reverse-i-search"), cl->search);
 }
@@ -415,10 +417,12 @@ static void
 key(struct client *cl, wint_t ch, int is_key)
 {
 	cl->dirty = 1;
-	if (is_key && ch == KEY_RESIZE) {
-		tui_resize();
+	/*
+	 * The SIGWINCH watcher resized already; resizeterm() itself pushes
+	 * this key back, so resizing again here would loop for ever.
+	 */
+	if (is_key && ch == KEY_RESIZE)
 		return;
-	}
 	if (cl->seq == SEQ_CSI && !is_key) {
 		csi_key(cl, ch);
 		return;

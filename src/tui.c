@@ -126,14 +126,20 @@ kind_attr(enum line_kind kind)
 	return A_NORMAL;
 }
 
+/*
+ * Continuation rows are indented, so that no received line can wrap into
+ * what looks like a line of its own at the left edge.
+ */
+#define WRAP_INDENT	2
+
 /* Draw row Y of the pane: the bytes [FROM, TO) of a line, spaces trimmed. */
 static void
-draw_row(int y, const char *text, size_t from, size_t to, attr_t attr)
+draw_row(int y, int x, const char *text, size_t from, size_t to, attr_t attr)
 {
 	while (to > from && text[to - 1] == ' ')
 		to--;
 	wattrset(pane, attr);
-	mvwaddnstr(pane, y, 0, text + from, (int)(to - from));
+	mvwaddnstr(pane, y, x, text + from, (int)(to - from));
 	wattrset(pane, A_NORMAL);
 }
 
@@ -145,6 +151,8 @@ draw_pane(const struct scrollback *sb)
 	int			 y = getmaxy(pane), width = getmaxx(pane);
 
 	werase(pane);
+	if (width > 2 * WRAP_INDENT + 2)
+		width -= WRAP_INDENT;
 	if (width < 2 || sb->count == 0)
 		return;
 	/* From the newest line shown, up, until the pane is full. */
@@ -159,7 +167,8 @@ draw_pane(const struct scrollback *sb)
 		}
 		for (r = rows; r-- > 0 && y > 0; ) {
 			y--;
-			draw_row(y, l->text, starts[r],
+			draw_row(y, r > 0 && width < getmaxx(pane) ?
+			    WRAP_INDENT : 0, l->text, starts[r],
 			    r + 1 < rows ? starts[r + 1] : len,
 			    kind_attr(l->kind));
 		}
