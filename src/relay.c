@@ -52,6 +52,12 @@
 /* Events put in one stream entry at most. */
 #define RELAY_BATCH_EVENTS	256
 #define RELAY_ID_MAX		48
+/* Unconfirmed entries kept while Redis is away, at most. */
+#define RELAY_PENDING_MAX_BYTES	(16 * 1024 * 1024)
+/* Deletes a hash field only if it still holds the given value. */
+#define RELAY_HDEL_IF \
+	"if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then " \
+	"return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0"
 
 /* A member of another server. */
 struct rmember {
@@ -66,6 +72,7 @@ struct rnode {
 	char		 id[COOKIE_CHARS + 1];
 	struct rmember	*members;
 	unsigned int	 count;
+	uint64_t	 last_seq;	/* of its entries, to drop doubles */
 	int		 checking;	/* an EXISTS is under way */
 };
 
@@ -78,12 +85,27 @@ struct batch_event {
 	size_t			 len;
 };
 
+/*
+ * An entry Redis has not confirmed yet: kept, and sent again after a
+ * reconnection, so that nothing said while the connection was down is
+ * lost; its sequence number lets readers drop one that arrives twice.
+ */
+struct pending {
+	struct pending		*next;
+	uint64_t		 seq;
+	struct batch_event	*events;
+	size_t			 nevents;
+	size_t			 bytes;
+	int			 sent;		/* on the current connection */
+};
+
 struct relay {
 	struct ev_loop		*loop;
 	struct relay_url	 url;
 	const char		*room;
 	char			 node[COOKIE_CHARS + 1];	/* random id */
-	char			*key_log, *key_nicks, *key_nodes, *key_node;
+	char			*key_log, *key_nicks, *key_nodes, *key_node,
+				*key_epoch;
 
 	redisAsyncContext	*w;		/* commands, pipelined */
 	redisAsyncContext	*r;		/* XREAD BLOCK */
@@ -100,18 +122,27 @@ struct relay {
 
 	struct batch_event	 batch[RELAY_BATCH_EVENTS];
 	size_t			 nbatch;
+	struct pending		*pend, *pend_tail;	/* oldest first */
+	size_t			 pend_bytes;
+	uint64_t		 out_seq;
+	char			 epoch[COOKIE_CHARS + 1];	/* Redis's life */
+	int			 restarted;
 
 	struct rnode		*nodes;
 	unsigned int		 remote_count;
 
 	uint64_t		 out_entries, out_events, in_entries,
-				 in_events, bad, reconnects, gaps;
+				 in_events, bad, reconnects, gaps, lost,
+				 doubles;
 	double			 lag_ms;
 };
 
 static struct relay	*relay;
 
 static void	relay_connect(void);
+static void	node_sync(struct rnode *);
+static void	reclaim_nicks(void);
+static void	release_if(const char *, const char *);
 static void	relay_down(const char *why);
 static void	read_next(void);
 
@@ -298,7 +329,7 @@ relay_publish(enum relay_event type, const struct member *m,
 	struct batch_event	*e;
 	char			 buf[ADDR_STRLEN];
 
-	if (relay == NULL || !relay->up)
+	if (relay == NULL)
 		return;
 	if (relay->nbatch == RELAY_BATCH_EVENTS) {
 		/* A full batch goes now; the next starts empty. */
@@ -345,31 +376,52 @@ presence_event(const struct batch_event *e)
 }
 
 static void
+events_free(struct batch_event *ev, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(ev[i].nick);
+		free(ev[i].line);
+	}
+	free(ev);
+}
+
+/* Redis confirmed the oldest entry sent: it need not be kept. */
+static void
 xadd_cb(redisAsyncContext *ac, void *r, void *priv)
 {
 	redisReply	*reply = r;
+	struct pending	*p;
 
-	if (reply == NULL)
+	/* No reply: the connection went; the entry is sent again. */
+	if (reply == NULL || relay == NULL || (p = relay->pend) == NULL ||
+	    !p->sent)
 		return;
 	if (reply->type == REDIS_REPLY_ERROR)
 		log_warnx("relay: XADD: %s", reply->str);
+	relay->pend = p->next;
+	if (relay->pend == NULL)
+		relay->pend_tail = NULL;
+	relay->pend_bytes -= p->bytes;
+	events_free(p->events, p->nevents);
+	free(p);
 }
 
-/* Before the loop sleeps: one XADD for everything said this iteration. */
+/* One XADD for entry P, and the presence changes it carries. */
 static void
-flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+send_entry(struct pending *p)
 {
 	const char		**argv;
 	size_t			 *lens, i, argc = 0, max;
-	char			(*mids)[16];
+	char			(*mids)[16], seq[24];
 	struct batch_event	 *e;
 
-	if (relay->nbatch == 0)
-		return;
-	max = 8 + relay->nbatch * 8;
+	max = 10 + p->nevents * 8;
 	argv = xreallocarray(NULL, max, sizeof *argv);
 	lens = xreallocarray(NULL, max, sizeof *lens);
-	mids = xreallocarray(NULL, relay->nbatch, sizeof *mids);
+	mids = xreallocarray(NULL, p->nevents, sizeof *mids);
+	snprintf(seq, sizeof seq, "%llu", (unsigned long long)p->seq);
 #define ARG(s, n) do { argv[argc] = (s); lens[argc++] = (n); } while (0)
 #define ARGS(s) ARG((s), strlen(s))
 	ARGS("XADD");
@@ -380,8 +432,10 @@ flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	ARGS("*");
 	ARGS("node");
 	ARGS(relay->node);
-	for (i = 0; i < relay->nbatch; i++) {
-		e = &relay->batch[i];
+	ARGS("s");
+	ARGS(seq);
+	for (i = 0; i < p->nevents; i++) {
+		e = &p->events[i];
 		snprintf(mids[i], sizeof mids[i], "%u", e->mid);
 		ARGS("e");
 		ARGS(event_name(e->type));
@@ -394,21 +448,84 @@ flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	}
 #undef ARG
 #undef ARGS
-	if (relay->up) {
-		command_argv(relay->w, xadd_cb, NULL, (int)argc, argv, lens);
-		for (i = 0; i < relay->nbatch; i++)
-			presence_event(&relay->batch[i]);
-		relay->out_entries++;
-		relay->out_events += relay->nbatch;
-	}
-	for (i = 0; i < relay->nbatch; i++) {
-		free(relay->batch[i].nick);
-		free(relay->batch[i].line);
-	}
-	relay->nbatch = 0;
+	command_argv(relay->w, xadd_cb, NULL, (int)argc, argv, lens);
+	for (i = 0; i < p->nevents; i++)
+		presence_event(&p->events[i]);
+	p->sent = 1;
+	relay->out_entries++;
+	relay->out_events += p->nevents;
 	free(argv);
 	free(lens);
 	free(mids);
+}
+
+/* Forget the entries not yet sent: a gap the others cannot fill either. */
+static void
+drop_pending(void)
+{
+	struct pending	*p;
+
+	while ((p = relay->pend) != NULL) {
+		relay->lost += p->nevents;
+		relay->pend = p->next;
+		relay->pend_bytes -= p->bytes;
+		events_free(p->events, p->nevents);
+		free(p);
+	}
+	relay->pend_tail = NULL;
+}
+
+/* Send, in order, every entry the current connection has not carried. */
+static void
+send_pending(void)
+{
+	struct pending	*p;
+
+	for (p = relay->pend; p != NULL; p = p->next) {
+		if (!p->sent)
+			send_entry(p);
+	}
+}
+
+/* Before the loop sleeps: what was said this iteration becomes an entry. */
+static void
+flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct pending	*p;
+	size_t		 i;
+
+	if (relay->nbatch > 0) {
+		p = xcalloc(1, sizeof *p);
+		p->seq = ++relay->out_seq;
+		p->nevents = relay->nbatch;
+		p->events = xreallocarray(NULL, p->nevents, sizeof *p->events);
+		memcpy(p->events, relay->batch, p->nevents * sizeof *p->events);
+		for (i = 0; i < p->nevents; i++)
+			p->bytes += p->events[i].len + 64;
+		relay->nbatch = 0;
+		if (relay->pend_tail != NULL)
+			relay->pend_tail->next = p;
+		else
+			relay->pend = p;
+		relay->pend_tail = p;
+		relay->pend_bytes += p->bytes;
+	}
+	/* Away too long: the oldest unsent entries give way. */
+	while (relay->pend_bytes > RELAY_PENDING_MAX_BYTES &&
+	    (p = relay->pend) != NULL && !p->sent) {
+		if (relay->lost == 0)
+			log_warnx("relay: Redis away too long: the oldest "
+			    "lines are not relayed");
+		relay->lost += p->nevents;
+		relay->pend = p->next;
+		if (relay->pend == NULL)
+			relay->pend_tail = NULL;
+		relay->pend_bytes -= p->bytes;
+		events_free(p->events, p->nevents);
+		free(p);
+	}
+	if (relay->up)
+		send_pending();
 }
 
 /* --- nicks ------------------------------------------------------------ */
@@ -464,27 +581,48 @@ relay_nick_claim(const struct member *m, const char *old)
 
 	if (relay == NULL || !relay->up || m->nick == NULL)
 		return;
-	if (old != NULL) {
-		lower_nick(old, low, sizeof low);
-		command(check_cb, NULL, 3, "HDEL", relay->key_nicks, low);
-	}
 	c = xcalloc(1, sizeof *c);
+	snprintf(c->holder, sizeof c->holder, "%s:%u", relay->node, m->id);
+	if (old != NULL)
+		release_if(old, c->holder);
 	c->mid = m->id;
 	c->nick = xstrdup(m->nick);
-	snprintf(c->holder, sizeof c->holder, "%s:%u", relay->node, m->id);
 	lower_nick(m->nick, low, sizeof low);
 	command(claim_cb, c, 4, "HSETNX", relay->key_nicks, low, c->holder);
 }
 
-void
-relay_nick_release(const char *nick)
+/* Free NICK if HOLDER ("NODE:ID") still holds it: no one else's claim. */
+static void
+release_if(const char *nick, const char *holder)
 {
 	char	low[NICK_MAX_BYTES];
 
-	if (relay == NULL || !relay->up)
-		return;
 	lower_nick(nick, low, sizeof low);
-	command(check_cb, NULL, 3, "HDEL", relay->key_nicks, low);
+	command(check_cb, NULL, 6, "EVAL", RELAY_HDEL_IF, "1",
+	    relay->key_nicks, low, holder);
+}
+
+void
+relay_nick_release(const struct member *m)
+{
+	char	holder[COOKIE_CHARS + 16];
+
+	if (relay == NULL || !relay->up || m->nick == NULL)
+		return;
+	snprintf(holder, sizeof holder, "%s:%u", relay->node, m->id);
+	release_if(m->nick, holder);
+}
+
+/* After Redis came back, perhaps without its data: claim our nicks again. */
+static void
+reclaim_nicks(void)
+{
+	struct member	*m;
+
+	for (m = room_members(); m != NULL; m = m->next) {
+		if (m->nick != NULL)
+			relay_nick_claim(m, NULL);
+	}
 }
 
 /* --- receiving --------------------------------------------------------- */
@@ -543,6 +681,10 @@ apply_event(struct rnode *node, const redisReply *kv, size_t from, size_t to)
 	m = field(kv, from, to, "m");
 	n = field(kv, from, to, "n");
 	l = field(kv, from, to, "l");
+	if (e != NULL && strcmp(e->str, "sync") == 0) {
+		node_sync(node);
+		return;
+	}
 	if (e == NULL || m == NULL || l == NULL ||
 	    strnum(m->str, 0, UINT32_MAX, &mid, &err) == -1) {
 		relay->bad++;
@@ -568,9 +710,10 @@ apply_event(struct rnode *node, const redisReply *kv, size_t from, size_t to)
 static void
 apply_entry(const redisReply *entry)
 {
-	const redisReply	*id, *kv, *node;
+	const redisReply	*id, *kv, *node, *seq;
 	struct rnode		*rn;
 	size_t			 i, start;
+	unsigned long long	 n;
 	long long		 ms;
 
 	if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
@@ -595,8 +738,35 @@ apply_entry(const redisReply *entry)
 	if (strcmp(node->str, relay->node) == 0)
 		return;		/* ours: delivered here already */
 	rn = node_find(node->str, 1);
+	/* An entry sent again after a lost reply: seen already. */
+	if ((seq = field(kv, 0, kv->elements, "s")) != NULL) {
+		n = strtoull(seq->str, NULL, 10);
+		if (n <= rn->last_seq) {
+			relay->doubles++;
+			return;
+		}
+		rn->last_seq = n;
+	}
 	/* Each event starts at an "e" field. */
-	for (start = 2, i = 2; i < kv->elements; i += 2) {
+	/* "node" and "s" come first; anything else there is junk. */
+	for (start = 0; start < kv->elements && (kv->element[start]->type !=
+	    REDIS_REPLY_STRING || strcmp(kv->element[start]->str, "e") != 0);
+	    start += 2) {
+		if (kv->element[start]->type != REDIS_REPLY_STRING ||
+		    (strcmp(kv->element[start]->str, "node") != 0 &&
+		    strcmp(kv->element[start]->str, "s") != 0)) {
+			relay->bad++;
+			break;
+		}
+	}
+	while (start < kv->elements && (kv->element[start]->type !=
+	    REDIS_REPLY_STRING || strcmp(kv->element[start]->str, "e") != 0))
+		start += 2;
+	if (start >= kv->elements) {
+		relay->bad++;		/* no event in it */
+		return;
+	}
+	for (i = start; i < kv->elements; i += 2) {
 		if (i > start && kv->element[i]->type == REDIS_REPLY_STRING &&
 		    strcmp(kv->element[i]->str, "e") == 0) {
 			apply_event(rn, kv, start, i);
@@ -679,15 +849,15 @@ beat(void)
 static void
 node_gone(struct rnode *n)
 {
-	char	 buf[NICK_MAX_BYTES + 64], low[NICK_MAX_BYTES];
+	char	 buf[NICK_MAX_BYTES + 64], holder[COOKIE_CHARS + 16];
 
 	log_info("relay: server %s is gone: %u members left", n->id,
 	    n->count);
 	while (n->members != NULL) {
 		if (strchr(n->members->nick, ':') == NULL) {
-			lower_nick(n->members->nick, low, sizeof low);
-			command(check_cb, NULL, 3, "HDEL", relay->key_nicks,
-			    low);
+			snprintf(holder, sizeof holder, "%s:%u", n->id,
+			    n->members->id);
+			release_if(n->members->nick, holder);
 		}
 		snprintf(buf, sizeof buf, "%s", n->members->nick);
 		member_remove(n, n->members->id);
@@ -773,6 +943,22 @@ hgetall_cb(redisAsyncContext *ac, void *r, void *priv)
 	free(id);
 }
 
+/*
+ * A server came back after losing Redis: who is on it may have changed
+ * meanwhile, so read its members again.
+ */
+static void
+node_sync(struct rnode *n)
+{
+	char	*key;
+
+	while (n->members != NULL)
+		member_remove(n, n->members->id);
+	xasprintf(&key, "tschat:%s:node:%s", relay->room, n->id);
+	command(hgetall_cb, xstrdup(n->id), 2, "HGETALL", key);
+	free(key);
+}
+
 /* The servers of the room: read each one's members. */
 static void
 smembers_cb(redisAsyncContext *ac, void *r, void *priv)
@@ -837,13 +1023,20 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 	    reply->element[0]->elements == 2 &&
 	    reply->element[0]->element[0]->type == REDIS_REPLY_STRING)
 		tail = reply->element[0]->element[0]->str;
-	if (relay->have_last && id_cmp(tail, relay->last_id) < 0) {
+	if (relay->have_last && (relay->restarted ||
+	    id_cmp(tail, relay->last_id) < 0)) {
 		relay->gaps++;
-		log_warnx("relay: the stream went back from %s to %s (Redis "
-		    "restarted?): what was said meanwhile is lost",
+		log_warnx("relay: Redis restarted without its data: a gap that "
+		    "cannot be recovered (the stream was at %s, now at %s)",
 		    relay->last_id, tail);
 		relay->have_last = 0;
+		/* Its sequence numbers start again too. */
+		for (struct rnode *n = relay->nodes; n != NULL; n = n->next)
+			n->last_seq = 0;
+		/* What was said here meanwhile stays here, as elsewhere. */
+		drop_pending();
 	}
+	relay->restarted = 0;
 	if (!relay->have_last) {
 		snprintf(relay->last_id, sizeof relay->last_id, "%s", tail);
 		relay->have_last = 1;
@@ -854,6 +1047,20 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 	presence_publish();
 	beat();
 	command(smembers_cb, NULL, 2, "SMEMBERS", relay->key_nodes);
+	/* Tell the others to read who is here now. */
+	{
+		const char	*argv[] = { "XADD", relay->key_log, "MAXLEN", "~",
+				    RELAY_STREAM_MAXLEN, "*", "node", relay->node,
+				    "e", "sync" };
+		size_t		 lens[ARRAY_SIZE(argv)], i;
+
+		for (i = 0; i < ARRAY_SIZE(argv); i++)
+			lens[i] = strlen(argv[i]);
+		command_argv(relay->w, xadd_cb, NULL, ARRAY_SIZE(argv), argv,
+		    lens);
+	}
+	reclaim_nicks();
+	send_pending();
 	read_next();
 	ev_timer_again(relay->loop, &relay->beat_w);
 	log_info("relay: connected; reading from %s", relay->last_id);
@@ -861,6 +1068,19 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 		relay->down_told = 0;
 		room_notice_all("relay restored", 14);
 	}
+}
+
+static void
+epoch_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+
+	if (relay == NULL || reply == NULL || reply->type != REDIS_REPLY_STRING)
+		return;
+	if (relay->epoch[0] != '\0' && strncmp(relay->epoch, reply->str,
+	    sizeof relay->epoch - 1) != 0)
+		relay->restarted = 1;
+	snprintf(relay->epoch, sizeof relay->epoch, "%s", reply->str);
 }
 
 /* Both connections are up: log in, then find where the stream ends. */
@@ -894,6 +1114,9 @@ bootstrap(void)
 			command_argv(acs[i], check_cb, NULL, 2, argv, lens);
 		}
 	}
+	/* Redis's life: an id set once; another one means it restarted. */
+	command(check_cb, NULL, 3, "SETNX", relay->key_epoch, relay->node);
+	command(epoch_cb, NULL, 2, "GET", relay->key_epoch);
 	command(tail_cb, NULL, 6, "XREVRANGE", relay->key_log, "+", "-",
 	    "COUNT", "1");
 }
@@ -901,7 +1124,8 @@ bootstrap(void)
 static void
 connect_cb(const redisAsyncContext *ac, int status)
 {
-	if (relay == NULL)
+	/* A context relay_down() let go of is no news. */
+	if (relay == NULL || (ac != relay->w && ac != relay->r))
 		return;
 	if (status != REDIS_OK) {
 		if (ac == relay->w)
@@ -918,7 +1142,7 @@ connect_cb(const redisAsyncContext *ac, int status)
 static void
 disconnect_cb(const redisAsyncContext *ac, int status)
 {
-	if (relay == NULL)
+	if (relay == NULL || (ac != relay->w && ac != relay->r))
 		return;
 	/* hiredis frees the context after this. */
 	if (ac == relay->w)
@@ -973,9 +1197,12 @@ relay_down(const char *why)
 {
 	redisAsyncContext	*w = relay->w, *r = relay->r;
 	int			 was_up = relay->up;
+	struct pending		*p;
 
 	if (ev_is_active(&relay->retry_w))
 		return;
+	for (p = relay->pend; p != NULL; p = p->next)
+		p->sent = 0;
 	relay->up = 0;
 	relay->connected = 0;
 	relay->w = relay->r = NULL;
@@ -1032,6 +1259,7 @@ relay_init(struct ev_loop *loop)
 	xasprintf(&relay->key_nicks, "tschat:%s:nicks", c->room);
 	xasprintf(&relay->key_nodes, "tschat:%s:nodes", c->room);
 	xasprintf(&relay->key_node, "tschat:%s:node:%s", c->room, relay->node);
+	xasprintf(&relay->key_epoch, "tschat:%s:epoch", c->room);
 	relay->backoff = RELAY_BACKOFF_FIRST;
 	ev_init(&relay->retry_w, retry_cb);
 	ev_init(&relay->beat_w, beat_cb);
@@ -1048,6 +1276,7 @@ void
 relay_free(void)
 {
 	redisAsyncContext	*w, *r;
+	struct pending		*p;
 	size_t			 i;
 
 	if (relay == NULL)
@@ -1062,6 +1291,11 @@ relay_free(void)
 	for (i = 0; i < relay->nbatch; i++) {
 		free(relay->batch[i].nick);
 		free(relay->batch[i].line);
+	}
+	while ((p = relay->pend) != NULL) {
+		relay->pend = p->next;
+		events_free(p->events, p->nevents);
+		free(p);
 	}
 	nodes_clear();
 	{
@@ -1080,6 +1314,7 @@ relay_free(void)
 	free(relay->key_nicks);
 	free(relay->key_nodes);
 	free(relay->key_node);
+	free(relay->key_epoch);
 	free(relay);
 	relay = NULL;
 }
@@ -1090,13 +1325,16 @@ relay_stats(char *buf, size_t size)
 	if (relay == NULL)
 		return;
 	snprintf(buf, size, "; relay %s: entries out %llu (events %llu), in "
-	    "%llu (events %llu), bad %llu, lag %.0f ms, reconnects %llu, "
-	    "gaps %llu, remote members %u", relay->up ? "up" : "down",
+	    "%llu (events %llu), bad %llu, doubles %llu, lag %.0f ms, reconnects "
+	    "%llu, gaps %llu, not relayed %llu, remote members %u",
+	    relay->up ? "up" : "down",
 	    (unsigned long long)relay->out_entries,
 	    (unsigned long long)relay->out_events,
 	    (unsigned long long)relay->in_entries,
 	    (unsigned long long)relay->in_events,
-	    (unsigned long long)relay->bad, relay->lag_ms,
+	    (unsigned long long)relay->bad,
+	    (unsigned long long)relay->doubles, relay->lag_ms,
 	    (unsigned long long)relay->reconnects,
-	    (unsigned long long)relay->gaps, relay->remote_count);
+	    (unsigned long long)relay->gaps,
+	    (unsigned long long)relay->lost, relay->remote_count);
 }

@@ -39,7 +39,7 @@ void	relay_publish(enum relay_event, const struct member *m,
  */
 void	relay_nick_claim(const struct member *m, const char *old);
 /* A member with a nick left: free it. */
-void	relay_nick_release(const char *nick);
+void	relay_nick_release(const struct member *m);
 
 /* Members on the other servers. */
 unsigned int relay_remote_count(void);

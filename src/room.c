@@ -246,8 +246,7 @@ room_leave(struct member *m, const char *reason, size_t len)
 	else
 		announce(RELAY_LEAVE, m, "%s left (%u online)",
 		    member_nick(m, name), room_count());
-	if (m->nick != NULL)
-		relay_nick_release(m->nick);
+	relay_nick_release(m);
 	free(m->nick);
 	m->nick = NULL;
 }

@@ -1,0 +1,190 @@
+#!/bin/sh
+# relay-room.sh: three tschatd nodes (--relay) form one room through a real
+# redis-server. Joins and leaves reach every peer on every node, counted
+# room-wide; every message reaches every peer on every node exactly once,
+# each sender's in order, under a flood from one sender per node, which
+# Redis sees as far fewer XADDs than messages; /who on one node lists the
+# nicks of all; a nick is unique across the nodes, whatever its case, and
+# free again when its holder leaves; two nodes claiming one nick at once
+# leave exactly one holder; SIGUSR1 says "relay up" with its counters.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/lib-relay.sh"
+
+need_redis
+need_python
+
+. "$top_srcdir/tests/lib-room.sh"
+
+redis_start
+node_start 1
+node_start 2
+node_start 3
+
+# Joins: two peers on each node; every peer, wherever it is, sees each one
+# join with the count of the whole room.
+node_join a1 1
+node_join b1 2
+node_join c1 3
+node_join a2 1
+node_join b2 2
+node_join c2 3
+note "peers: a1 a2 on n1, b1 b2 on n2, c1 c2 on n3"
+
+# A message from each node reaches every peer on every node.
+for p in a1 b1 c1; do
+	say "$p" "hello from $p"
+	expect_all "$(nick_of "$p"): hello from $p"
+done
+say c2 "/me waves from n3"
+expect_all "* $(nick_of c2) waves from n3"
+
+# Renames are seen everywhere.
+rename a1 alice
+rename b1 bob
+rename c1 carol
+rename a2 dave
+
+# A nick is unique across the nodes, whatever its case: alice holds it on
+# n1, so b2 on n2 is refused with a notice to itself only.
+refused() {
+	send "$1" '/nick %s\n' "$2"
+	expect_next_ere "$1" '^\*\*\* ' "an error notice for /nick $2 on n$(eval "echo \$NODE_OF_$1")"
+	case $GOT_TEXT in
+	*"known as"*) fail "/nick $2 on n$(eval "echo \$NODE_OF_$1") was accepted: '$GOT'" ;;
+	esac
+	note "/nick $2 on n$(eval "echo \$NODE_OF_$1"): $GOT_TEXT"
+}
+refused b2 alice
+refused b2 ALICE
+refused c2 Alice
+refused c2 Bob
+refused a2 CAROL
+sync_nodes
+say b2 "still me"
+expect_all "$(nick_of b2): still me"
+
+# /who on n1: the count and the nicks of every node, to the asker only.
+say a1 /who
+say a1 "after who"
+collect_until a1 "alice: after who"
+for p in $PEERS; do
+	[ "$p" = a1 ] || expect_next "$p" "alice: after who"
+done
+grep -q "6 online:" "$T/collected" ||
+	fail "/who on n1: expected '6 online:', got:
+$(cat "$T/collected")"
+for p in $PEERS; do
+	grep -qF -- "$(nick_of "$p")" "$T/collected" ||
+		fail "/who on n1: expected $(nick_of "$p") (on n$(eval "echo \$NODE_OF_$p")) among the nicks, got:
+$(cat "$T/collected")"
+done
+# And on n3, whose own peers are the fewest of the names listed.
+say c2 /who
+say c2 "after who"
+collect_until c2 "$(nick_of c2): after who"
+for p in $PEERS; do
+	[ "$p" = c2 ] || expect_next "$p" "$(nick_of c2): after who"
+done
+for n in alice bob carol dave "$(nick_of b2)"; do
+	grep -qF -- "$n" "$T/collected" ||
+		fail "/who on n3: expected $n among the nicks, got:
+$(cat "$T/collected")"
+done
+
+# The flood: one sender on each node, 300 lines each, 20 at a time. Every
+# peer gets all 900 exactly once, each sender's in order.
+N=300
+xadd0=$(redis_calls xadd)
+all0=$(redis_all_calls)
+t0=$(now_ms)
+flood $N 20 0.01 a1 b1 c1
+flood_wait
+expect_flood 20 $N a1 b1 c1
+t1=$(now_ms)
+sync_nodes
+msgs=$((3 * N))
+xadds=$(( $(redis_calls xadd) - xadd0 ))
+all=$(( $(redis_all_calls) - all0 ))
+note "flood: $msgs messages from 3 nodes to 6 peers in $((t1 - t0)) ms; Redis ran $xadds XADD and $all commands in all (syncs included): $(awk "BEGIN { printf \"%.3f XADD and %.3f commands per message\", $xadds / $msgs, $all / $msgs }")"
+[ "$xadds" -gt 0 ] || fail "Redis saw no XADD during the flood"
+[ "$xadds" -lt "$msgs" ] ||
+	fail "batching: Redis saw $xadds XADD for $msgs messages, expected fewer than messages"
+[ $((xadds * 4)) -le "$msgs" ] ||
+	fail "batching: Redis saw $xadds XADD for $msgs messages sent 20 lines at a time, expected at most one per 4"
+
+# SIGUSR1: each node's relay is up and counts what went through it.
+for k in 1 2 3; do
+	st=$(node_stats $k)
+	expect_relay_up "$st"
+	note "n$k: ${st#*"; relay "}"
+	eo=$(relay_stat "events out" "$st")
+	ei=$(relay_stat "events in" "$st")
+	eno=$(relay_stat out "$st")
+	[ -n "$eo" ] && [ -n "$ei" ] && [ -n "$eno" ] ||
+		fail "n$k: expected 'entries out N (events N), in N (events N)' in '$st'"
+	[ "$eo" -ge "$N" ] ||
+		fail "n$k: expected at least $N events out, got $eo: '$st'"
+	[ "$ei" -ge $((2 * N)) ] ||
+		fail "n$k: expected at least $((2 * N)) events in, got $ei: '$st'"
+	[ "$eno" -lt "$eo" ] ||
+		fail "n$k: expected fewer entries out than events out (batching), got $eno and $eo: '$st'"
+	expect_eq "n$k: bad entries" 0 "$(relay_stat bad "$st")"
+	expect_eq "n$k: remote members" 4 "$(relay_stat "remote members" "$st")"
+done
+
+# Leaving: alice closes her connection on n1; everyone everywhere sees it,
+# counted room-wide, and her nick is free on the other nodes.
+hub close a1
+gone a1
+expect_all "*** alice left ($ONLINE online)"
+rename b2 alice
+say b2 "alice on n2 now"
+expect_all "alice: alice on n2 now"
+refused a2 alice
+
+# /quit with a reason on n3.
+say c1 "/quit off to lunch"
+expect_closed c1
+gone c1
+expect_all "*** carol left: off to lunch ($ONLINE online)"
+
+# The claim in Redis decides: a nick held there (by a node that this test
+# makes up) is taken back after the fact, and its taker told so.
+rcli HSET tschat:tschat:nicks yves 0123456789abcdef:7 >/dev/null
+say a2 "/nick yves"
+expect_all "*** dave is now known as yves"
+expect_next a2 "*** the nick yves is taken on another server"
+expect_all "*** yves is now known as $ADDR_a2"
+NICK_a2=$ADDR_a2
+sync_nodes
+
+# Two nodes claim one nick at the same moment (one write to the hub sends
+# both): whichever wins, exactly one peer keeps it, and the room agrees.
+printf 'send a2 %s\nsend b1 %s\n' "$(printf '/nick zed\n' | hexof)" \
+    "$(printf '/nick zed\n' | hexof)" >&3
+sleep 1
+for p in $PEERS; do
+	eval "CUR_$p=\$(wc -l <\"\$T/p/$p.out\")"
+done
+for p in a2 b1 c2; do
+	k=$(eval "echo \$NODE_OF_$p")
+	say "$p" /who
+	say c2 "after who on n$k"
+	collect_until "$p" "$(nick_of c2): after who on n$k"
+	for q in $PEERS; do
+		[ "$q" = "$p" ] || expect_next "$q" "$(nick_of c2): after who on n$k"
+	done
+	z=$(grep -v ' online:$' "$T/collected" | sed 's/^.*\*\*\* //' |
+	    tr ',' '\n' | tr -d ' ' | grep -cx zed)
+	[ "$z" -eq 1 ] ||
+		fail "n1 and n2 claimed zed at once: /who on n$k lists $z zed, expected 1:
+$(cat "$T/collected")
+what a2 (n1) got: $(grep zed "$T/p/a2.out")
+what b1 (n2) got: $(grep zed "$T/p/b1.out")"
+done
+note "the race for zed, as c2 saw it: $(grep -F zed "$T/p/c2.out" | sed 's/^.*\] //' | tr '\n' '|')"
+
+for k in 1 2 3; do
+	node_stop $k
+done
+redis_stop
