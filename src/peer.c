@@ -347,7 +347,8 @@ peer_flush(struct peer *p)
 		server.stats.bytes_out += n;
 		budget -= MINIMUM(budget, (size_t)n);
 	}
-	if (p->outq.bytes > server.conf->max_queue) {
+	/* In a room a peer that does not keep up is cut; echo pauses it. */
+	if (server.conf->broadcast && p->outq.bytes > server.conf->max_queue) {
 		server.stats.slow_cut++;
 		log_info("%s: slow consumer: %zu bytes queued (limit %zu)",
 		    peer_name(p), p->outq.bytes, server.conf->max_queue);
