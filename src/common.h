@@ -11,12 +11,12 @@
 
 #include <stddef.h>
 
-#if ENABLE_NLS
+#ifdef ENABLE_NLS
 #include <libintl.h>
 #define _(s)		gettext(s)
 #else
-#define _(s)		((char *)(s))
-#define ngettext(s, p, n) ((n) == 1 ? (char *)(s) : (char *)(p))
+#define _(s)		(s)
+#define ngettext(s, p, n) ((n) == 1 ? (s) : (p))
 #define bindtextdomain(d, dir)	((void)0)
 #define textdomain(d)		((void)0)
 #endif

@@ -544,18 +544,23 @@ int
 linemode_run(const struct cliconf *c)
 {
 	struct client	*cl;
+	struct addrinfo	*res;
+	FILE		*log = NULL;
 	const char	*why;
 
+	/* What can fail at start fails before anything is allocated. */
+	if (c->log_file != NULL && (log = fopen(c->log_file, "a")) == NULL)
+		die(1, errno, _("cannot open %s"), c->log_file);
+	if (net_resolve(c->host, c->port, c->udp ? SOCK_DGRAM : SOCK_STREAM,
+	    0, &res, &why) == -1)
+		die(1, 0, _("cannot resolve %s: %s"), c->host, why);
 	cl = xcalloc(1, sizeof *cl);
 	cl->conf = c;
 	cl->udp = c->udp;
+	cl->res = res;
+	cl->log = log;
 	xasprintf(&cl->name, strchr(c->host, ':') != NULL ? "[%s]:%u" :
 	    "%s:%u", c->host, c->port);
-	if (net_resolve(c->host, c->port, cl->udp ? SOCK_DGRAM : SOCK_STREAM,
-	    0, &cl->res, &why) == -1)
-		die(1, 0, _("cannot resolve %s: %s"), c->host, why);
-	if (c->log_file != NULL && (cl->log = fopen(c->log_file, "a")) == NULL)
-		die(1, errno, _("cannot open %s"), c->log_file);
 	cl->tty = isatty(STDOUT_FILENO);
 
 	cl->loop = EV_DEFAULT;

@@ -187,6 +187,8 @@ outq_consume(struct outq *q, size_t n)
 		fatalx("outq_consume: %zu of %zu bytes", n, q->bytes);
 	q->bytes -= n;
 	while (n > 0) {
+		if (q->count == 0)
+			fatalx("outq_consume: %zu bytes past the slices", n);
 		s = &q->ring[q->head];
 		left = s->len - q->head_done;
 		if (n < left) {

@@ -55,7 +55,7 @@ parse_db(const char *s, unsigned int *db, const char **err)
 	long long	n;
 
 	if (strnum(s, 0, 1000000, &n, err) == -1 || *s == '+' || *s == '-') {
-		*err = "bad database number";
+		*err = N_("bad database number");
 		return -1;
 	}
 	*db = n;
@@ -70,12 +70,12 @@ parse_unix(const char *s, struct relay_url *u, const char **err)
 	size_t		 n = q != NULL ? (size_t)(q - s) : strlen(s);
 
 	if (n == 0 || s[0] != '/') {
-		*err = "a unix socket needs an absolute path";
+		*err = N_("a unix socket needs an absolute path");
 		return -1;
 	}
 	if (q != NULL && (strncmp(q, "?db=", 4) != 0 ||
 	    parse_db(q + 4, &u->db, err) == -1)) {
-		*err = "bad database number";
+		*err = N_("bad database number");
 		return -1;
 	}
 	u->path = xstrndup(s, n);
@@ -93,7 +93,7 @@ relay_url_parse(const char *s, struct relay_url *u, const char **err)
 	if (strncmp(s, "unix:", 5) == 0)
 		return parse_unix(s + 5, u, err);
 	if (strncmp(s, "redis://", 8) != 0) {
-		*err = "not a redis:// or unix: URL";
+		*err = N_("not a redis:// or unix: URL");
 		return -1;
 	}
 	s += 8;
@@ -108,7 +108,7 @@ relay_url_parse(const char *s, struct relay_url *u, const char **err)
 	if (at != NULL) {
 		colon = memchr(s, ':', at - s);
 		if (colon == NULL) {
-			*err = "credentials need ':' before the password";
+			*err = N_("credentials need ':' before the password");
 			goto fail;
 		}
 		if (colon > s)
@@ -119,13 +119,13 @@ relay_url_parse(const char *s, struct relay_url *u, const char **err)
 	if (*s == '[') {
 		hp = memchr(s, ']', end - s);
 		if (hp == NULL || hp == s + 1) {
-			*err = "bad IPv6 address";
+			*err = N_("bad IPv6 address");
 			goto fail;
 		}
 		u->host = xstrndup(s + 1, hp - s - 1);
 		colon = hp + 1 < end && hp[1] == ':' ? hp + 1 : NULL;
 		if (hp + 1 < end && colon == NULL) {
-			*err = "junk after the IPv6 address";
+			*err = N_("junk after the IPv6 address");
 			goto fail;
 		}
 	} else {
@@ -133,7 +133,7 @@ relay_url_parse(const char *s, struct relay_url *u, const char **err)
 		u->host = xstrndup(s, (colon != NULL ? colon : end) - s);
 	}
 	if (*u->host == '\0') {
-		*err = "no host";
+		*err = N_("no host");
 		goto fail;
 	}
 	if (colon != NULL) {
@@ -144,7 +144,7 @@ relay_url_parse(const char *s, struct relay_url *u, const char **err)
 			rc = -1;
 		free(p);
 		if (rc == -1) {
-			*err = "bad port";
+			*err = N_("bad port");
 			goto fail;
 		}
 		u->port = port;

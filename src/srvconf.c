@@ -280,7 +280,7 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 
 				if (relay_url_parse(optarg, &u, &why) == -1)
 					return fail(err, size, _("invalid --relay "
-					    "'%s': %s"), optarg, why);
+					    "'%s': %s"), optarg, _(why));
 				relay_url_free(&u);
 			}
 			c->relay = optarg;

@@ -33,15 +33,30 @@ version(void)
 	puts(_("License MIT."));
 }
 
+#ifdef ENABLE_NLS
+/*
+ * Where the catalogues are: TSCHAT_LOCALEDIR when set, as git has
+ * GIT_TEXTDOMAINDIR, so that the tests can use the build's own.
+ */
+static const char *
+locale_dir(void)
+{
+	const char	*dir = getenv("TSCHAT_LOCALEDIR");
+
+	return dir != NULL && *dir != '\0' ? dir : LOCALEDIR;
+}
+#endif
+
 int
 main(int argc, char **argv)
 {
 	struct cliconf	conf;
+	const char	*no_color;
 	char		err[256];
 	int		status;
 
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	bindtextdomain(PACKAGE, locale_dir());
 	textdomain(PACKAGE);
 	log_progname = "tschat";
 
@@ -57,7 +72,7 @@ main(int argc, char **argv)
 	case CLICONF_ERROR:
 		usage_error("%s", err);
 	}
-	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
+	if ((no_color = getenv("NO_COLOR")) != NULL && *no_color != '\0')
 		conf.no_color = 1;	/* no-color.org: set and not empty */
 	/* A peer that goes away is an error from write(), not a signal. */
 	signal(SIGPIPE, SIG_IGN);

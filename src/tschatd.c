@@ -59,9 +59,11 @@ main(int argc, char **argv)
 
 	switch (srvconf_parse(&conf, argc, argv, err, sizeof err)) {
 	case SRVCONF_HELP:
+		srvconf_free(&conf);
 		srvconf_usage(stdout);
 		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	case SRVCONF_VERSION:
+		srvconf_free(&conf);
 		version();
 		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	case SRVCONF_ERROR:

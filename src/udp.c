@@ -2,7 +2,9 @@
  * udp.c: the server's UDP side. Every request gets at most one reply, to
  * its source and no longer than the request plus a little; datagrams from
  * the ports of echo, chargen, DNS, NTP and the other small services, and
- * from port 0, are dropped, so that no loop between two servers can start.
+ * from port 0, are dropped, so that no loop between two servers can start;
+ * so are those from the server's own port, which only another tschatd on
+ * that port (or a forged copy of this one's address) sends from.
  * In a room a source becomes a member only by sending back a token that
  * reached it, so a forged source address cannot make anyone receive the
  * room; a member that stays silent past --udp-peer-ttl leaves.
@@ -37,6 +39,7 @@
 
 struct udp_sock {
 	ev_io		 io;
+	uint16_t	 port;		/* its own, host order */
 	struct udp_sock	*next;
 };
 
@@ -239,14 +242,16 @@ udp_room(int fd, const struct addr *from, const char *data, size_t len)
 }
 
 static void
-udp_datagram(int fd, const struct sockaddr *sa, socklen_t salen,
-    const char *data, size_t len)
+udp_datagram(const struct udp_sock *u, const struct sockaddr *sa,
+    socklen_t salen, const char *data, size_t len)
 {
+	int		fd = u->io.fd;
 	struct addr	a;
 
 	if (addr_from_sockaddr(&a, sa, salen) == -1)
 		return;
-	if (a.port < UDP_MIN_SOURCE_PORT) {
+	/* A reply from a server on our port would be answered forever. */
+	if (a.port < UDP_MIN_SOURCE_PORT || a.port == u->port) {
 		server.stats.udp_dropped_port++;
 		return;
 	}
@@ -288,17 +293,23 @@ udp_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 				log_warn("udp receive");
 			return;
 		}
-		udp_datagram(w->fd, (struct sockaddr *)&ss, len, server.rbuf,
-		    n);
+		udp_datagram(container_of(w, struct udp_sock, io),
+		    (struct sockaddr *)&ss, len, server.rbuf, n);
 	}
 }
 
 void
 udp_add_socket(int fd)
 {
-	struct udp_sock	*u;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	struct addr		 a;
+	struct udp_sock		*u;
 
 	u = xcalloc(1, sizeof *u);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    addr_from_sockaddr(&a, (struct sockaddr *)&ss, len) == 0)
+		u->port = a.port;
 	ev_io_init(&u->io, udp_read_cb, fd, EV_READ);
 	ev_io_start(server.loop, &u->io);
 	u->next = socks;

@@ -25,6 +25,31 @@ SERVER_LOG=
 PORT=
 PIDS=
 
+# TSCHAT_MEMORY_SLACK_KIB (default 0): what tests that bound the server's
+# memory add to their bounds, for builds whose memory is not the program's
+# alone (AddressSanitizer's shadow and quarantine; tools/ci-reliability).
+TSCHAT_MEMORY_SLACK_KIB=${TSCHAT_MEMORY_SLACK_KIB:-0}
+# TSCHAT_TIME_SLACK_MS (default 0): the same for the tests that bound how
+# long the programs take, for runs that slow them down (valgrind).
+TSCHAT_TIME_SLACK_MS=${TSCHAT_TIME_SLACK_MS:-0}
+
+# TSCHAT_WRAPPER (default: none) is a command put before tschatd and tschat,
+# e.g. "valgrind --error-exitcode=1 ..." (tools/ci-reliability). It must
+# exec the program, so that the server's PID and exit status stay its own.
+# The scripts that do it have the programs' names, for the tests that go
+# by them.
+if [ -n "${TSCHAT_WRAPPER:-}" ]; then
+	mkdir "$T/wrapped" || exit 99
+	for _prog in TSCHATD TSCHAT; do
+		eval "_real=\$$_prog"
+		_wrapped=$T/wrapped/${_real##*/}
+		printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$TSCHAT_WRAPPER" \
+		    "$_real" >"$_wrapped" || exit 99
+		chmod +x "$_wrapped" || exit 99
+		eval "$_prog=\$_wrapped"
+	done
+fi
+
 cleanup() {
 	for pid in $SERVER_PID $PIDS; do
 		if kill -KILL "$pid" 2>/dev/null; then

@@ -105,7 +105,8 @@ is_true "$stall <= 1000 && $send_secs <= 2 * $due + 2" ||
 # (64 KiB a sender); 2 KiB lines fill 4 KiB chunks by half, so twice that
 # in chunks; the others lag less and share the same chunks. Add the chunk
 # pool kept for reuse (256 x 4 KiB) and 2 KiB of slice ring a peer.
-bound=$(( (2 * (MAXQ + SENDERS * 65536)) / 1024 + 1024 + N * 2 ))
+bound=$(( (2 * (MAXQ + SENDERS * 65536)) / 1024 + 1024 + N * 2 +
+    TSCHAT_MEMORY_SLACK_KIB ))
 
 # The peer that never reads is cut, at once, by the hard limit.
 if wait_log 2 "$NOREAD: slow consumer"; then

@@ -1,0 +1,260 @@
+# bench/report.awk: the tables of bench/RESULTS.md, from the RESULT lines
+# bench/run collects (key=value fields, tagged with id= and run=). Each
+# cell is the median of the runs with [lowest-highest]; ratios compare
+# medians with the reference server of the same scenario. A run during
+# which the server's core was much busier than the server (another
+# process ran there) is left out when at least one run of the cell was
+# not disturbed, and named in the notes either way.
+
+function isort(a, n,    i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+}
+
+# The median of the values of KEY for the pair K ("id target"); sets
+# LO and HI to the lowest and highest. -1 when there are none.
+function stat(k, key,    v, n, i, a) {
+	n = 0
+	for (i = 1; i <= runs[k]; i++) {
+		if (nclean[k] > 0 && !clean[k, i])
+			continue
+		v = val[k, i, key]
+		if (v == "" || v == "-" || v < 0)
+			continue
+		a[++n] = v + 0
+	}
+	if (n == 0) {
+		LO = HI = -1
+		return -1
+	}
+	isort(a, n)
+	LO = a[1]; HI = a[n]
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+
+function human(x) {
+	if (x < 0) return "-"
+	if (x >= 1e6) return sprintf("%.2fM", x / 1e6)
+	if (x >= 1e4) return sprintf("%.0fk", x / 1e3)
+	if (x >= 1e3) return sprintf("%.1fk", x / 1e3)
+	return sprintf("%.0f", x)
+}
+
+function us(x) {
+	if (x < 0) return "-"
+	if (x >= 1000) return sprintf("%.0f", x)
+	if (x >= 100) return sprintf("%.0f", x)
+	return sprintf("%.1f", x)
+}
+
+function cell(k, key, fmt,    m, lo, hi) {
+	m = stat(k, key)
+	if (m < 0) return "-"
+	lo = LO; hi = HI
+	if (fmt == "h")
+		return human(m) " [" human(lo) "-" human(hi) "]"
+	if (fmt == "us")
+		return us(m) " [" us(lo) "-" us(hi) "]"
+	if (fmt == "s")
+		return sprintf("%.2f [%.2f-%.2f]", m, lo, hi)
+	return sprintf("%.0f [%.0f-%.0f]", m, lo, hi)
+}
+
+function frac(x) {
+	return x < 0 ? "-" : sprintf("%.2f", x)
+}
+
+function ratio(a, b) {
+	return (a < 0 || b <= 0) ? "-" : sprintf("%.2f", a / b)
+}
+
+# Whether run I of K ran alone: its server's core was not much busier than
+# the server itself (socat's forks are not accounted reliably: left out).
+function undisturbed(k, i,    v, w) {
+	v = val[k, i, "core_busy"]; w = val[k, i, "srv_cpu"]
+	if (v == "" || v == "-" || w == "" || w == "-" ||
+	    val[k, i, "target"] == "socat")
+		return 1
+	return v - w <= 0.2
+}
+
+# Notes on a cell: what was not served, lost or stalled in some run.
+function remarks(k,    i, s, v, w) {
+	s = ""
+	for (i = 1; i <= runs[k]; i++) {
+		if ((v = val[k, i, "failed"]) != "")
+			s = s " run " i " failed (" v ");"
+		v = val[k, i, "served"]; w = val[k, i, "conns"]
+		if (w == "") w = val[k, i, "sockets"]
+		if (v != "" && w != "" && v + 0 < w + 0)
+			s = s " run " i ": " v " of " w " served;"
+		v = val[k, i, "live"]; w = val[k, i, "listeners"]
+		if (v != "" && v + 0 < w + 0)
+			s = s " run " i ": " v " of " w " listeners;"
+		if (val[k, i, "stalled"] == 1)
+			s = s " run " i " stalled;"
+		if (val[k, i, "lost"] + 0 > 0)
+			s = s " run " i ": " val[k, i, "lost"] " lost;"
+		if (val[k, i, "errors"] + 0 > 0)
+			s = s " run " i ": " val[k, i, "errors"] " errors;"
+		if (!clean[k, i])
+			s = s " run " i " disturbed (core " val[k, i, "core_busy"] \
+			    ", server " val[k, i, "srv_cpu"] ")" \
+			    (nclean[k] > 0 ? ", left out;" : ";")
+	}
+	return s
+}
+
+/^RESULT / {
+	delete f
+	for (i = 2; i <= NF; i++) {
+		eq = index($i, "=")
+		if (eq > 0)
+			f[substr($i, 1, eq - 1)] = substr($i, eq + 1)
+	}
+	k = f["id"] " " f["target"]
+	if (!(f["id"] in seen_id)) {
+		seen_id[f["id"]] = 1
+		ids[++nids] = f["id"]
+	}
+	if (!(k in runs)) {
+		runs[k] = 0
+		tg[f["id"], ++ntg[f["id"]]] = f["target"]
+	}
+	r = ++runs[k]
+	for (key in f)
+		val[k, r, key] = f[key]
+}
+
+END {
+	for (k in runs)
+		for (i = 1; i <= runs[k]; i++)
+			if ((clean[k, i] = undisturbed(k, i)))
+				nclean[k]++
+	print "## Throughput and latency"
+	print ""
+	print "| scenario | target | rate/s | x ref | p50 us | p99 us | p99 x ref | server CPU | its core busy | load CPU | notes |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|"
+	for (i = 1; i <= nids; i++) {
+		id = ids[i]
+		if (id ~ /^idle/ || id == "client-flood")
+			continue
+		ref = id " ref"
+		rr = (ref in runs) ? stat(ref, "rate") : -1
+		rp = (ref in runs) ? stat(ref, "p99_us") : -1
+		for (j = 1; j <= ntg[id]; j++) {
+			k = id " " tg[id, j]
+			m = stat(k, "rate")
+			p = stat(k, "p99_us")
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%s |\n",
+			    id, tg[id, j], cell(k, "rate", "h"), ratio(m, rr),
+			    us(stat(k, "p50_us")), cell(k, "p99_us", "us"),
+			    ratio(p, rp), frac(stat(k, "srv_cpu")),
+			    frac(stat(k, "core_busy")), frac(stat(k, "bench_cpu")),
+			    remarks(k)
+			rate[k] = m
+			p99[k] = p
+		}
+	}
+	print ""
+	print "echo: replies/s (64-byte lines, one in flight per connection);"
+	print "pipeline: the same with 16 lines in flight per connection; fanout:"
+	print "lines delivered to listeners per second, from one sender with a"
+	print "window of 16 lines not yet seen by every listener (fanout1000x10:"
+	print "ten senders with 4 lines each); udp: replies/s."
+	print ""
+	print "CPU: seconds of CPU per second (1.00 is one core busy) used by the"
+	print "server's processes, by the server's core as a"
+	print "whole (more than the server's own: something else ran there; the"
+	print "kernel's loopback work for the server's sends counts here too) and"
+	print "by the load generator."
+	print ""
+	print "## Idle connections"
+	print ""
+	print "| scenario | target | accepted | alive | server RSS per connection, bytes | connections/s |"
+	print "|---|---|---|---|---|---|"
+	for (i = 1; i <= nids; i++) {
+		id = ids[i]
+		if (id !~ /^idle/)
+			continue
+		for (j = 1; j <= ntg[id]; j++) {
+			k = id " " tg[id, j]
+			printf "| %s | %s | %s | %s | %s | %s |%s\n", id, tg[id, j],
+			    cell(k, "accepted", "n"), cell(k, "alive", "n"),
+			    cell(k, "rss_per_conn", "n"), human(stat(k, "rate")),
+			    remarks(k)
+			rss[k] = stat(k, "rss_per_conn")
+			acc[k] = stat(k, "accepted"); accmin[k] = LO
+		}
+	}
+	k = "client-flood tschat"
+	if (k in runs) {
+		print ""
+		print "## The client: tschat full-screen (tmux, 80x24) flooded with 100000 lines"
+		print ""
+		print "| seconds until the last line is on screen | peak RSS (VmHWM), KiB |"
+		print "|---|---|"
+		printf "| %s | %s |\n", cell(k, "secs", "s"), cell(k, "vmhwm_kb", "n")
+		fsecs = stat(k, "secs"); fhwm = stat(k, "vmhwm_kb")
+	}
+
+	print ""
+	print "## The goals of issue 7"
+	print ""
+	print "| goal | measured (medians) | met |"
+	print "|---|---|---|"
+	goal_rate("echo100", 0.9, 1.5)
+	goal_rate("echo1000", 0.9, 0)
+	goal_fanout("fanout100")
+	goal_fanout("fanout1000")
+	k = "idle10000 tschatd"
+	if (k in runs)
+		printf "| idle 10000: <= 320 bytes/connection, all accepted | %.0f bytes, %s of 10000 accepted (lowest run) | %s |\n",
+		    rss[k], accmin[k], ((rss[k] >= 0 && rss[k] <= 320 && accmin[k] >= 10000) ? "yes" : "**no**")
+	goal_rate("udp16", 0.9, 0)
+	extra_fanout("fanout1000x10")
+	if ("client-flood tschat" in runs)
+		printf "| client flood: <= 2 s, <= 32 MiB | %.2f s, %.1f MiB | %s |\n",
+		    fsecs, fhwm / 1024, ((fsecs >= 0 && fsecs <= 2 && fhwm <= 32768) ? "yes" : "**no**")
+}
+
+function goal_rate(id, want, pwant,    k, r, ok, s) {
+	k = id " tschatd"
+	if (!(k in runs) || !((id " ref") in runs))
+		return
+	r = rate[k] / rate[id " ref"]
+	ok = r >= want
+	s = sprintf("%.2f x ref", r)
+	if (pwant > 0) {
+		s = s sprintf(", p99 %.2f x ref", p99[k] / p99[id " ref"])
+		ok = ok && p99[k] / p99[id " ref"] <= pwant
+	}
+	printf "| %s: >= %.1f x ref%s | %s | %s |\n", id, want,
+	    (pwant > 0 ? sprintf(", p99 <= %.1f x ref", pwant) : ""), s,
+	    (ok ? "yes" : "**no**")
+}
+
+function goal_fanout(id,    k, r, n, ok) {
+	k = id " tschatd"
+	if (!(k in runs) || !((id " ref") in runs))
+		return
+	r = rate[k] / rate[id " ref"]
+	n = ((id " ncat") in runs) && rate[id " ncat"] > 0 ? rate[k] / rate[id " ncat"] : -1
+	ok = r >= 0.8 && (n < 0 || n >= 2)
+	printf "| %s: >= 0.8 x ref, >= 2 x ncat --chat | %.2f x ref, %s x ncat | %s |\n",
+	    id, r, (n < 0 ? "-" : sprintf("%.2f", n)), (ok ? "yes" : "**no**")
+}
+
+# Not a goal of the issue: a room where ten people talk at once.
+function extra_fanout(id,    k, r, n) {
+	k = id " tschatd"
+	if (!(k in runs) || !((id " ref") in runs))
+		return
+	r = rate[k] / rate[id " ref"]
+	n = ((id " ncat") in runs) && rate[id " ncat"] > 0 ? rate[k] / rate[id " ncat"] : -1
+	printf "| (beyond the table) %s, ten senders: the fanout goals | %.2f x ref, %s x ncat | %s |\n",
+	    id, r, (n < 0 ? "-" : sprintf("%.2f", n)),
+	    ((r >= 0.8 && (n < 0 || n >= 2)) ? "yes" : "**no**")
+}

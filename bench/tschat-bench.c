@@ -1,0 +1,1553 @@
+/*
+ * tschat-bench.c: the load generator of tschat's benchmark. One thread,
+ * epoll, loopback only; every run is bounded in connections and time and
+ * ends with one summary line:
+ *
+ *   RESULT scenario=echo target=tschatd rate=123456 p50_us=... ...
+ *
+ * Scenarios:
+ *   echo      C connections ping-pong S-byte lines; replies/s and the
+ *             latency of each reply
+ *   pipeline  the same with P lines in flight on each connection
+ *   fanout    L listeners that only read and N senders, each with a window
+ *             of P lines not yet delivered to every listener; deliveries/s
+ *             and delivery latency from a send time carried in each line
+ *             (lines that do not carry one, join notices and the like, are
+ *             ignored)
+ *   idle      K connections held open; with --pid, the server's RSS per
+ *             connection and how many it accepted
+ *   udp       N sockets ping-pong S-byte datagrams
+ * and helpers for scripts: "freeport" prints a port that is free for TCP
+ * and UDP, "wait" waits until a server answers on the port, and "flood"
+ * is a server that sends one client N lines (the client's benchmark).
+ */
+#define _GNU_SOURCE
+#include <sys/types.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_EVENTS	1024
+#define READ_BYTES	(256 * 1024)
+#define MAX_CONNS	60000
+#define MAX_LINE	65536
+/* Connections being set up at once, so the accept queue never overflows. */
+#define CONNECTING_MAX	256
+/* A fanout line ends in "~SSSS:QQQQQQQQ:TTTTTTTTTTTTTTTT\n". */
+#define TRAILER		32
+/* A UDP request unanswered this long is counted lost and sent again. */
+#define UDP_LOST_NS	(200 * 1000000ULL)
+/* Fanout: no line completed for this long ends the run as stalled. */
+#define STALL_NS	(3 * 1000000000ULL)
+
+enum scenario { ECHO, PIPELINE, FANOUT, IDLE, UDP };
+static const char *const scenario_names[] = {
+	"echo", "pipeline", "fanout", "idle", "udp"
+};
+
+enum role { R_ECHO, R_LISTENER, R_SENDER, R_IDLE, R_UDP };
+
+/* ---- options ------------------------------------------------------- */
+
+static struct {
+	enum scenario	 scenario;
+	const char	*host;
+	int		 port;
+	int		 conns;		/* -c: echo, pipeline, udp, idle */
+	int		 size;		/* -s: bytes a line, newline included */
+	int		 inflight;	/* -P */
+	int		 listeners;	/* -L */
+	int		 senders;	/* -S */
+	double		 duration;	/* -d */
+	double		 warmup;	/* -w */
+	double		 connect_timeout; /* -T */
+	const char	*target;	/* -t */
+	pid_t		 pid;		/* --pid */
+} opt = {
+	.host = "127.0.0.1", .port = 0, .conns = -1, .size = 64,
+	.inflight = -1, .listeners = 100, .senders = 1, .duration = 3.0,
+	.warmup = 1.0, .connect_timeout = 10.0, .target = "server",
+};
+
+static struct sockaddr_storage	server_ss;
+static socklen_t		server_sslen;
+
+/* ---- small helpers ------------------------------------------------- */
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("tschat-bench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if ((p = calloc(n, size)) == NULL)
+		die("out of memory");
+	return p;
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static double
+cpu_self(void)
+{
+	struct rusage	ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* Parse /proc/PID/stat: the parent and the CPU ticks used. */
+static int
+proc_stat(const char *pid, long *ppid, unsigned long *ticks)
+{
+	char		 path[300], buf[1024], *p;
+	unsigned long	 ut, st;
+	FILE		*f;
+
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	p = fgets(buf, sizeof buf, f);
+	fclose(f);
+	/* The name may hold spaces: fields count from its closing paren. */
+	if (p == NULL || (p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 2, "%*c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+	    ppid, &ut, &st) != 3)
+		return -1;
+	*ticks = ut + st;
+	return 0;
+}
+
+/*
+ * CPU seconds used by the server process and its descendants (socat forks
+ * a process a connection); -1 without --pid.
+ */
+static double
+cpu_server(void)
+{
+	struct proc { long pid, ppid; unsigned long ticks; } *ps = NULL;
+	size_t		 n = 0, cap = 0, i, j;
+	unsigned long	 total = 0;
+	struct dirent	*d;
+	DIR		*dir;
+	long		 ppid, a;
+	unsigned long	 ticks;
+	int		 in, hops;
+
+	if (opt.pid <= 0 || (dir = opendir("/proc")) == NULL)
+		return -1;
+	while ((d = readdir(dir)) != NULL) {
+		if (d->d_name[0] < '0' || d->d_name[0] > '9' ||
+		    proc_stat(d->d_name, &ppid, &ticks) == -1)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			if ((ps = realloc(ps, cap * sizeof *ps)) == NULL)
+				die("out of memory");
+		}
+		ps[n].pid = strtol(d->d_name, NULL, 10);
+		ps[n].ppid = ppid;
+		ps[n].ticks = ticks;
+		n++;
+	}
+	closedir(dir);
+	for (i = 0; i < n; i++) {
+		/* Walk up to the server, a few generations at most. */
+		for (a = ps[i].pid, in = 0, hops = 0; hops < 8 && a > 1;
+		    hops++) {
+			if (a == opt.pid) {
+				in = 1;
+				break;
+			}
+			for (j = 0; j < n && ps[j].pid != a; j++)
+				;
+			if (j == n)
+				break;
+			a = ps[j].ppid;
+		}
+		if (in)
+			total += ps[i].ticks;
+	}
+	free(ps);
+	return (double)total / sysconf(_SC_CLK_TCK);
+}
+
+/*
+ * The one CPU the server is pinned to, or -1: how busy that CPU was tells
+ * whether something else ran there (a forking server's children are
+ * counted too, whatever the accounting of their own times).
+ */
+static int
+server_core(void)
+{
+	cpu_set_t	set;
+	int		i, core = -1;
+
+	if (opt.pid <= 0 || sched_getaffinity(opt.pid, sizeof set, &set) == -1
+	    || CPU_COUNT(&set) != 1)
+		return -1;
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			core = i;
+	return core;
+}
+
+/* Busy and total ticks of CPU CORE since boot, from /proc/stat. */
+static int
+core_ticks(int core, double *busy, double *total)
+{
+	char			 line[512], name[16];
+	unsigned long long	 v[8] = { 0 };
+	FILE			*f;
+	int			 found = 0, i;
+
+	if (core < 0 || (f = fopen("/proc/stat", "r")) == NULL)
+		return -1;
+	snprintf(name, sizeof name, "cpu%d ", core);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, name, strlen(name)) != 0)
+			continue;
+		if (sscanf(line + strlen(name),
+		    "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+		    &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) >= 4)
+			found = 1;
+		break;
+	}
+	fclose(f);
+	if (!found)
+		return -1;
+	*total = 0;
+	for (i = 0; i < 8; i++)
+		*total += v[i];
+	*busy = *total - v[3] - v[4];	/* less idle and iowait */
+	return 0;
+}
+
+/* A field of /proc/PID/status in kB ("VmRSS"), or -1. */
+static long
+server_status_kb(const char *field)
+{
+	char	 path[64], line[256];
+	size_t	 flen = strlen(field);
+	long	 kb = -1;
+	FILE	*f;
+
+	if (opt.pid <= 0)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)opt.pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
+			kb = strtol(line + flen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
+}
+
+/* Open descriptors of the server, or -1. */
+static long
+server_fds(void)
+{
+	char		 path[64];
+	struct dirent	*d;
+	DIR		*dir;
+	long		 n = 0;
+
+	if (opt.pid <= 0)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)opt.pid);
+	if ((dir = opendir(path)) == NULL)
+		return -1;
+	while ((d = readdir(dir)) != NULL)
+		if (d->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n;
+}
+
+static void
+raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/*
+ * The server's accept queue: connections the kernel made that the server
+ * has not accepted yet, and the queue's size (from sock_diag). Servers with
+ * a short backlog (ncat's is 10) drop handshakes past it, and a dropped
+ * handshake costs a second, so connections are made no faster than the
+ * server takes them. Return -1 when the kernel will not tell.
+ */
+static int
+accept_queue(unsigned int *len, unsigned int *max)
+{
+	static int		 nl = -2;
+	static const uint8_t	 families[] = { AF_INET, AF_INET6 };
+	struct {
+		struct nlmsghdr		nlh;
+		struct inet_diag_req_v2	req;
+	} q;
+	char			 buf[8192];
+	struct nlmsghdr		*h;
+	struct inet_diag_msg	*m;
+	ssize_t			 n;
+	unsigned int		 i;
+	int			 found = 0;
+
+	if (nl == -2)
+		nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+		    NETLINK_SOCK_DIAG);
+	if (nl == -1)
+		return -1;
+	*len = *max = 0;
+	for (i = 0; i < sizeof families; i++) {
+		memset(&q, 0, sizeof q);
+		q.nlh.nlmsg_len = sizeof q;
+		q.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		q.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		q.req.sdiag_family = families[i];
+		q.req.sdiag_protocol = IPPROTO_TCP;
+		q.req.idiag_states = 1 << 10;	/* TCP_LISTEN */
+		if (send(nl, &q, sizeof q, 0) == -1)
+			return -1;
+		for (;;) {
+			if ((n = recv(nl, buf, sizeof buf, 0)) <= 0)
+				return -1;
+			for (h = (struct nlmsghdr *)(void *)buf;
+			    NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+				if (h->nlmsg_type == NLMSG_DONE)
+					goto next;
+				if (h->nlmsg_type == NLMSG_ERROR)
+					return -1;
+				m = NLMSG_DATA(h);
+				if (ntohs(m->id.idiag_sport) != opt.port)
+					continue;
+				*len += m->idiag_rqueue;
+				*max += m->idiag_wqueue;
+				found = 1;
+			}
+		}
+next:		;
+	}
+	return found ? 0 : -1;
+}
+
+/* Resolve -H and -p; refuse anything but loopback. */
+static void
+server_address(void)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&server_ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&server_ss;
+
+	memset(&server_ss, 0, sizeof server_ss);
+	if (inet_pton(AF_INET, opt.host, &sin->sin_addr) == 1) {
+		if ((ntohl(sin->sin_addr.s_addr) >> 24) != 127)
+			die("%s is not a loopback address", opt.host);
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(opt.port);
+		server_sslen = sizeof *sin;
+	} else if (inet_pton(AF_INET6, opt.host, &sin6->sin6_addr) == 1) {
+		if (!IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr))
+			die("%s is not a loopback address", opt.host);
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(opt.port);
+		server_sslen = sizeof *sin6;
+	} else
+		die("%s: give a numeric loopback address", opt.host);
+	if (opt.port <= 0 || opt.port > 65535)
+		die("give the server's port with -p");
+}
+
+/* ---- latency histogram: log-linear, 64 steps per power of two -------- */
+
+#define HIST_SUB	64
+#define HIST_BUCKETS	(64 * HIST_SUB)
+
+static uint64_t	hist[HIST_BUCKETS];
+static uint64_t	hist_n;
+
+static void
+hist_add(uint64_t v)
+{
+	unsigned int	e, b;
+
+	if (v < HIST_SUB)
+		b = v;
+	else {
+		e = 63 - __builtin_clzll(v);	/* >= 6 */
+		b = (e - 5) * HIST_SUB + ((v >> (e - 6)) & (HIST_SUB - 1));
+	}
+	hist[b]++;
+	hist_n++;
+}
+
+/* The low end of bucket B, in the histogram's unit. */
+static double
+hist_low(unsigned int b)
+{
+	unsigned int	e;
+
+	if (b < HIST_SUB)
+		return b;
+	e = b / HIST_SUB + 5;
+	return (double)((uint64_t)(HIST_SUB + b % HIST_SUB) << (e - 6));
+}
+
+/* The value below which a fraction Q of samples lie (middle of bucket). */
+static double
+hist_quantile(double q)
+{
+	uint64_t	want, seen = 0;
+	unsigned int	b;
+
+	if (hist_n == 0)
+		return 0;
+	want = (uint64_t)(q * hist_n);
+	if (want >= hist_n)
+		want = hist_n - 1;
+	for (b = 0; b < HIST_BUCKETS - 1; b++) {
+		seen += hist[b];
+		if (seen > want)
+			return (hist_low(b) + hist_low(b + 1)) / 2;
+	}
+	return hist_low(HIST_BUCKETS - 1);
+}
+
+/* ---- connections ---------------------------------------------------- */
+
+struct conn {
+	int		 fd;
+	uint8_t		 role;
+	uint8_t		 open;		/* connected and not closed */
+	uint8_t		 closed;	/* the server closed it, or failed */
+	uint8_t		 served;	/* got a reply while measuring */
+	uint32_t	 inflight;
+	uint32_t	 head;		/* echo: oldest send time in sent[] */
+	uint64_t	*sent;		/* echo, udp: send times, a ring */
+	size_t		 unsent;	/* echo: bytes of lines still to write */
+	/* fanout listener: the tail of an unfinished line */
+	uint32_t	 carry_len;
+	char		 carry[TRAILER];
+};
+
+/* A fanout sender: its window of lines not yet seen by every listener. */
+struct sender {
+	struct conn	*c;
+	uint64_t	 seq_sent;
+	uint64_t	 seq_done;
+	uint32_t	*count;		/* listeners that got seq, ring of P */
+	char		*out;		/* lines the socket did not take yet */
+	size_t		 out_off, out_len;
+};
+
+static int		 ep;
+static struct conn	*conns;
+static int		 nconns;
+static struct sender	*senders;
+static char		*rbuf;
+static char		*linebuf;	/* P ready-made echo lines */
+static uint64_t		 t_meas, t_end;	/* the measured window */
+static int		 measuring;
+static int		 live_listeners;
+static uint64_t		 n_replies, n_deliveries, n_errors, n_lost;
+static uint64_t		 n_completed, last_progress;
+static int		 stalled;
+static double		 core_busy = -1;	/* the server's CPU, measuring */
+
+static void
+watch(struct conn *c, uint32_t events, int op)
+{
+	struct epoll_event	ev = { .events = events, .data.ptr = c };
+
+	if (epoll_ctl(ep, op, c->fd, &ev) == -1)
+		die("epoll_ctl: %s", strerror(errno));
+}
+
+static void
+conn_lost(struct conn *c)
+{
+	if (c->closed)
+		return;
+	c->closed = 1;
+	c->open = 0;
+	(void)epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+	if (c->role == R_LISTENER)
+		live_listeners--;
+}
+
+static int
+new_socket(int type)
+{
+	int	fd;
+
+	fd = socket(server_ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd == -1)
+		die("socket: %s", strerror(errno));
+	return fd;
+}
+
+/*
+ * Open N TCP connections of ROLE, a few at a time, waiting at most
+ * -T seconds; return how many are open. Those that did not connect stay
+ * closed and count as not served.
+ */
+static int
+connect_all(struct conn *cs, int n, enum role role)
+{
+	struct epoll_event	 evs[MAX_EVENTS];
+	uint64_t		 deadline;
+	unsigned int		 qlen, qmax, step, budget;
+	int			 started = 0, pending = 0, opened = 0;
+	int			 i, k, err, one = 1;
+	socklen_t		 len;
+	ssize_t			 r;
+
+	deadline = now_ns() + (uint64_t)(opt.connect_timeout * 1e9);
+	if (accept_queue(&qlen, &qmax) == -1)
+		qmax = 0;		/* unknown: no pacing */
+	step = qmax > 0 ? qmax / 4 + 1 : CONNECTING_MAX;
+	budget = step;
+	while ((started < n || pending > 0) && now_ns() < deadline) {
+		/* Keep the server's accept queue at most half full. */
+		if (qmax > 0 && budget == 0 && pending == 0 &&
+		    (accept_queue(&qlen, &qmax) == -1 || qlen <= qmax / 2))
+			budget = step;
+		while (started < n && pending < CONNECTING_MAX && budget > 0) {
+			struct conn *c = &cs[started++];
+
+			if (qmax > 0)
+				budget--;
+			c->role = role;
+			c->fd = new_socket(SOCK_STREAM);
+			(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY,
+			    &one, sizeof one);
+			if (connect(c->fd, (struct sockaddr *)&server_ss,
+			    server_sslen) == -1 && errno != EINPROGRESS) {
+				if (errno == EAGAIN)	/* no local ports */
+					die("connect: %s", strerror(errno));
+				c->closed = 1;
+				n_errors++;
+				continue;
+			}
+			watch(c, EPOLLOUT, EPOLL_CTL_ADD);
+			pending++;
+		}
+		k = epoll_wait(ep, evs, MAX_EVENTS, pending > 0 ? 10 : 1);
+		for (i = 0; i < k; i++) {
+			struct conn *c = evs[i].data.ptr;
+
+			if (c->closed)
+				continue;
+			if (c->open) {
+				/* Made earlier: a room tells it who joins. */
+				r = read(c->fd, rbuf, READ_BYTES);
+				if (r == 0 || (r == -1 && errno != EAGAIN))
+					conn_lost(c);
+				continue;
+			}
+			pending--;
+			len = sizeof err;
+			if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err,
+			    &len) == -1 || err != 0) {
+				conn_lost(c);
+				n_errors++;
+				continue;
+			}
+			c->open = 1;
+			opened++;
+			watch(c, EPOLLIN, EPOLL_CTL_MOD);
+		}
+	}
+	/* Those still connecting wait in a queue no one serves. */
+	for (i = 0; i < started; i++) {
+		if (!cs[i].open && !cs[i].closed) {
+			(void)epoll_ctl(ep, EPOLL_CTL_DEL, cs[i].fd, NULL);
+			cs[i].closed = 1;
+		}
+	}
+	return opened;
+}
+
+/* Read and drop whatever comes until nothing has come for QUIET_MS. */
+static void
+drain(int quiet_ms, double max_secs)
+{
+	struct epoll_event	 evs[MAX_EVENTS];
+	uint64_t		 end = now_ns() + (uint64_t)(max_secs * 1e9);
+	int			 i, k;
+	ssize_t			 n;
+
+	while (now_ns() < end) {
+		if ((k = epoll_wait(ep, evs, MAX_EVENTS, quiet_ms)) <= 0)
+			return;
+		for (i = 0; i < k; i++) {
+			struct conn *c = evs[i].data.ptr;
+
+			n = read(c->fd, rbuf, READ_BYTES);
+			if (n == 0 || (n == -1 && errno != EAGAIN))
+				conn_lost(c);
+		}
+	}
+}
+
+/* ---- echo and pipeline ---------------------------------------------- */
+
+/* Write the lines C still owes; wait for room if the socket is full. */
+static void
+echo_write(struct conn *c)
+{
+	size_t	want;
+	ssize_t	w;
+
+	while (c->unsent > 0) {
+		/* Lines are all alike: any part of linebuf will do. */
+		want = c->unsent;
+		if (want > (size_t)opt.inflight * opt.size)
+			want = (size_t)opt.inflight * opt.size;
+		w = send(c->fd, linebuf, want, MSG_NOSIGNAL);
+		if (w == -1) {
+			if (errno == EAGAIN) {
+				watch(c, EPOLLIN | EPOLLOUT, EPOLL_CTL_MOD);
+				return;
+			}
+			conn_lost(c);
+			n_errors++;
+			return;
+		}
+		c->unsent -= w;
+	}
+}
+
+/* Send K more lines on C, stamping their send times. */
+static void
+echo_send(struct conn *c, uint32_t k, uint64_t now)
+{
+	uint32_t	i;
+	int		waiting = c->unsent > 0;
+
+	for (i = 0; i < k; i++)
+		c->sent[(c->head + c->inflight + i) % opt.inflight] = now;
+	c->inflight += k;
+	c->unsent += (size_t)k * opt.size;
+	if (!waiting)
+		echo_write(c);
+}
+
+static void
+echo_read(struct conn *c, uint64_t now)
+{
+	const char	*p, *end;
+	ssize_t		 n;
+	uint32_t	 got = 0;
+
+	if ((n = read(c->fd, rbuf, READ_BYTES)) <= 0) {
+		if (n == 0 || errno != EAGAIN) {
+			conn_lost(c);
+			n_errors++;
+		}
+		return;
+	}
+	end = rbuf + n;
+	for (p = rbuf; (p = memchr(p, '\n', end - p)) != NULL; p++) {
+		if (c->inflight == 0) {
+			n_errors++;	/* a reply to nothing */
+			continue;
+		}
+		if (measuring) {
+			hist_add(now - c->sent[c->head]);
+			n_replies++;
+			c->served = 1;
+		}
+		c->head = (c->head + 1) % opt.inflight;
+		c->inflight--;
+		got++;
+	}
+	if (got > 0 && now < t_end)
+		echo_send(c, got, now);
+}
+
+/* ---- fanout ----------------------------------------------------------- */
+
+static const signed char *hexval;
+
+static void
+hex_init(void)
+{
+	static signed char	t[256];
+	int			i;
+
+	memset(t, -1, sizeof t);
+	for (i = 0; i < 10; i++)
+		t['0' + i] = i;
+	for (i = 0; i < 6; i++)
+		t['a' + i] = 10 + i;
+	hexval = t;
+}
+
+static int
+hex_parse(const char *p, int n, uint64_t *v)
+{
+	uint64_t	x = 0;
+	int		i, d;
+
+	for (i = 0; i < n; i++) {
+		if ((d = hexval[(unsigned char)p[i]]) < 0)
+			return -1;
+		x = x << 4 | d;
+	}
+	*v = x;
+	return 0;
+}
+
+static void
+sender_complete(void)
+{
+	struct sender	*s;
+	int		 i;
+
+	for (i = 0; i < opt.senders; i++) {
+		s = &senders[i];
+		while (s->seq_done < s->seq_sent &&
+		    s->count[s->seq_done % opt.inflight] >=
+		    (uint32_t)live_listeners) {
+			s->count[s->seq_done % opt.inflight] = 0;
+			s->seq_done++;
+			if (measuring)
+				n_completed++;
+			last_progress = now_ns();
+		}
+	}
+}
+
+/* The line whose last TRAILER bytes are at T reached a listener. */
+static void
+fanout_line(const char *t, uint64_t now)
+{
+	uint64_t	sid, seq, ts;
+	struct sender	*s;
+
+	if (t[0] != '~' || t[5] != ':' || t[14] != ':' ||
+	    hex_parse(t + 1, 4, &sid) || hex_parse(t + 6, 8, &seq) ||
+	    hex_parse(t + 15, 16, &ts) || sid >= (uint64_t)opt.senders)
+		return;
+	s = &senders[sid];
+	/* seq holds 32 bits: find the one in the window it stands for. */
+	seq = (s->seq_done & ~0xffffffffULL) | seq;
+	if (seq < s->seq_done)
+		seq += 1ULL << 32;
+	if (seq >= s->seq_sent) {
+		n_errors++;
+		return;
+	}
+	s->count[seq % opt.inflight]++;
+	if (measuring && ts <= now) {
+		hist_add(now - ts);
+		n_deliveries++;
+	}
+}
+
+static void
+fanout_read(struct conn *c, uint64_t now)
+{
+	char		 tmp[2 * TRAILER];
+	const char	*p, *nl, *end;
+	ssize_t		 n;
+	size_t		 len, need;
+
+	if ((n = read(c->fd, rbuf, READ_BYTES)) <= 0) {
+		if (n == 0 || errno != EAGAIN) {
+			conn_lost(c);
+			n_errors++;
+			sender_complete();
+		}
+		return;
+	}
+	if (c->role == R_SENDER)
+		return;		/* its own lines, in a room: not counted */
+	end = rbuf + n;
+	for (p = rbuf; (nl = memchr(p, '\n', end - p)) != NULL; p = nl + 1) {
+		len = nl + 1 - p;
+		if (c->carry_len > 0) {
+			/* The line began in an earlier read. */
+			if (len < TRAILER) {
+				need = TRAILER - len;
+				if (need > c->carry_len)
+					need = c->carry_len;
+				memcpy(tmp, c->carry + c->carry_len - need,
+				    need);
+				memcpy(tmp + need, p, len);
+				if (need + len == TRAILER)
+					fanout_line(tmp, now);
+			} else
+				fanout_line(nl + 1 - TRAILER, now);
+			c->carry_len = 0;
+		} else if (len >= TRAILER)
+			fanout_line(nl + 1 - TRAILER, now);
+	}
+	/* Keep the last TRAILER bytes of an unfinished line. */
+	if (p < end) {
+		len = end - p;
+		if (len >= TRAILER) {
+			memcpy(c->carry, end - TRAILER, TRAILER);
+			c->carry_len = TRAILER;
+		} else {
+			need = c->carry_len + len > TRAILER ?
+			    c->carry_len + len - TRAILER : 0;
+			memmove(c->carry, c->carry + need,
+			    c->carry_len - need);
+			memcpy(c->carry + c->carry_len - need, p, len);
+			c->carry_len = c->carry_len - need + len;
+		}
+	}
+	sender_complete();
+}
+
+static void
+sender_flush(struct sender *s)
+{
+	ssize_t	w;
+
+	while (s->out_off < s->out_len) {
+		w = send(s->c->fd, s->out + s->out_off,
+		    s->out_len - s->out_off, MSG_NOSIGNAL);
+		if (w == -1) {
+			if (errno == EAGAIN) {
+				watch(s->c, EPOLLIN | EPOLLOUT,
+				    EPOLL_CTL_MOD);
+				return;
+			}
+			conn_lost(s->c);
+			n_errors++;
+			return;
+		}
+		s->out_off += w;
+	}
+	s->out_off = s->out_len = 0;
+}
+
+static void
+put_hex(char *p, uint64_t v, int n)
+{
+	while (n-- > 0) {
+		p[n] = "0123456789abcdef"[v & 0xf];
+		v >>= 4;
+	}
+}
+
+/* "~SSSS:QQQQQQQQ:TTTTTTTTTTTTTTTT\n": sender, sequence, send time. */
+static void
+put_trailer(char *p, int sid, uint64_t seq, uint64_t t)
+{
+	p[0] = '~';
+	put_hex(p + 1, sid, 4);
+	p[5] = ':';
+	put_hex(p + 6, seq & 0xffffffff, 8);
+	p[14] = ':';
+	put_hex(p + 15, t, 16);
+	p[31] = '\n';
+}
+
+/* Fill each sender's window with new lines, one write each. */
+static void
+senders_refill(uint64_t now)
+{
+	struct sender	*s;
+	char		*line;
+	uint32_t	 free_slots, k;
+	int		 i, pad;
+
+	pad = opt.size - TRAILER;
+	for (i = 0; i < opt.senders; i++) {
+		s = &senders[i];
+		if (!s->c->open || s->out_len > 0 || now >= t_end)
+			continue;
+		free_slots = opt.inflight - (uint32_t)(s->seq_sent -
+		    s->seq_done);
+		for (k = 0; k < free_slots; k++) {
+			line = s->out + (size_t)k * opt.size;
+			memset(line, 'x', pad);
+			memcpy(line, "fanout ", pad < 7 ? pad : 7);
+			put_trailer(line + pad, i, s->seq_sent, now);
+			s->seq_sent++;
+		}
+		s->out_len = (size_t)k * opt.size;
+		sender_flush(s);
+	}
+}
+
+/* ---- udp ------------------------------------------------------------ */
+
+static void
+udp_send(struct conn *c, uint64_t now)
+{
+	while (c->inflight < (uint32_t)opt.inflight) {
+		if (send(c->fd, linebuf, opt.size, 0) == -1) {
+			if (errno != EAGAIN && errno != ECONNREFUSED)
+				n_errors++;
+			return;
+		}
+		c->sent[(c->head + c->inflight) % opt.inflight] = now;
+		c->inflight++;
+	}
+}
+
+static void
+udp_read(struct conn *c, uint64_t now)
+{
+	ssize_t	n;
+
+	while ((n = recv(c->fd, rbuf, READ_BYTES, 0)) != -1) {
+		if (c->inflight == 0)
+			continue;	/* a late reply to a lost request */
+		if (measuring) {
+			hist_add(now - c->sent[c->head]);
+			n_replies++;
+			c->served = 1;
+		}
+		c->head = (c->head + 1) % opt.inflight;
+		c->inflight--;
+	}
+	if (errno != EAGAIN && errno != ECONNREFUSED)
+		n_errors++;
+	if (now < t_end)
+		udp_send(c, now);
+}
+
+/* Requests unanswered too long are lost: send again. */
+static void
+udp_check_lost(uint64_t now)
+{
+	int	i;
+
+	for (i = 0; i < nconns; i++) {
+		struct conn *c = &conns[i];
+
+		if (c->inflight > 0 && now - c->sent[c->head] > UDP_LOST_NS) {
+			n_lost += c->inflight;
+			c->inflight = 0;
+			c->head = 0;
+			if (now < t_end)
+				udp_send(c, now);
+		}
+	}
+}
+
+static void
+udp_open(void)
+{
+	struct sockaddr_in	any4 = { .sin_family = AF_INET };
+	struct sockaddr_in6	any6 = { .sin6_family = AF_INET6 };
+	int			i, size = 1 << 20;
+
+	for (i = 0; i < nconns; i++) {
+		struct conn *c = &conns[i];
+
+		c->role = R_UDP;
+		c->fd = new_socket(SOCK_DGRAM);
+		(void)setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &size,
+		    sizeof size);
+		/* An ephemeral port: never one below 1024. */
+		if (server_ss.ss_family == AF_INET) {
+			any4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+			if (bind(c->fd, (struct sockaddr *)&any4,
+			    sizeof any4) == -1)
+				die("bind: %s", strerror(errno));
+		} else {
+			any6.sin6_addr = in6addr_loopback;
+			if (bind(c->fd, (struct sockaddr *)&any6,
+			    sizeof any6) == -1)
+				die("bind: %s", strerror(errno));
+		}
+		if (connect(c->fd, (struct sockaddr *)&server_ss,
+		    server_sslen) == -1)
+			die("connect: %s", strerror(errno));
+		c->open = 1;
+		watch(c, EPOLLIN, EPOLL_CTL_ADD);
+	}
+}
+
+/* ---- the run ---------------------------------------------------------- */
+
+static void
+on_event(struct conn *c, uint32_t events, uint64_t now)
+{
+	if (!c->open)
+		return;
+	if (events & EPOLLOUT) {
+		if (c->role == R_SENDER) {
+			sender_flush(&senders[c - conns - opt.listeners]);
+			if (senders[c - conns - opt.listeners].out_len == 0 &&
+			    c->open)
+				watch(c, EPOLLIN, EPOLL_CTL_MOD);
+		} else if (c->role == R_ECHO) {
+			echo_write(c);
+			if (c->unsent == 0 && c->open)
+				watch(c, EPOLLIN, EPOLL_CTL_MOD);
+		}
+	}
+	if (!c->open || !(events & ~EPOLLOUT))
+		return;
+	switch (c->role) {
+	case R_ECHO:
+		echo_read(c, now);
+		break;
+	case R_LISTENER:
+	case R_SENDER:
+		fanout_read(c, now);
+		break;
+	case R_UDP:
+		udp_read(c, now);
+		break;
+	case R_IDLE:
+		break;
+	}
+}
+
+/* Run the loop from now: warm-up, then the measured window. */
+static void
+run_loop(double *cpu_b, double *cpu_s)
+{
+	struct epoll_event	 evs[MAX_EVENTS];
+	uint64_t		 now, t0;
+	int			 i, k, timeout;
+	double			 b0 = 0, s0 = 0, cb0 = 0, ct0 = 0, cb1, ct1;
+	int			 core = server_core();
+
+	t0 = now_ns();
+	t_meas = t0 + (uint64_t)(opt.warmup * 1e9);
+	t_end = t_meas + (uint64_t)(opt.duration * 1e9);
+	last_progress = t0;
+	for (;;) {
+		now = now_ns();
+		if (!measuring && now >= t_meas) {
+			measuring = 1;
+			b0 = cpu_self();
+			s0 = cpu_server();
+			if (core_ticks(core, &cb0, &ct0) == -1)
+				core = -1;
+		}
+		if (now >= t_end)
+			break;
+		if (opt.scenario == FANOUT && measuring &&
+		    now - last_progress > STALL_NS) {
+			stalled = 1;
+			break;
+		}
+		timeout = (int)(((measuring ? t_end : t_meas) - now) / 1000000)
+		    + 1;
+		if (timeout > 50)
+			timeout = 50;
+		k = epoll_wait(ep, evs, MAX_EVENTS, timeout);
+		for (i = 0; i < k; i++) {
+			now = now_ns();
+			on_event(evs[i].data.ptr, evs[i].events, now);
+		}
+		if (opt.scenario == FANOUT)
+			senders_refill(now_ns());
+		else if (opt.scenario == UDP)
+			udp_check_lost(now_ns());
+	}
+	*cpu_b = (cpu_self() - b0) / opt.duration;
+	*cpu_s = opt.pid > 0 ? (cpu_server() - s0) / opt.duration : -1;
+	core_busy = core >= 0 && core_ticks(core, &cb1, &ct1) == 0 &&
+	    ct1 > ct0 ? (cb1 - cb0) / (ct1 - ct0) : -1;
+}
+
+static void
+print_common(double rate)
+{
+	printf("RESULT scenario=%s target=%s rate=%.0f",
+	    scenario_names[opt.scenario], opt.target, rate);
+}
+
+static void
+print_latency(void)
+{
+	printf(" p50_us=%.1f p99_us=%.1f p999_us=%.1f",
+	    hist_quantile(0.50) / 1e3, hist_quantile(0.99) / 1e3,
+	    hist_quantile(0.999) / 1e3);
+}
+
+static void
+print_cpu(double cpu_b, double cpu_s)
+{
+	printf(" bench_cpu=%.2f", cpu_b);
+	if (cpu_s >= 0)
+		printf(" srv_cpu=%.2f", cpu_s);
+	else
+		printf(" srv_cpu=-");
+	if (core_busy >= 0)
+		printf(" core_busy=%.2f", core_busy);
+	else
+		printf(" core_busy=-");
+	printf(" dur=%.1f\n", opt.duration);
+}
+
+static int
+served_count(void)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < nconns; i++)
+		n += conns[i].served;
+	return n;
+}
+
+static void
+run_echo(void)
+{
+	double	cpu_b, cpu_s;
+	int	i, opened;
+
+	nconns = opt.conns;
+	conns = xcalloc(nconns, sizeof *conns);
+	opened = connect_all(conns, nconns, R_ECHO);
+	for (i = 0; i < nconns; i++)
+		conns[i].sent = xcalloc(opt.inflight, sizeof(uint64_t));
+	t_end = UINT64_MAX;
+	for (i = 0; i < nconns; i++)
+		if (conns[i].open)
+			echo_send(&conns[i], opt.inflight, now_ns());
+	run_loop(&cpu_b, &cpu_s);
+	print_common(n_replies / opt.duration);
+	print_latency();
+	printf(" conns=%d open=%d served=%d size=%d inflight=%d errors=%"
+	    PRIu64, nconns, opened, served_count(), opt.size, opt.inflight,
+	    n_errors);
+	print_cpu(cpu_b, cpu_s);
+}
+
+static void
+run_fanout(void)
+{
+	double	cpu_b, cpu_s;
+	int	i, opened, sopen;
+
+	if (opt.size < TRAILER + 8)
+		die("fanout lines need at least %d bytes (-s)", TRAILER + 8);
+	nconns = opt.listeners + opt.senders;
+	conns = xcalloc(nconns, sizeof *conns);
+	senders = xcalloc(opt.senders, sizeof *senders);
+	opened = connect_all(conns, opt.listeners, R_LISTENER);
+	live_listeners = opened;
+	sopen = connect_all(conns + opt.listeners, opt.senders, R_SENDER);
+	if (sopen < opt.senders)
+		die("only %d of %d senders connected", sopen, opt.senders);
+	for (i = 0; i < opt.senders; i++) {
+		senders[i].c = &conns[opt.listeners + i];
+		senders[i].count = xcalloc(opt.inflight, sizeof(uint32_t));
+		senders[i].out = xcalloc(opt.inflight, opt.size);
+	}
+	/* Join notices and the like, before the first line. */
+	drain(300, 30.0);
+	if (live_listeners == 0)
+		die("no listener left connected");
+	t_end = UINT64_MAX;
+	senders_refill(now_ns());
+	run_loop(&cpu_b, &cpu_s);
+	print_common(n_deliveries / opt.duration);
+	print_latency();
+	printf(" listeners=%d open=%d live=%d senders=%d size=%d window=%d "
+	    "lines_s=%.0f stalled=%d errors=%" PRIu64, opt.listeners, opened,
+	    live_listeners, opt.senders, opt.size, opt.inflight,
+	    n_completed / opt.duration, stalled, n_errors);
+	print_cpu(cpu_b, cpu_s);
+}
+
+static void
+run_idle(void)
+{
+	struct epoll_event	 evs[MAX_EVENTS];
+	long			 rss0, rss1, fd0, fd1 = -1, accepted;
+	uint64_t		 t0, t1, end;
+	int			 i, k, opened, alive = 0;
+	ssize_t			 n;
+
+	nconns = opt.conns;
+	conns = xcalloc(nconns, sizeof *conns);
+	rss0 = server_status_kb("VmRSS");
+	fd0 = server_fds();
+	t0 = now_ns();
+	opened = connect_all(conns, nconns, R_IDLE);
+	t1 = now_ns();
+	/* Let the server accept them all, then hold them for -d seconds. */
+	end = now_ns() + (uint64_t)(opt.duration * 1e9);
+	while (now_ns() < end) {
+		k = epoll_wait(ep, evs, MAX_EVENTS, 100);
+		for (i = 0; i < k; i++) {
+			struct conn *c = evs[i].data.ptr;
+
+			n = read(c->fd, rbuf, READ_BYTES);
+			if (n == 0 || (n == -1 && errno != EAGAIN))
+				conn_lost(c);
+		}
+	}
+	rss1 = server_status_kb("VmRSS");
+	fd1 = server_fds();
+	for (i = 0; i < nconns; i++)
+		alive += conns[i].open;
+	accepted = fd0 >= 0 && fd1 >= 0 ? fd1 - fd0 : -1;
+	print_common(opened / ((t1 - t0) / 1e9));
+	printf(" conns=%d open=%d alive=%d accepted=%ld rss_before_kb=%ld "
+	    "rss_after_kb=%ld rss_per_conn=%.0f errors=%" PRIu64 " dur=%.1f\n",
+	    nconns, opened, alive, accepted, rss0, rss1,
+	    rss0 >= 0 && rss1 >= 0 && alive > 0 ?
+	    (rss1 - rss0) * 1024.0 / alive : -1.0, n_errors, opt.duration);
+}
+
+static void
+run_udp(void)
+{
+	double	cpu_b, cpu_s;
+	int	i;
+
+	nconns = opt.conns;
+	conns = xcalloc(nconns, sizeof *conns);
+	udp_open();
+	for (i = 0; i < nconns; i++)
+		conns[i].sent = xcalloc(opt.inflight, sizeof(uint64_t));
+	t_end = UINT64_MAX;
+	for (i = 0; i < nconns; i++)
+		udp_send(&conns[i], now_ns());
+	run_loop(&cpu_b, &cpu_s);
+	print_common(n_replies / opt.duration);
+	print_latency();
+	printf(" sockets=%d served=%d size=%d inflight=%d lost=%" PRIu64
+	    " errors=%" PRIu64, nconns, served_count(), opt.size,
+	    opt.inflight, n_lost, n_errors);
+	print_cpu(cpu_b, cpu_s);
+}
+
+/* ---- helpers for scripts -------------------------------------------- */
+
+/* A port free for both TCP and UDP on the loopback address. */
+static int
+freeport(void)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len;
+	int			t, u, port;
+
+	for (;;) {
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if ((t = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+		    bind(t, (struct sockaddr *)&sin, sizeof sin) == -1)
+			die("bind: %s", strerror(errno));
+		len = sizeof sin;
+		getsockname(t, (struct sockaddr *)&sin, &len);
+		port = ntohs(sin.sin_port);
+		u = socket(AF_INET, SOCK_DGRAM, 0);
+		if (u != -1 && bind(u, (struct sockaddr *)&sin,
+		    sizeof sin) == 0) {
+			close(u);
+			close(t);
+			printf("%d\n", port);
+			return 0;
+		}
+		if (u != -1)
+			close(u);
+		close(t);
+	}
+}
+
+/* Wait up to -d seconds until the server answers: TCP connect, UDP reply. */
+static int
+wait_server(int udp)
+{
+	uint64_t	end = now_ns() + (uint64_t)(opt.duration * 1e9);
+	struct timeval	tv = { 0, 100000 };
+	char		buf[512];
+	unsigned int	qlen, qmax;
+	int		fd;
+
+	while (now_ns() < end) {
+		fd = socket(server_ss.ss_family,
+		    (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+		if (fd == -1)
+			die("socket: %s", strerror(errno));
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		if (connect(fd, (struct sockaddr *)&server_ss,
+		    server_sslen) == 0) {
+			if (!udp) {
+				/*
+				 * Close only once the server has accepted:
+				 * ncat dies of a connection closed in its
+				 * accept queue.
+				 */
+				while (now_ns() < end &&
+				    accept_queue(&qlen, &qmax) == 0 &&
+				    qlen > 0)
+					usleep(1000);
+				close(fd);
+				return 0;
+			}
+			if (send(fd, "probe\n", 6, 0) == 6 &&
+			    recv(fd, buf, sizeof buf, 0) > 0) {
+				close(fd);
+				return 0;
+			}
+		}
+		close(fd);
+		usleep(50000);
+	}
+	fprintf(stderr, "tschat-bench: no server on port %d\n", opt.port);
+	return 1;
+}
+
+/*
+ * flood: serve one client N lines in a room's format as fast as it takes
+ * them, then hold the connection until it closes or -d seconds pass. The
+ * last line ends in "flood-end", for a script watching a screen.
+ */
+static int
+flood_server(void)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	uint64_t		 t0, t1;
+	size_t			 off, cap = 1 << 20;
+	char			*buf;
+	ssize_t			 w;
+	int			 lfd, fd, one = 1, i = 0, k;
+	struct timeval		 tv;
+
+	if ((lfd = socket(server_ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC,
+	    0)) == -1)
+		die("socket: %s", strerror(errno));
+	(void)setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(lfd, (struct sockaddr *)&server_ss, server_sslen) == -1 ||
+	    listen(lfd, 1) == -1)
+		die("cannot listen on port %d: %s", opt.port,
+		    strerror(errno));
+	tv.tv_sec = (time_t)opt.duration;
+	tv.tv_usec = 0;
+	(void)setsockopt(lfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	if ((fd = accept(lfd, (struct sockaddr *)&ss, &len)) == -1)
+		die("accept: %s", strerror(errno));
+	close(lfd);
+	buf = xcalloc(1, cap + 256);
+	t0 = now_ns();
+	while (i < opt.conns) {
+		for (off = 0; off < cap && i < opt.conns; off += k) {
+			i++;
+			k = snprintf(buf + off, 256, "[Wed Nov 25 16:20:00 2026] "
+			    "127.0.0.1:40000: flood line %06d%s\n", i,
+			    i == opt.conns ? " flood-end" : " lorem ipsum");
+		}
+		for (size_t done = 0; done < off; done += w) {
+			if ((w = send(fd, buf + done, off - done,
+			    MSG_NOSIGNAL)) == -1)
+				die("send: %s", strerror(errno));
+		}
+	}
+	t1 = now_ns();
+	printf("RESULT scenario=flood-serve target=%s lines=%d send_s=%.3f\n",
+	    opt.target, opt.conns, (t1 - t0) / 1e9);
+	fflush(stdout);
+	/* Hold it open: the client's screen is read while it lasts. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	while (read(fd, buf, cap) > 0)
+		;
+	close(fd);
+	return 0;
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	FILE	*f = status == 0 ? stdout : stderr;
+
+	fputs(
+"usage: tschat-bench SCENARIO -p PORT [OPTIONS]\n"
+"       tschat-bench freeport | wait [-u] -p PORT [-d SECS]\n"
+"       tschat-bench flood -p PORT [-c LINES] [-d SECS]   (a server)\n"
+"scenarios: echo, pipeline, fanout, idle, udp\n"
+"  -H ADDR        server address, loopback only (127.0.0.1)\n"
+"  -p PORT        server port\n"
+"  -c N           connections (echo 100, pipeline 100, idle 10000),\n"
+"                 sockets (udp 16)\n"
+"  -s BYTES       bytes a line or datagram, newline included (64)\n"
+"  -P N           lines in flight a connection (echo 1, pipeline 16,\n"
+"                 udp 1); fanout: each sender's window (16)\n"
+"  -L N           fanout listeners (100)\n"
+"  -S N           fanout senders (1)\n"
+"  -d SECS        measured time; idle: how long the connections are\n"
+"                 held (3)\n"
+"  -w SECS        warm-up before measuring (1)\n"
+"  -T SECS        give up on connections not made by then (10)\n"
+"  -t NAME        the target's name in the RESULT line\n"
+"  --pid PID      the server's process: its CPU time, RSS, descriptors\n"
+"  -u             wait: for a UDP server\n", f);
+	exit(status);
+}
+
+static double
+num(const char *s, double lo, double hi, const char *what)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi)
+		die("bad %s: %s", what, s);
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "pid", required_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*cmd;
+	int		 ch, i, udp_wait = 0;
+	unsigned	 j;
+
+	if (argc < 2)
+		usage(2);
+	cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
+		usage(0);
+	optind = 2;
+	while ((ch = getopt_long(argc, argv, "H:p:c:s:P:L:S:d:w:T:t:uh",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'H': opt.host = optarg; break;
+		case 'p': opt.port = num(optarg, 1, 65535, "port"); break;
+		case 'c': opt.conns = num(optarg, 1, 1e8, "-c"); break;
+		case 's': opt.size = num(optarg, 2, MAX_LINE, "-s"); break;
+		case 'P': opt.inflight = num(optarg, 1, 65536, "-P"); break;
+		case 'L': opt.listeners = num(optarg, 1, MAX_CONNS, "-L");
+			break;
+		case 'S': opt.senders = num(optarg, 1, 1000, "-S"); break;
+		case 'd': opt.duration = num(optarg, 0.1, 600, "-d"); break;
+		case 'w': opt.warmup = num(optarg, 0, 600, "-w"); break;
+		case 'T': opt.connect_timeout = num(optarg, 0.1, 600, "-T");
+			break;
+		case 't': opt.target = optarg; break;
+		case 'x': opt.pid = num(optarg, 1, 1 << 30, "--pid"); break;
+		case 'u': udp_wait = 1; break;
+		case 'h': usage(0);
+		default: usage(2);
+		}
+	}
+	if (optind != argc)
+		usage(2);
+	if (strcmp(cmd, "freeport") == 0)
+		return freeport();
+	server_address();
+	if (strcmp(cmd, "wait") == 0)
+		return wait_server(udp_wait);
+	if (strcmp(cmd, "flood") == 0) {
+		signal(SIGPIPE, SIG_IGN);
+		if (opt.conns < 0)
+			opt.conns = 100000;
+		return flood_server();
+	}
+	for (j = 0; j < sizeof scenario_names / sizeof *scenario_names; j++)
+		if (strcmp(cmd, scenario_names[j]) == 0)
+			break;
+	if (j == sizeof scenario_names / sizeof *scenario_names)
+		die("unknown scenario %s (try --help)", cmd);
+	opt.scenario = j;
+	if (opt.conns < 0)
+		opt.conns = opt.scenario == IDLE ? 10000 :
+		    opt.scenario == UDP ? 16 : 100;
+	if (opt.inflight < 0)
+		opt.inflight = opt.scenario == PIPELINE ||
+		    opt.scenario == FANOUT ? 16 : 1;
+	if (opt.listeners + opt.senders > MAX_CONNS || opt.conns > MAX_CONNS)
+		die("too many connections (at most %d)", MAX_CONNS);
+
+	signal(SIGPIPE, SIG_IGN);
+	/* Whatever happens, a run ends. */
+	alarm((unsigned)(opt.warmup + opt.duration + 2 * opt.connect_timeout
+	    + 60));
+	raise_nofile();
+	hex_init();
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		die("epoll_create1: %s", strerror(errno));
+	rbuf = xcalloc(1, READ_BYTES);
+	linebuf = xcalloc(opt.inflight, opt.size);
+	for (i = 0; i < opt.inflight; i++) {
+		char *l = linebuf + (size_t)i * opt.size;
+
+		memset(l, 'x', opt.size - 1);
+		memcpy(l, "bench ", opt.size > 7 ? 6 : 0);
+		l[opt.size - 1] = '\n';
+	}
+	switch (opt.scenario) {
+	case ECHO:
+	case PIPELINE:
+		run_echo();
+		break;
+	case FANOUT:
+		run_fanout();
+		break;
+	case IDLE:
+		run_idle();
+		break;
+	case UDP:
+		run_udp();
+		break;
+	}
+	fflush(stdout);
+	return 0;
+}
