@@ -29,6 +29,8 @@ rss0=$(vmrss_kib "$SERVER_PID")
 # case, an empty line, each one owed a whole stamp.
 flood() {
 	what="a flood of $1-byte lines"
+	# Not the last flood's result: the new one may not have started yet.
+	rm -f "$T/flood"
 	"$TCPEER" flood-noread -h 30 -l "$1" 127.0.0.1 "$PORT" $FLOOD \
 	    >"$T/flood" 2>"$T/flood.err" &
 	FLOODER=$!
