@@ -1088,7 +1088,8 @@ static void
 bootstrap(void)
 {
 	redisAsyncContext	*acs[2] = { relay->w, relay->r };
-	char			 db[16];
+	char			 db[16], epoch[COOKIE_CHARS + 1];
+	uint8_t			 rnd[COOKIE_KEY_BYTES];
 	int			 i;
 
 	snprintf(db, sizeof db, "%u", relay->url.db);
@@ -1114,8 +1115,17 @@ bootstrap(void)
 			command_argv(acs[i], check_cb, NULL, 2, argv, lens);
 		}
 	}
-	/* Redis's life: an id set once; another one means it restarted. */
-	command(check_cb, NULL, 3, "SETNX", relay->key_epoch, relay->node);
+	/*
+	 * Redis's life: a random id set once, by whoever comes first after
+	 * it started; another one than before means it restarted.
+	 */
+	if (cookie_key_init(rnd) == -1)
+		memset(rnd, 0, sizeof rnd);
+	for (i = 0; i < COOKIE_CHARS; i++)
+		epoch[i] = "0123456789abcdef"[(rnd[i / 2] >> (i % 2 ? 0 : 4)) &
+		    0xf];
+	epoch[COOKIE_CHARS] = '\0';
+	command(check_cb, NULL, 3, "SETNX", relay->key_epoch, epoch);
 	command(epoch_cb, NULL, 2, "GET", relay->key_epoch);
 	command(tail_cb, NULL, 6, "XREVRANGE", relay->key_log, "+", "-",
 	    "COUNT", "1");

@@ -56,6 +56,8 @@ start_seed_server() {
 		else
 			PORT=$(free_port)
 		fi
+		# Not the last server's words: this one may not have started.
+		rm -f "$T/py.out"
 		python3 -u "$SEED_DIR/$1" "$PORT" >"$T/py.out" 2>&1 &
 		PY_PID=$!
 		track "$PY_PID"
