@@ -130,13 +130,20 @@ function remarks(k,    i, s, v, w) {
 
 END {
 	for (k in runs)
-		for (i = 1; i <= runs[k]; i++)
+		for (i = 1; i <= runs[k]; i++) {
 			if ((clean[k, i] = undisturbed(k, i)))
 				nclean[k]++
+			# What a second of the server's CPU delivers: less
+			# sensitive than the rate to a core shared with others.
+			c = val[k, i, "srv_cpu"]
+			if (c != "" && c != "-" && c > 0.05 &&
+			    val[k, i, "target"] != "socat")
+				val[k, i, "eff"] = val[k, i, "rate"] / c
+		}
 	print "## Throughput and latency"
 	print ""
-	print "| scenario | target | rate/s | x ref | p50 us | p99 us | p99 x ref | server CPU | its core busy | load CPU | notes |"
-	print "|---|---|---|---|---|---|---|---|---|---|---|"
+	print "| scenario | target | rate/s | x ref | p50 us | p99 us | p99 x ref | per server CPU-second | x ref | server CPU | its core busy | load CPU | notes |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= nids; i++) {
 		id = ids[i]
 		if (id ~ /^idle/ || id == "client-flood")
@@ -144,14 +151,16 @@ END {
 		ref = id " ref"
 		rr = (ref in runs) ? stat(ref, "rate") : -1
 		rp = (ref in runs) ? stat(ref, "p99_us") : -1
+		re = (ref in runs) ? stat(ref, "eff") : -1
 		for (j = 1; j <= ntg[id]; j++) {
 			k = id " " tg[id, j]
 			m = stat(k, "rate")
 			p = stat(k, "p99_us")
-			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%s |\n",
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%s |\n",
 			    id, tg[id, j], cell(k, "rate", "h"), ratio(m, rr),
 			    us(stat(k, "p50_us")), cell(k, "p99_us", "us"),
-			    ratio(p, rp), frac(stat(k, "srv_cpu")),
+			    ratio(p, rp), cell(k, "eff", "h"),
+			    ratio(stat(k, "eff"), re), frac(stat(k, "srv_cpu")),
 			    frac(stat(k, "core_busy")), frac(stat(k, "bench_cpu")),
 			    remarks(k)
 			rate[k] = m
@@ -164,6 +173,10 @@ END {
 	print "lines delivered to listeners per second, from one sender with a"
 	print "window of 16 lines not yet seen by every listener (fanout1000x10:"
 	print "ten senders with 4 lines each); udp: replies/s."
+	print ""
+	print "Per server CPU-second: the rate divided by the server's CPU, what"
+	print "one second of its CPU does; it depends less than the rate on how"
+	print "much of its core the server got, when other work shared the core."
 	print ""
 	print "CPU: seconds of CPU per second (1.00 is one core busy) used by the"
 	print "server's processes, by the server's core as a"
