@@ -137,7 +137,7 @@ s.setblocking(False)
 got, reads, short, todo = bytearray(), 0, 0, b''
 if mode == 'echo':
     n = int(arg)
-    line = lambda i: b'e-%06d %s' % (i, b'y' * 91)
+    line = lambda i: b'e-%06d %s' % (i, b'y' * 90)
     todo = b''.join(line(i) + b'\n' for i in range(1, n + 1))
     want = n * (27 + 100)
     done = lambda: len(got) >= want
@@ -175,7 +175,10 @@ print('%d bytes in %d reads, %d of them short' % (len(got), reads, short))
 if not done():
     sys.exit('timed out after %d bytes' % len(got))
 if mode == 'echo':
-    for i, l in enumerate(bytes(got).split(b'\n')[:-1], 1):
+    lines = bytes(got).split(b'\n')
+    if len(lines) != n + 1 or lines[-1]:
+        sys.exit('%d lines came back of %d' % (len(lines) - 1, n))
+    for i, l in enumerate(lines[:-1], 1):
         if l[27:] != line(i) or not l.startswith(b'['):
             sys.exit('echo line %d is %r' % (i, l[:60]))
 EOF
