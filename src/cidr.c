@@ -42,6 +42,17 @@ cidr_parse(const char *s, struct cidr *c)
 	    strnum(slash + 1, 0, max, &bits, &err) == -1))
 		return -1;
 	c->bits = bits;
+	/*
+	 * Peers on a dual-stack socket are seen as IPv4 (addr.c): an
+	 * IPv4-mapped prefix is taken as the IPv4 prefix it stands for.
+	 */
+	if (c->family == AF_INET6 && c->bits >= 96 &&
+	    memcmp(c->bytes, "\0\0\0\0\0\0\0\0\0\0\377\377", 12) == 0) {
+		c->family = AF_INET;
+		c->bits -= 96;
+		memmove(c->bytes, c->bytes + 12, 4);
+		memset(c->bytes + 4, 0, 12);
+	}
 	return 0;
 }
 

@@ -314,6 +314,27 @@ END_TEST
  * A prefix length is plain digits, as every CIDR tool writes it: "/-0"
  * would otherwise allow every IPv4 address.
  */
+/* An IPv4-mapped prefix matches the IPv4 peers a dual-stack socket sees. */
+START_TEST(test_cidr_v4mapped)
+{
+	struct cidr	c;
+	struct addr	a;
+
+	ck_assert_msg(cidr_parse("::ffff:10.0.0.0/104", &c) == 0,
+	    "::ffff:10.0.0.0/104: expected accepted, got refused");
+	ck_assert_msg(c.family == AF_INET && c.bits == 8,
+	    "::ffff:10.0.0.0/104: expected IPv4 /8, got family %d /%d",
+	    c.family, c.bits);
+	memset(&a, 0, sizeof a);
+	a.family = AF_INET;
+	a.bytes[0] = 10;
+	a.bytes[3] = 7;
+	ck_assert_msg(cidr_match(&c, &a), "10.0.0.7: expected a match");
+	a.bytes[0] = 11;
+	ck_assert_msg(!cidr_match(&c, &a), "11.0.0.7: expected no match");
+}
+END_TEST
+
 START_TEST(test_cidr_signed_length)
 {
 	static const char *const bad[] = {
@@ -382,6 +403,7 @@ cidr_suite(void)
 	tc = tcase_create("malformed");
 	tcase_add_test(tc, test_cidr_malformed);
 	tcase_add_test(tc, test_cidr_signed_length);
+	tcase_add_test(tc, test_cidr_v4mapped);
 	tcase_add_test(tc, test_cidr_exact_copies);
 	suite_add_tcase(s, tc);
 
