@@ -249,9 +249,9 @@ function goal_rate(id, want, pwant,    k, r, ok, s) {
 		return
 	r = rate[k] / rate[id " ref"]
 	ok = r >= want
-	s = sprintf("%.2f x ref", r) caveat(k, id " ref")
+	s = sprintf("%.3f x ref", r) caveat(k, id " ref")
 	if (pwant > 0) {
-		s = s sprintf(", p99 %.2f x ref", p99[k] / p99[id " ref"])
+		s = s sprintf(", p99 %.3f x ref", p99[k] / p99[id " ref"])
 		ok = ok && p99[k] / p99[id " ref"] <= pwant
 	}
 	printf "| %s: >= %.1f x ref%s | %s | %s |\n", id, want,
@@ -266,8 +266,8 @@ function goal_fanout(id,    k, r, n, ok) {
 	r = rate[k] / rate[id " ref"]
 	n = ((id " ncat") in runs) && rate[id " ncat"] > 0 ? rate[k] / rate[id " ncat"] : -1
 	ok = r >= 0.8 && (n < 0 || n >= 2)
-	printf "| %s: >= 0.8 x ref, >= 2 x ncat --chat | %.2f x ref%s, %s x ncat%s | %s |\n",
-	    id, r, caveat(k, id " ref"), (n < 0 ? "-" : sprintf("%.2f", n)),
+	printf "| %s: >= 0.8 x ref, >= 2 x ncat --chat | %.3f x ref%s, %s x ncat%s | %s |\n",
+	    id, r, caveat(k, id " ref"), (n < 0 ? "-" : sprintf("%.3f", n)),
 	    (n < 0 ? "" : caveat(k, id " ncat")), (ok ? "yes" : "**no**")
 }
 
