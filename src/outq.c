@@ -97,6 +97,31 @@ slice_data(const struct slice *s)
 }
 
 void
+slice_hold(const struct slice *s)
+{
+	s->chunk->refs++;
+}
+
+void
+slice_release(struct slice *s)
+{
+	if (s->chunk != NULL)
+		chunk_unref(s->chunk);
+	s->chunk = NULL;
+	s->off = s->len = 0;
+}
+
+int
+slice_extend(struct slice *a, const struct slice *b)
+{
+	if (a->chunk != b->chunk || a->off + a->len != b->off ||
+	    b->len > UINT32_MAX - a->len)
+		return 0;
+	a->len += b->len;
+	return 1;
+}
+
+void
 outq_push(struct outq *q, const struct slice *s)
 {
 	struct slice	*tail;
@@ -107,8 +132,7 @@ outq_push(struct outq *q, const struct slice *s)
 	if (q->count > 0) {
 		tail = &q->ring[(q->head + q->count - 1) % q->size];
 		/* Messages made one after another stay one slice. */
-		if (tail->chunk == s->chunk && tail->off + tail->len == s->off) {
-			tail->len += s->len;
+		if (slice_extend(tail, s)) {
 			q->bytes += s->len;
 			return;
 		}

@@ -42,6 +42,16 @@ void	 outq_msg_end(size_t used, struct slice *s);
 /* The bytes of S. */
 const char *slice_data(const struct slice *s);
 
+/* Keep S's chunk alive until slice_release(S). */
+void	 slice_hold(const struct slice *s);
+void	 slice_release(struct slice *s);
+
+/*
+ * If B follows A in the same chunk, make A cover both and return 1; else
+ * return 0 and change nothing.
+ */
+int	 slice_extend(struct slice *a, const struct slice *b);
+
 /* Append S to Q (taking a reference). */
 void	 outq_push(struct outq *q, const struct slice *s);
 

@@ -100,6 +100,9 @@ peer_send_stamped(struct peer *p, const char *text, size_t len)
 
 	if (p->flags & PEER_CLOSING)
 		return;
+	/* The room's lines said before this come before it. */
+	if (server.conf->broadcast)
+		room_flush();
 	stamp = server_stamp(&slen);
 	total = slen + len + (line ? 1 : 0);
 	out = outq_msg_begin(total);
@@ -275,6 +278,9 @@ peer_finish(struct peer *p)
 		return;
 	p->flags |= PEER_EOF;
 	ev_io_stop(server.loop, &p->rio);
+	/* The room's last lines are for P too. */
+	if (server.conf->broadcast)
+		room_flush();
 	if (p->outq.bytes == 0)
 		peer_close(p, NULL);
 	else

@@ -35,6 +35,14 @@ static unsigned int	 nmembers;	/* here; room_count() adds the rest */
 static uint32_t		 last_id;
 static char		*scratch;	/* a line being formatted */
 static size_t		 scratch_size;
+static unsigned int	 nudp;		/* UDP members: a datagram a line */
+/*
+ * The room's lines of this loop iteration, one after another in one chunk,
+ * not yet handed to the members: a member's queue takes them in one push
+ * (room_flush) instead of one a line. Whatever else must reach a member
+ * flushes them first, so that nobody sees anything out of order.
+ */
+static struct slice	 gathered;
 
 void
 room_init(void)
@@ -46,6 +54,7 @@ room_init(void)
 void
 room_free(void)
 {
+	slice_release(&gathered);
 	free(scratch);
 	scratch = NULL;
 }
@@ -105,16 +114,46 @@ format_line(struct slice *s, const char *head, size_t hlen, const char *text,
 	outq_msg_end(n, s);
 }
 
+void
+room_flush(void)
+{
+	struct member	*m, *next;
+	struct slice	 s;
+
+	if (gathered.len == 0)
+		return;
+	s = gathered;
+	memset(&gathered, 0, sizeof gathered);
+	for (m = members; m != NULL; m = next) {
+		next = m->next;
+		deliver(m, &s);
+	}
+	slice_release(&s);
+}
+
+/* S to every member here. */
 static void
 send_all(const struct slice *s)
 {
 	struct member	*m, *next;
 
-	for (m = members; m != NULL; m = next) {
-		next = m->next;
-		deliver(m, s);
-	}
+	if (nmembers == 0 || s->len == 0)
+		return;
 	server.stats.msgs_out += nmembers;
+	if (nudp > 0) {
+		/* Each line is a datagram of its own: nothing is gathered. */
+		room_flush();
+		for (m = members; m != NULL; m = next) {
+			next = m->next;
+			deliver(m, s);
+		}
+		return;
+	}
+	if (gathered.len > 0 && slice_extend(&gathered, s))
+		return;
+	room_flush();
+	gathered = *s;
+	slice_hold(&gathered);
 }
 
 /* To everyone here, and to the other servers. */
@@ -146,6 +185,7 @@ room_notice(struct member *m, const char *text, size_t len)
 	struct slice	s;
 
 	format_line(&s, "*** ", 4, text, len);
+	room_flush();
 	deliver(m, &s);
 	server.stats.msgs_out++;
 }
@@ -209,6 +249,8 @@ room_join(struct member *m)
 {
 	char	name[ADDR_STRLEN];
 
+	/* What was said before M came is not for M. */
+	room_flush();
 	m->prev = NULL;
 	m->next = members;
 	if (members != NULL)
@@ -217,6 +259,8 @@ room_join(struct member *m)
 	m->joined = 1;
 	m->id = ++last_id;
 	nmembers++;
+	if (m->kind == MEMBER_UDP)
+		nudp++;
 	announce(RELAY_JOIN, m, "%s joined (%u online)", member_nick(m, name),
 	    room_count());
 }
@@ -228,6 +272,8 @@ room_leave(struct member *m, const char *reason, size_t len)
 
 	if (!m->joined)
 		return;
+	/* What was said before M left still reaches M. */
+	room_flush();
 	if (m->prev != NULL)
 		m->prev->next = m->next;
 	else
@@ -237,6 +283,8 @@ room_leave(struct member *m, const char *reason, size_t len)
 	m->prev = m->next = NULL;
 	m->joined = 0;
 	nmembers--;
+	if (m->kind == MEMBER_UDP)
+		nudp--;
 	if (server_stopping()) {
 		/* After "server shutting down" nothing more is said. */
 	} else if (reason != NULL && len > 0)

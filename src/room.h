@@ -44,6 +44,12 @@ void	room_notice(struct member *m, const char *text, size_t len);
 /* Send "[STAMP] *** TEXT" to every member. */
 void	room_notice_all(const char *text, size_t len);
 
+/*
+ * Hand the room's lines gathered in this loop iteration to the members;
+ * before the server writes, and before anything else reaches one of them.
+ */
+void	room_flush(void);
+
 /* Members here and on the other servers of a relayed room. */
 unsigned int room_count(void);
 

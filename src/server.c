@@ -164,7 +164,11 @@ server_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	struct peer	*p, *list;
 
 	/* Writing may close peers, whose leaving queues more output. */
-	while ((list = server.pending) != NULL) {
+	for (;;) {
+		if (server.conf->broadcast)
+			room_flush();
+		if ((list = server.pending) == NULL)
+			break;
 		server.pending = NULL;
 		while ((p = list) != NULL) {
 			list = p->next_pending;

@@ -116,6 +116,17 @@ say a /foo
 expect_next a "*** unknown command /foo (try /help)"
 sync_room c
 
+# Lines and a command in one write: the answer comes between the lines,
+# for the sender too.
+send a 'before\n/foo\nafter\n'
+expect_next a "Alice: before"
+expect_next a "*** unknown command /foo (try /help)"
+expect_next a "Alice: after"
+for p in b c; do
+	expect_next $p "Alice: before"
+	expect_next $p "Alice: after"
+done
+
 # Empty lines say nothing.
 send a '\n\r\n\n'
 sync_room a
