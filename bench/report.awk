@@ -146,7 +146,7 @@ END {
 	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= nids; i++) {
 		id = ids[i]
-		if (id ~ /^idle/ || id == "client-flood")
+		if (id ~ /^idle/ || id ~ /^relay/ || id == "client-flood")
 			continue
 		ref = id " ref"
 		rr = (ref in runs) ? stat(ref, "rate") : -1
@@ -172,7 +172,8 @@ END {
 	print "pipeline: the same with 16 lines in flight per connection; fanout:"
 	print "lines delivered to listeners per second, from one sender with a"
 	print "window of 16 lines not yet seen by every listener (fanout1000x10:"
-	print "ten senders with 4 lines each); udp: replies/s."
+	print "ten senders with 4 lines each; fanout1000w256: one sender with 256"
+	print "lines in flight, a busy room); udp: replies/s."
 	print ""
 	print "Per server CPU-second: the rate divided by the server's CPU, what"
 	print "one second of its CPU does; it depends less than the rate on how"
@@ -202,6 +203,7 @@ END {
 			acc[k] = stat(k, "accepted"); accmin[k] = LO
 		}
 	}
+	relay_table()
 	k = "client-flood tschat"
 	if (k in runs) {
 		print ""
@@ -214,7 +216,7 @@ END {
 	}
 
 	print ""
-	print "## The goals of issue 7"
+	print "## Goals: performance"
 	print ""
 	print "| goal | measured (medians) | met |"
 	print "|---|---|---|"
@@ -227,7 +229,8 @@ END {
 		printf "| idle 10000: <= 320 bytes/connection, all accepted | %.0f bytes, %s of 10000 accepted (lowest run) | %s |\n",
 		    rss[k], accmin[k], ((rss[k] >= 0 && rss[k] <= 320 && accmin[k] >= 10000) ? "yes" : "**no**")
 	goal_rate("udp16", 0.9, 0)
-	extra_fanout("fanout1000x10")
+	extra_fanout("fanout1000x10", "ten senders")
+	extra_fanout("fanout1000w256", "256 lines in flight")
 	if ("client-flood tschat" in runs)
 		printf "| client flood: <= 2 s, <= 32 MiB | %.2f s, %.1f MiB | %s |\n",
 		    fsecs, fhwm / 1024, ((fsecs >= 0 && fsecs <= 2 && fhwm <= 32768) ? "yes" : "**no**")
@@ -271,15 +274,101 @@ function goal_fanout(id,    k, r, n, ok) {
 	    (n < 0 ? "" : caveat(k, id " ncat")), (ok ? "yes" : "**no**")
 }
 
-# Not a goal of the issue: a room where ten people talk at once.
-function extra_fanout(id,    k, r, n) {
+# Beyond the goals: a room where ten people talk at once, or a busy one.
+function extra_fanout(id, what,    k, r, n) {
 	k = id " tschatd"
 	if (!(k in runs) || !((id " ref") in runs))
 		return
 	r = rate[k] / rate[id " ref"]
 	n = ((id " ncat") in runs) && rate[id " ncat"] > 0 ? rate[k] / rate[id " ncat"] : -1
-	printf "| (beyond the table) %s, ten senders: the fanout goals | %.2f x ref%s, %s x ncat%s | %s |\n",
-	    id, r, caveat(k, id " ref"), (n < 0 ? "-" : sprintf("%.2f", n)),
+	printf "| (beyond the table) %s, %s: the fanout goals | %.2f x ref%s, %s x ncat%s | %s |\n",
+	    id, what, r, caveat(k, id " ref"), (n < 0 ? "-" : sprintf("%.2f", n)),
 	    (n < 0 ? "" : caveat(k, id " ncat")),
 	    ((r >= 0.8 && (n < 0 || n >= 2)) ? "yes" : "**no**")
+}
+
+# Redis's commands (and XADDs) per line sent, over the whole run.
+function per_msg(k, key,    i, n, a, sent) {
+	n = 0
+	for (i = 1; i <= runs[k]; i++) {
+		sent = val[k, i, "sent"]
+		if (val[k, i, key] == "" || sent + 0 <= 0)
+			continue
+		a[++n] = val[k, i, key] / sent
+	}
+	if (n == 0)
+		return -1
+	isort(a, n)
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+
+# The rows of the relay scenarios: one room on one tschatd, on one
+# tschatd --relay, and on three.
+function relay_table(    i, j, id, k, base, m, c, x, any) {
+	for (i = 1; i <= nids; i++)
+		if (ids[i] ~ /^relay/)
+			any = 1
+	if (!any)
+		return
+	print ""
+	print "## Scale-out: one room across tschatd servers through Redis"
+	print ""
+	print "| scenario | target | deliveries/s | x one server | p50 us | p99 us | across servers/s | across p50 us | across p99 us | CPU (servers + Redis) | Redis commands a line | XADD a line | notes |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	for (i = 1; i <= nids; i++) {
+		id = ids[i]
+		if (id !~ /^relay/)
+			continue
+		base = (id " tschatd") in runs ? stat(id " tschatd", "rate") : -1
+		for (j = 1; j <= ntg[id]; j++) {
+			k = id " " tg[id, j]
+			m = stat(k, "rate")
+			c = per_msg(k, "redis_cmds")
+			x = per_msg(k, "redis_xadd")
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%s |\n",
+			    id, tg[id, j], cell(k, "rate", "h"), ratio(m, base),
+			    us(stat(k, "p50_us")), cell(k, "p99_us", "us"),
+			    cell(k, "xrate", "h"), us(stat(k, "xp50_us")),
+			    cell(k, "xp99_us", "us"), frac(stat(k, "srv_cpu")),
+			    (c < 0 ? "-" : sprintf("%.3f", c)),
+			    (x < 0 ? "-" : sprintf("%.3f", x)), remarks(k)
+			rrate[k] = m
+			rcpu[k] = stat(k, "srv_cpu")
+			rxp99[k] = stat(k, "xp99_us")
+			rcmd[k] = c
+			rxadd[k] = x
+		}
+	}
+	print ""
+	print "relay1000: 1000 listeners, one sender with a window of 16 lines"
+	print "(as fanout1000); relay100r1000: 100 listeners, one sender paced to"
+	print "1000 lines a second. tschatd: one server, no relay; relay1: one"
+	print "tschatd --relay; relay3: three, the listeners spread over them and"
+	print "the sender on the first. \"Across servers\": deliveries to listeners"
+	print "of the other servers, through Redis. The servers and redis-server"
+	print "share one core; their CPU is summed. Redis commands and XADDs are"
+	print "counted over the whole run (joins and warm-up included) and divided"
+	print "by the lines sent."
+	print ""
+	print "## Goals: scale-out"
+	print ""
+	print "| goal | measured (medians) | met |"
+	print "|---|---|---|"
+	if (("relay1000 relay1" in rrate) && ("relay1000 tschatd" in rrate) &&
+	    rrate["relay1000 tschatd"] > 0) {
+		m = rrate["relay1000 relay1"] / rrate["relay1000 tschatd"]
+		printf "| enabling --relay costs single-server fan-out <= 20 %% (relay1000: relay1 >= 0.8 x tschatd) | %.3f x tschatd; relay3 %.3f x | %s |\n",
+		    m, ("relay1000 relay3" in rrate) ? rrate["relay1000 relay3"] / rrate["relay1000 tschatd"] : -1,
+		    (m >= 0.8 ? "yes" : "**no**")
+	}
+	if ("relay100r1000 relay3" in rxp99) {
+		x = rxp99["relay100r1000 relay3"]
+		printf "| across servers at 1000 lines/s: p99 < 5 ms (relay100r1000, relay3) | %.2f ms | %s |\n",
+		    x / 1000, (x >= 0 && x < 5000 ? "yes" : "**no**")
+	}
+	if ("relay1000 relay3" in rxadd)
+		printf "| Redis: one round trip a batch, not a line (relay3) | relay1000: %.3f XADD and %.3f commands a line; relay100r1000 (a line an iteration): %.3f XADD, %.3f commands | %s |\n",
+		    rxadd["relay1000 relay3"], rcmd["relay1000 relay3"],
+		    rxadd["relay100r1000 relay3"], rcmd["relay100r1000 relay3"],
+		    (rxadd["relay1000 relay3"] < 1 ? "yes" : "**no**")
 }

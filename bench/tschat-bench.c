@@ -14,6 +14,10 @@
  *             and delivery latency from a send time carried in each line
  *             (lines that do not carry one, join notices and the like, are
  *             ignored)
+ *             With --nodes, several servers that form one room (tschatd
+ *             --relay): listeners spread over them, senders on the first,
+ *             and the deliveries on the other servers counted apart; with
+ *             -r, each sender paced to a number of lines a second
  *   idle      K connections held open; with --pid, the server's RSS per
  *             connection and how many it accepted
  *   udp       N sockets ping-pong S-byte datagrams
@@ -60,6 +64,9 @@
 #define UDP_LOST_NS	(200 * 1000000ULL)
 /* Fanout: no line completed for this long ends the run as stalled. */
 #define STALL_NS	(3 * 1000000000ULL)
+/* Servers of one room (--nodes), processes measured (--pid). */
+#define MAX_NODES	8
+#define MAX_PIDS	16
 
 enum scenario { ECHO, PIPELINE, FANOUT, IDLE, UDP };
 static const char *const scenario_names[] = {
@@ -83,7 +90,12 @@ static struct {
 	double		 warmup;	/* -w */
 	double		 connect_timeout; /* -T */
 	const char	*target;	/* -t */
-	pid_t		 pid;		/* --pid */
+	pid_t		 pid;		/* --pid: the first, the server */
+	pid_t		 pids[MAX_PIDS]; /* --pid, every one */
+	int		 npids;
+	int		 nodes[MAX_NODES]; /* --nodes: ports, nodes[0] = -p */
+	int		 nnodes;
+	double		 rate;		/* -r: lines a second a sender */
 } opt = {
 	.host = "127.0.0.1", .port = 0, .conns = -1, .size = 64,
 	.inflight = -1, .listeners = 100, .senders = 1, .duration = 3.0,
@@ -92,6 +104,8 @@ static struct {
 
 static struct sockaddr_storage	server_ss;
 static socklen_t		server_sslen;
+/* The servers of --nodes; node_ss[0] is server_ss. */
+static struct sockaddr_storage	node_ss[MAX_NODES];
 
 /* ---- small helpers ------------------------------------------------- */
 
@@ -160,8 +174,8 @@ proc_stat(const char *pid, long *ppid, unsigned long *ticks)
 }
 
 /*
- * CPU seconds used by the server process and its descendants (socat forks
- * a process a connection); -1 without --pid.
+ * CPU seconds used by the server processes (every --pid) and their
+ * descendants (socat forks a process a connection); -1 without --pid.
  */
 static double
 cpu_server(void)
@@ -196,10 +210,11 @@ cpu_server(void)
 		/* Walk up to the server, a few generations at most. */
 		for (a = ps[i].pid, in = 0, hops = 0; hops < 8 && a > 1;
 		    hops++) {
-			if (a == opt.pid) {
-				in = 1;
+			for (j = 0; j < (size_t)opt.npids; j++)
+				if (a == opt.pids[j])
+					in = 1;
+			if (in)
 				break;
-			}
 			for (j = 0; j < n && ps[j].pid != a; j++)
 				;
 			if (j == n)
@@ -387,7 +402,10 @@ server_address(void)
 {
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&server_ss;
 	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&server_ss;
+	int			 i;
 
+	if (opt.nnodes > 0)
+		opt.port = opt.nodes[0];
 	memset(&server_ss, 0, sizeof server_ss);
 	if (inet_pton(AF_INET, opt.host, &sin->sin_addr) == 1) {
 		if ((ntohl(sin->sin_addr.s_addr) >> 24) != 127)
@@ -405,6 +423,17 @@ server_address(void)
 		die("%s: give a numeric loopback address", opt.host);
 	if (opt.port <= 0 || opt.port > 65535)
 		die("give the server's port with -p");
+	if (opt.nnodes == 0)
+		opt.nodes[opt.nnodes++] = opt.port;
+	for (i = 0; i < opt.nnodes; i++) {
+		node_ss[i] = server_ss;
+		if (server_ss.ss_family == AF_INET)
+			((struct sockaddr_in *)&node_ss[i])->sin_port =
+			    htons(opt.nodes[i]);
+		else
+			((struct sockaddr_in6 *)&node_ss[i])->sin6_port =
+			    htons(opt.nodes[i]);
+	}
 }
 
 /* ---- latency histogram: log-linear, 64 steps per power of two -------- */
@@ -412,11 +441,16 @@ server_address(void)
 #define HIST_SUB	64
 #define HIST_BUCKETS	(64 * HIST_SUB)
 
-static uint64_t	hist[HIST_BUCKETS];
-static uint64_t	hist_n;
+struct hist {
+	uint64_t	b[HIST_BUCKETS];
+	uint64_t	n;
+};
+
+/* Every reply or delivery; and the deliveries on servers but the first. */
+static struct hist	hist, xhist;
 
 static void
-hist_add(uint64_t v)
+hist_add(struct hist *h, uint64_t v)
 {
 	unsigned int	e, b;
 
@@ -426,8 +460,8 @@ hist_add(uint64_t v)
 		e = 63 - __builtin_clzll(v);	/* >= 6 */
 		b = (e - 5) * HIST_SUB + ((v >> (e - 6)) & (HIST_SUB - 1));
 	}
-	hist[b]++;
-	hist_n++;
+	h->b[b]++;
+	h->n++;
 }
 
 /* The low end of bucket B, in the histogram's unit. */
@@ -444,18 +478,18 @@ hist_low(unsigned int b)
 
 /* The value below which a fraction Q of samples lie (middle of bucket). */
 static double
-hist_quantile(double q)
+hist_quantile(const struct hist *h, double q)
 {
 	uint64_t	want, seen = 0;
 	unsigned int	b;
 
-	if (hist_n == 0)
+	if (h->n == 0)
 		return 0;
-	want = (uint64_t)(q * hist_n);
-	if (want >= hist_n)
-		want = hist_n - 1;
+	want = (uint64_t)(q * h->n);
+	if (want >= h->n)
+		want = h->n - 1;
 	for (b = 0; b < HIST_BUCKETS - 1; b++) {
-		seen += hist[b];
+		seen += h->b[b];
 		if (seen > want)
 			return (hist_low(b) + hist_low(b + 1)) / 2;
 	}
@@ -467,6 +501,7 @@ hist_quantile(double q)
 struct conn {
 	int		 fd;
 	uint8_t		 role;
+	uint8_t		 node;		/* index in --nodes */
 	uint8_t		 open;		/* connected and not closed */
 	uint8_t		 closed;	/* the server closed it, or failed */
 	uint8_t		 served;	/* got a reply while measuring */
@@ -499,6 +534,7 @@ static uint64_t		 t_meas, t_end;	/* the measured window */
 static int		 measuring;
 static int		 live_listeners;
 static uint64_t		 n_replies, n_deliveries, n_errors, n_lost;
+static uint64_t		 t_paced;	/* -r: when the senders began */
 static uint64_t		 n_completed, last_progress;
 static int		 stalled;
 static double		 core_busy = -1;	/* the server's CPU, measuring */
@@ -571,7 +607,10 @@ connect_all(struct conn *cs, int n, enum role role)
 			c->fd = new_socket(SOCK_STREAM);
 			(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY,
 			    &one, sizeof one);
-			if (connect(c->fd, (struct sockaddr *)&server_ss,
+			/* Listeners spread over the nodes in turn. */
+			c->node = role == R_LISTENER ?
+			    (uint8_t)((c - cs) % opt.nnodes) : 0;
+			if (connect(c->fd, (struct sockaddr *)&node_ss[c->node],
 			    server_sslen) == -1 && errno != EINPROGRESS) {
 				if (errno == EAGAIN)	/* no local ports */
 					die("connect: %s", strerror(errno));
@@ -704,7 +743,7 @@ echo_read(struct conn *c, uint64_t now)
 			continue;
 		}
 		if (measuring) {
-			hist_add(now - c->sent[c->head]);
+			hist_add(&hist, now - c->sent[c->head]);
 			n_replies++;
 			c->served = 1;
 		}
@@ -771,7 +810,7 @@ sender_complete(void)
 
 /* The line whose last TRAILER bytes are at T reached a listener. */
 static void
-fanout_line(const char *t, uint64_t now)
+fanout_line(const char *t, int node, uint64_t now)
 {
 	uint64_t	sid, seq, ts;
 	struct sender	*s;
@@ -791,8 +830,10 @@ fanout_line(const char *t, uint64_t now)
 	}
 	s->count[seq % opt.inflight]++;
 	if (measuring && ts <= now) {
-		hist_add(now - ts);
+		hist_add(&hist, now - ts);
 		n_deliveries++;
+		if (node != 0)
+			hist_add(&xhist, now - ts);
 	}
 }
 
@@ -827,12 +868,12 @@ fanout_read(struct conn *c, uint64_t now)
 				    need);
 				memcpy(tmp + need, p, len);
 				if (need + len == TRAILER)
-					fanout_line(tmp, now);
+					fanout_line(tmp, c->node, now);
 			} else
-				fanout_line(nl + 1 - TRAILER, now);
+				fanout_line(nl + 1 - TRAILER, c->node, now);
 			c->carry_len = 0;
 		} else if (len >= TRAILER)
-			fanout_line(nl + 1 - TRAILER, now);
+			fanout_line(nl + 1 - TRAILER, c->node, now);
 	}
 	/* Keep the last TRAILER bytes of an unfinished line. */
 	if (p < end) {
@@ -913,6 +954,15 @@ senders_refill(uint64_t now)
 			continue;
 		free_slots = opt.inflight - (uint32_t)(s->seq_sent -
 		    s->seq_done);
+		if (opt.rate > 0) {
+			/* Paced: the lines due by now, the window allowing. */
+			uint64_t due = (uint64_t)((now - t_paced) / 1e9 *
+			    opt.rate) + 1;
+
+			due = due > s->seq_sent ? due - s->seq_sent : 0;
+			if (due < free_slots)
+				free_slots = (uint32_t)due;
+		}
 		for (k = 0; k < free_slots; k++) {
 			line = s->out + (size_t)k * opt.size;
 			memset(line, 'x', pad);
@@ -950,7 +1000,7 @@ udp_read(struct conn *c, uint64_t now)
 		if (c->inflight == 0)
 			continue;	/* a late reply to a lost request */
 		if (measuring) {
-			hist_add(now - c->sent[c->head]);
+			hist_add(&hist, now - c->sent[c->head]);
 			n_replies++;
 			c->served = 1;
 		}
@@ -1087,6 +1137,8 @@ run_loop(double *cpu_b, double *cpu_s)
 		    + 1;
 		if (timeout > 50)
 			timeout = 50;
+		if (opt.rate > 0)
+			timeout = 1;	/* the next paced line is due soon */
 		k = epoll_wait(ep, evs, MAX_EVENTS, timeout);
 		for (i = 0; i < k; i++) {
 			now = now_ns();
@@ -1114,8 +1166,8 @@ static void
 print_latency(void)
 {
 	printf(" p50_us=%.1f p99_us=%.1f p999_us=%.1f",
-	    hist_quantile(0.50) / 1e3, hist_quantile(0.99) / 1e3,
-	    hist_quantile(0.999) / 1e3);
+	    hist_quantile(&hist, 0.50) / 1e3, hist_quantile(&hist, 0.99) / 1e3,
+	    hist_quantile(&hist, 0.999) / 1e3);
 }
 
 static void
@@ -1170,8 +1222,9 @@ run_echo(void)
 static void
 run_fanout(void)
 {
-	double	cpu_b, cpu_s;
-	int	i, opened, sopen;
+	double		cpu_b, cpu_s;
+	int		i, opened, sopen;
+	uint64_t	sent;
 
 	if (opt.size < TRAILER + 8)
 		die("fanout lines need at least %d bytes (-s)", TRAILER + 8);
@@ -1193,7 +1246,8 @@ run_fanout(void)
 	if (live_listeners == 0)
 		die("no listener left connected");
 	t_end = UINT64_MAX;
-	senders_refill(now_ns());
+	t_paced = now_ns();
+	senders_refill(t_paced);
 	run_loop(&cpu_b, &cpu_s);
 	print_common(n_deliveries / opt.duration);
 	print_latency();
@@ -1201,6 +1255,15 @@ run_fanout(void)
 	    "lines_s=%.0f stalled=%d errors=%" PRIu64, opt.listeners, opened,
 	    live_listeners, opt.senders, opt.size, opt.inflight,
 	    n_completed / opt.duration, stalled, n_errors);
+	for (i = 0, sent = 0; i < opt.senders; i++)
+		sent += senders[i].seq_sent;
+	printf(" sent=%" PRIu64 " paced=%.0f", sent, opt.rate);
+	if (opt.nnodes > 1)
+		printf(" nodes=%d xrate=%.0f xp50_us=%.1f xp99_us=%.1f "
+		    "xp999_us=%.1f", opt.nnodes, xhist.n / opt.duration,
+		    hist_quantile(&xhist, 0.50) / 1e3,
+		    hist_quantile(&xhist, 0.99) / 1e3,
+		    hist_quantile(&xhist, 0.999) / 1e3);
 	print_cpu(cpu_b, cpu_s);
 }
 
@@ -1430,9 +1493,36 @@ usage(int status)
 "  -w SECS        warm-up before measuring (1)\n"
 "  -T SECS        give up on connections not made by then (10)\n"
 "  -t NAME        the target's name in the RESULT line\n"
-"  --pid PID      the server's process: its CPU time, RSS, descriptors\n"
+"  --pid PID      the server's process: its CPU time, RSS, descriptors;\n"
+"                 again for more processes whose CPU time counts\n"
+"  --nodes P,P..  fanout: the ports of servers that form one room;\n"
+"                 listeners spread over them, senders on the first\n"
+"  -r N           fanout: each sender sends N lines a second at most\n"
+"                 (0: as fast as its window allows)\n"
 "  -u             wait: for a UDP server\n", f);
 	exit(status);
+}
+
+static double num(const char *, double, double, const char *);
+
+/* --nodes PORT,PORT,...: the servers of one room. */
+static void
+nodes(const char *list)
+{
+	char	buf[256], *p, *last;
+
+	if (strlen(list) >= sizeof buf)
+		die("--nodes: too long");
+	strcpy(buf, list);
+	opt.nnodes = 0;
+	for (p = strtok_r(buf, ",", &last); p != NULL;
+	    p = strtok_r(NULL, ",", &last)) {
+		if (opt.nnodes == MAX_NODES)
+			die("--nodes: at most %d servers", MAX_NODES);
+		opt.nodes[opt.nnodes++] = num(p, 1, 65535, "--nodes port");
+	}
+	if (opt.nnodes == 0)
+		die("--nodes: no port");
 }
 
 static double
@@ -1453,6 +1543,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'x' },
+		{ "nodes", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1466,7 +1557,7 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
 		usage(0);
 	optind = 2;
-	while ((ch = getopt_long(argc, argv, "H:p:c:s:P:L:S:d:w:T:t:uh",
+	while ((ch = getopt_long(argc, argv, "H:p:c:s:P:L:S:d:w:T:t:r:uh",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'H': opt.host = optarg; break;
@@ -1482,7 +1573,17 @@ main(int argc, char **argv)
 		case 'T': opt.connect_timeout = num(optarg, 0.1, 600, "-T");
 			break;
 		case 't': opt.target = optarg; break;
-		case 'x': opt.pid = num(optarg, 1, 1 << 30, "--pid"); break;
+		case 'x':
+			if (opt.npids == MAX_PIDS)
+				die("at most %d --pid", MAX_PIDS);
+			opt.pids[opt.npids++] = num(optarg, 1, 1 << 30,
+			    "--pid");
+			opt.pid = opt.pids[0];
+			break;
+		case 'n':
+			nodes(optarg);
+			break;
+		case 'r': opt.rate = num(optarg, 0, 1e7, "-r"); break;
 		case 'u': udp_wait = 1; break;
 		case 'h': usage(0);
 		default: usage(2);
