@@ -1243,10 +1243,11 @@ relay_active(void)
 }
 
 void
-relay_init(struct ev_loop *loop)
+relay_init(struct ev_loop *loop, unsigned int port)
 {
 	const struct srvconf	*c = server.conf;
-	const char		*err;
+	const char		*err, *name = c->node_name;
+	char			 host[256], buf[300];
 	uint8_t			 key[COOKIE_KEY_BYTES];
 	size_t			 i;
 
@@ -1276,8 +1277,16 @@ relay_init(struct ev_loop *loop)
 	relay->beat_w.repeat = RELAY_BEAT_SECS;
 	ev_prepare_init(&relay->flush_w, flush_cb);
 	ev_prepare_start(loop, &relay->flush_w);
+	if (name == NULL) {
+		/* HOSTNAME:PORT, the port the server got with -p 0 too. */
+		if (gethostname(host, sizeof host) == -1)
+			snprintf(host, sizeof host, "localhost");
+		host[sizeof host - 1] = '\0';
+		snprintf(buf, sizeof buf, "%s:%u", host, port);
+		name = buf;
+	}
 	log_info("relay: room %s as %s (%s), through %s", c->room,
-	    c->node_name, relay->node, relay->url.path != NULL ?
+	    name, relay->node, relay->url.path != NULL ?
 	    relay->url.path : relay->url.host);
 	relay_connect();
 }

@@ -22,7 +22,8 @@ enum relay_event {
 
 #ifdef HAVE_HIREDIS
 /* Start relaying if the configuration asks for it. */
-void	relay_init(struct ev_loop *);
+/* Start relaying; PORT is the one the server listens on. */
+void	relay_init(struct ev_loop *, unsigned int port);
 void	relay_free(void);
 int	relay_active(void);
 
@@ -51,7 +52,7 @@ int	relay_nick_in_use(const char *nick, size_t len);
 /* The SIGUSR1 figures, appended to BUF. */
 void	relay_stats(char *buf, size_t size);
 #else
-#define relay_init(loop)		((void)0)
+#define relay_init(loop, port)		((void)0)
 #define relay_free()			((void)0)
 #define relay_active()			0
 #define relay_publish(e, m, l, n)	((void)0)

@@ -571,7 +571,7 @@ server_init(struct ev_loop *loop, const struct srvconf *c)
 	ev_prepare_start(loop, &server.flush_w);
 	ev_timer_init(&server.cron_w, server_cron_cb, 1.0, 1.0);
 	ev_timer_start(loop, &server.cron_w);
-	relay_init(loop);
+	relay_init(loop, port);
 }
 
 static void

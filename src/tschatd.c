@@ -50,7 +50,7 @@ main(int argc, char **argv)
 {
 	struct srvconf	 conf;
 	struct ev_loop	*loop;
-	char		 err[512], host[256], node[300];
+	char		 err[512];
 
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, locale_dir());
@@ -77,13 +77,6 @@ main(int argc, char **argv)
 	conf.relay_password = getenv("TSCHAT_RELAY_PASSWORD");
 	if (conf.relay_password != NULL && *conf.relay_password == '\0')
 		conf.relay_password = NULL;
-	if (conf.relay != NULL && conf.node_name == NULL) {
-		if (gethostname(host, sizeof host - 8) == -1)
-			snprintf(host, sizeof host, "localhost");
-		host[sizeof host - 8] = '\0';
-		snprintf(node + 0, sizeof node, "%s:%u", host, conf.port);
-		conf.node_name = node;
-	}
 
 	if ((loop = ev_default_loop(EVFLAG_AUTO)) == NULL)
 		die(1, 0, _("cannot initialise the event loop"));

@@ -160,17 +160,19 @@ _node_connected_after() {
 }
 
 # node_start K [ARGS...]: node nK, "tschatd -B --line-rate 0 --relay URL
-# --node-name nK -b 127.0.0.1 -p 0 ARGS", logging to $T/nK.log; NODE_PID_K
+# -b 127.0.0.1 -p 0 --node-name nK ARGS", logging to $T/nK.log; NODE_PID_K
 # and NODE_PORT_K. It waits for the listening line and, unless
-# NODE_NOWAIT=1, for "relay: connected".
+# NODE_NOWAIT=1, for "relay: connected". With NODE_UNNAMED=1, no
+# --node-name: the server names itself.
 node_start() {
 	_k=$1
 	shift
+	[ "${NODE_UNNAMED:-0}" = 1 ] || set -- --node-name "n$_k" "$@"
 	[ -z "$(node_var PID "$_k")" ] || fail "node_start: n$_k is already running"
 	_log=$T/n$_k.log
 	[ -f "$_log" ] && mv "$_log" "$_log.$$.$(now_ms)"
 	: >"$_log"
-	"$TSCHATD" -B --line-rate 0 --relay "$(relay_url)" --node-name "n$_k" \
+	"$TSCHATD" -B --line-rate 0 --relay "$(relay_url)" \
 	    -b 127.0.0.1 -p 0 "$@" 2>"$_log" &
 	_pid=$!
 	track "$_pid"

@@ -232,5 +232,12 @@ expect_all "$(nick_of y13): and back"
 expect_eq "EXISTS tschat:tschat:log (unix:$REDIS_SOCK)" 1 \
     "$(rcli EXISTS tschat:tschat:log)"
 node_stop 12
+
+# Without --node-name a server is HOSTNAME:PORT, the port it got for -p 0.
+NODE_UNNAMED=1 node_start 14
+grep -qF "relay: room tschat as $(uname -n):$NODE_PORT_14 (" "$T/n14.log" ||
+	fail "n14, unnamed, on port $NODE_PORT_14: expected 'as $(uname -n):$NODE_PORT_14' in its log, got:
+$(grep 'relay: room' "$T/n14.log")"
 node_stop 13
+node_stop 14
 redis_stop
