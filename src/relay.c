@@ -533,6 +533,7 @@ flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 struct claim {
 	uint32_t	 mid;
 	char		*nick;
+	char		*old;		/* the nick before, or NULL */
 	char		 holder[COOKIE_CHARS + 16];
 };
 
@@ -540,6 +541,7 @@ static void
 claim_free(struct claim *c)
 {
 	free(c->nick);
+	free(c->old);
 	free(c);
 }
 
@@ -553,7 +555,7 @@ holder_cb(redisAsyncContext *ac, void *r, void *priv)
 	if (relay != NULL && reply != NULL &&
 	    reply->type == REDIS_REPLY_STRING &&
 	    strcmp(reply->str, c->holder) != 0)
-		room_nick_refused(c->mid, c->nick);
+		room_nick_refused(c->mid, c->nick, c->old);
 	claim_free(c);
 }
 
@@ -587,6 +589,7 @@ relay_nick_claim(const struct member *m, const char *old)
 		release_if(old, c->holder);
 	c->mid = m->id;
 	c->nick = xstrdup(m->nick);
+	c->old = old != NULL ? xstrdup(old) : NULL;
 	lower_nick(m->nick, low, sizeof low);
 	command(claim_cb, c, 4, "HSETNX", relay->key_nicks, low, c->holder);
 }

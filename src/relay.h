@@ -35,8 +35,9 @@ void	relay_publish(enum relay_event, const struct member *m,
 	    const char *line, size_t len);
 
 /*
- * M took a nick (OLD: the one it had, or NULL): claim it room-wide. If
- * another server's member holds it, room_nick_refused() is called.
+ * M took a nick (OLD: the one it had, or NULL): claim it room-wide and
+ * give OLD back. If another server's member holds the nick,
+ * room_nick_refused() is told, with OLD.
  */
 void	relay_nick_claim(const struct member *m, const char *old);
 /* A member with a nick left: free it. */

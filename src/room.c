@@ -468,10 +468,11 @@ room_remote_left(const char *nick)
 }
 
 void
-room_nick_refused(uint32_t id, const char *nick)
+room_nick_refused(uint32_t id, const char *nick, const char *old)
 {
 	struct member	*m;
 	char		 addr[ADDR_STRLEN];
+	size_t		 len;
 
 	for (m = members; m != NULL; m = m->next) {
 		if (m->id != id || m->nick == NULL || strcmp(m->nick, nick) != 0)
@@ -479,6 +480,20 @@ room_nick_refused(uint32_t id, const char *nick)
 		announce_to(m, "the nick %s is taken on another server", nick);
 		free(m->nick);
 		m->nick = NULL;
+		/*
+		 * The nick it had was given back a moment ago: take it again
+		 * if no one here or elsewhere has it since (the claim that
+		 * follows settles a race), else the address.
+		 */
+		len = old != NULL ? strlen(old) : 0;
+		if (old != NULL && find_nick(old, len) == NULL &&
+		    !relay_nick_in_use(old, len)) {
+			m->nick = xstrdup(old);
+			announce(RELAY_NICK, m, "%s is now known as %s", nick,
+			    old);
+			relay_nick_claim(m, NULL);
+			return;
+		}
 		announce(RELAY_NICK, m, "%s is now known as %s", nick,
 		    addr_format(&m->addr, addr));
 		return;

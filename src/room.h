@@ -60,8 +60,11 @@ struct member *room_members(void);
 void	room_remote_line(const char *line, size_t len);
 /* From the relay: another server died; NICK, one of its members, left. */
 void	room_remote_left(const char *nick);
-/* From the relay: member ID may not keep NICK; another server holds it. */
-void	room_nick_refused(uint32_t id, const char *nick);
+/*
+ * From the relay: member ID may not keep NICK, another server holds it; it
+ * goes back to OLD, its nick before, if that is free, else to its address.
+ */
+void	room_nick_refused(uint32_t id, const char *nick, const char *old);
 
 /* M's nick, in BUF (ADDR_STRLEN bytes) when it is the address. */
 const char *member_nick(const struct member *m, char *buf);

@@ -149,13 +149,27 @@ gone c1
 expect_all "*** carol left: off to lunch ($ONLINE online)"
 
 # The claim in Redis decides: a nick held there (by a node that this test
-# makes up) is taken back after the fact, and its taker told so.
+# makes up) is taken back after the fact, and its taker told so; it goes
+# back to the nick it had, and holds that one in Redis again.
 rcli HSET tschat:tschat:nicks yves 0123456789abcdef:7 >/dev/null
 say a2 "/nick yves"
 expect_all "*** dave is now known as yves"
 expect_next a2 "*** the nick yves is taken on another server"
-expect_all "*** yves is now known as $ADDR_a2"
-NICK_a2=$ADDR_a2
+expect_all "*** yves is now known as dave"
+sync_nodes
+holder=$(rcli HGET tschat:tschat:nicks dave)
+case $holder in
+"" | 0123456789abcdef:7)
+	fail "after yves was refused, expected dave held again by a2's node in Redis, got '$holder'" ;;
+esac
+say a2 "dave again"
+expect_all "dave: dave again"
+refused c2 dave
+# A peer that had no nick goes back to its address.
+say c2 "/nick yves"
+expect_all "*** $ADDR_c2 is now known as yves"
+expect_next c2 "*** the nick yves is taken on another server"
+expect_all "*** yves is now known as $ADDR_c2"
 sync_nodes
 
 # Two nodes claim one nick at the same moment (one write to the hub sends
