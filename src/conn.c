@@ -295,8 +295,11 @@ conn_start(struct conn *c, struct ev_loop *loop, const struct cliconf *conf,
 	xasprintf(&c->name, strchr(conf->host, ':') != NULL ? "[%s]:%u" :
 	    "%s:%u", conf->host, conf->port);
 	if (net_resolve(conf->host, conf->port, conf->udp ? SOCK_DGRAM :
-	    SOCK_STREAM, 0, &c->res, err) == -1)
+	    SOCK_STREAM, 0, &c->res, err) == -1) {
+		free(c->name);
+		c->name = NULL;
 		return -1;
+	}
 	c->ai = c->res;
 	ev_init(&c->rio, conn_read_cb);
 	ev_init(&c->wio, conn_write_cb);

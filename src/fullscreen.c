@@ -268,30 +268,53 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	update_state(container_of(w, struct client, tick_w));
 }
 
+/* Free CL and what it holds but the connection. */
+static void
+client_free(struct client *cl)
+{
+	if (cl->log != NULL)
+		fclose(cl->log);
+	sb_free(&cl->sb);
+	editor_free(&cl->ed);
+	history_free(&cl->hist);
+	complete_free(&cl->comp);
+	free(cl->comp_prefix);
+	free(cl->paste);
+	free(cl->search);
+	free(cl->me);
+	free(cl);
+}
+
 int
 fullscreen_run(const struct cliconf *c)
 {
 	struct client	*cl;
+	struct ev_loop	*loop;
 	const char	*why;
 	char		*host;
+	FILE		*log = NULL;
 
+	/* What can fail comes first: a failure leaves nothing allocated. */
+	if ((loop = ev_default_loop(EVFLAG_AUTO)) == NULL)
+		die(1, 0, "%s", _("cannot initialise the event loop"));
+	if (c->log_file != NULL && (log = fopen(c->log_file, "a")) == NULL)
+		die(1, errno, _("cannot open %s"), c->log_file);
 	cl = xcalloc(1, sizeof *cl);
 	cl->conf = c;
-	cl->loop = ev_default_loop(EVFLAG_AUTO);
-	if (cl->loop == NULL)
-		die(1, 0, "%s", _("cannot initialise the event loop"));
-	if (c->log_file != NULL && (cl->log = fopen(c->log_file, "a")) == NULL)
-		die(1, errno, _("cannot open %s"), c->log_file);
+	cl->loop = loop;
+	cl->log = log;
+	/* The connection may report at once: the models come first. */
 	sb_init(&cl->sb, c->scrollback);
 	editor_init(&cl->ed);
 	history_init(&cl->hist);
 	complete_init(&cl->comp);
-
 	ev_init(&cl->tick_w, tick_cb);
 	cl->tick_w.repeat = 1.0;
 	/* A name that does not resolve is said before the screen opens. */
-	if (conn_start(&cl->conn, cl->loop, c, &conn_events, cl, &why) == -1)
+	if (conn_start(&cl->conn, cl->loop, c, &conn_events, cl, &why) == -1) {
+		client_free(cl);
 		die(1, 0, _("cannot resolve %s: %s"), c->host, why);
+	}
 	host = sanitize_str(cl->conn.name);
 	snprintf(cl->where, sizeof cl->where, "%s %s", host,
 	    c->udp ? "udp" : "tcp");
@@ -316,17 +339,7 @@ fullscreen_run(const struct cliconf *c)
 	tui_end();
 	conn_close(&cl->conn);
 	ev_timer_stop(cl->loop, &cl->tick_w);
-	if (cl->log != NULL)
-		fclose(cl->log);
-	sb_free(&cl->sb);
-	editor_free(&cl->ed);
-	history_free(&cl->hist);
-	complete_free(&cl->comp);
-	free(cl->comp_prefix);
-	free(cl->paste);
-	free(cl->search);
-	free(cl->me);
-	free(cl);
+	client_free(cl);
 	outq_shutdown();
 	return 0;
 }
