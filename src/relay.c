@@ -70,6 +70,7 @@ struct rmember {
 struct rnode {
 	struct rnode	*next;
 	char		 id[COOKIE_CHARS + 1];
+	char		 name[RELAY_NAME_MAX + 1];	/* "": not known yet */
 	struct rmember	*members;
 	unsigned int	 count;
 	uint64_t	 last_seq;	/* of its entries, to drop doubles */
@@ -126,6 +127,7 @@ struct relay {
 	size_t			 pend_bytes;
 	uint64_t		 out_seq;
 	char			 epoch[COOKIE_CHARS + 1];	/* Redis's life */
+	char			 name[RELAY_NAME_MAX + 1];	/* --node-name */
 	int			 restarted;
 
 	struct rnode		*nodes;
@@ -237,8 +239,14 @@ relay_remote_count(void)
 	return relay != NULL ? relay->remote_count : 0;
 }
 
+const char *
+relay_name(void)
+{
+	return relay != NULL ? relay->name : NULL;
+}
+
 void
-relay_remote_each(void (*fn)(const char *, void *), void *arg)
+relay_remote_each(void (*fn)(const char *, const char *, void *), void *arg)
 {
 	struct rnode	*n;
 	struct rmember	*m;
@@ -247,7 +255,7 @@ relay_remote_each(void (*fn)(const char *, void *), void *arg)
 		return;
 	for (n = relay->nodes; n != NULL; n = n->next) {
 		for (m = n->members; m != NULL; m = m->next)
-			fn(m->nick, arg);
+			fn(n->name[0] != '\0' ? n->name : n->id, m->nick, arg);
 	}
 }
 
@@ -832,8 +840,8 @@ presence_publish(void)
 		command(check_cb, NULL, 4, "HSET", relay->key_node, mid,
 		    member_nick(m, buf));
 	}
-	command(check_cb, NULL, 4, "HSET", relay->key_node, "_node",
-	    relay->node);
+	command(check_cb, NULL, 6, "HSET", relay->key_node, "_node",
+	    relay->node, "_name", relay->name);
 }
 
 static void
@@ -842,8 +850,8 @@ beat(void)
 	char	ttl[16];
 
 	snprintf(ttl, sizeof ttl, "%d", RELAY_NODE_TTL_SECS);
-	command(check_cb, NULL, 4, "HSET", relay->key_node, "_node",
-	    relay->node);
+	command(check_cb, NULL, 6, "HSET", relay->key_node, "_node",
+	    relay->node, "_name", relay->name);
 	command(check_cb, NULL, 3, "EXPIRE", relay->key_node, ttl);
 	command(check_cb, NULL, 3, "SADD", relay->key_nodes, relay->node);
 }
@@ -933,8 +941,19 @@ hgetall_cb(redisAsyncContext *ac, void *r, void *priv)
 	}
 	n = node_find(id, 1);
 	for (i = 0; i + 1 < reply->elements; i += 2) {
-		if (reply->element[i]->type != REDIS_REPLY_STRING ||
-		    strnum(reply->element[i]->str, 0, UINT32_MAX, &mid,
+		if (reply->element[i]->type != REDIS_REPLY_STRING)
+			continue;
+		/* Its name, for /who: checked as --node-name is. */
+		if (strcmp(reply->element[i]->str, "_name") == 0 &&
+		    reply->element[i + 1]->type == REDIS_REPLY_STRING) {
+			if (relay_name_ok(reply->element[i + 1]->str))
+				snprintf(n->name, sizeof n->name, "%s",
+				    reply->element[i + 1]->str);
+			else
+				relay->bad++;
+			continue;
+		}
+		if (strnum(reply->element[i]->str, 0, UINT32_MAX, &mid,
 		    &err) == -1)
 			continue;
 		if (remote_nick_ok(reply->element[i + 1]))
@@ -1284,10 +1303,15 @@ relay_init(struct ev_loop *loop, unsigned int port)
 		/* HOSTNAME:PORT, the port the server got with -p 0 too. */
 		if (gethostname(host, sizeof host) == -1)
 			snprintf(host, sizeof host, "localhost");
-		host[sizeof host - 1] = '\0';
+		host[RELAY_NAME_MAX - 6] = '\0';
 		snprintf(buf, sizeof buf, "%s:%u", host, port);
 		name = buf;
+		if (!relay_name_ok(name)) {
+			snprintf(buf, sizeof buf, "%s", relay->node);
+			name = buf;
+		}
 	}
+	snprintf(relay->name, sizeof relay->name, "%.*s", RELAY_NAME_MAX, name);
 	log_info("relay: room %s as %s (%s), through %s", c->room,
 	    name, relay->node, relay->url.path != NULL ?
 	    relay->url.path : relay->url.host);

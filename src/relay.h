@@ -45,8 +45,11 @@ void	relay_nick_release(const struct member *m);
 
 /* Members on the other servers. */
 unsigned int relay_remote_count(void);
-/* Call FN for the nick of each of them. */
-void	relay_remote_each(void (*fn)(const char *nick, void *), void *arg);
+/* Call FN for each of them: its server's name and its nick. */
+void	relay_remote_each(void (*fn)(const char *node, const char *nick,
+	    void *), void *arg);
+/* This server's name (--node-name), or NULL when it does not relay. */
+const char *relay_name(void);
 /* Whether one of them uses NICK (ASCII case ignored). */
 int	relay_nick_in_use(const char *nick, size_t len);
 
@@ -61,6 +64,7 @@ void	relay_stats(char *buf, size_t size);
 #define relay_nick_release(n)		((void)0)
 #define relay_remote_count()		0U
 #define relay_remote_each(fn, arg)	((void)0)
+#define relay_name()			((const char *)NULL)
 #define relay_nick_in_use(n, l)		0
 #define relay_stats(buf, size)		((void)0)
 #endif

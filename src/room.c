@@ -19,6 +19,7 @@
 #include "nick.h"
 #include "peer.h"
 #include "relay.h"
+#include "relayconf.h"
 #include "room.h"
 #include "sanitize.h"
 #include "server.h"
@@ -347,30 +348,71 @@ cmd_nick(struct member *m, const char *nick, size_t len)
 
 struct who {
 	struct member	*to;
-	char		 line[WHO_LINE_BYTES + NICK_MAX_BYTES + 8];
+	const char	*node;		/* whose nicks these are; NULL: here */
+	int		 fresh;		/* no nick on the line yet */
+	char		 line[WHO_LINE_BYTES + RELAY_NAME_MAX + NICK_MAX_BYTES +
+			    8];
 	size_t		 n;
 };
 
+/* Send the /who line, if it holds a nick. */
+static void
+who_flush(struct who *w)
+{
+	if (!w->fresh)
+		room_notice(w->to, w->line, w->n);
+	w->n = 0;
+	w->fresh = 1;
+}
+
+/* A new /who line; in a relayed room it begins with its server's name. */
+static void
+who_start(struct who *w)
+{
+	w->n = 0;
+	w->fresh = 1;
+	if (w->node != NULL)
+		w->n = (size_t)snprintf(w->line, sizeof w->line, "%.*s: ",
+		    RELAY_NAME_MAX, w->node);
+}
+
 /* Add NICK to the /who line; send the line when it is full. */
 static void
-who_add(const char *nick, void *arg)
+who_add(struct who *w, const char *nick)
 {
-	struct who	*w = arg;
-	size_t		 len = strlen(nick);
+	size_t	len = strlen(nick);
 
-	if (w->n > 0 && w->n + 2 + len > WHO_LINE_BYTES) {
-		room_notice(w->to, w->line, w->n);
-		w->n = 0;
+	if (!w->fresh && w->n + 2 + len > WHO_LINE_BYTES) {
+		who_flush(w);
+		who_start(w);
 	}
-	if (w->n > 0) {
+	if (!w->fresh) {
 		memcpy(w->line + w->n, ", ", 2);
 		w->n += 2;
 	}
 	memcpy(w->line + w->n, nick, len);
 	w->n += len;
+	w->fresh = 0;
 }
 
-/* /who: the count, then the nicks, a few hundred bytes a line. */
+/* A member of another server: its nicks come after its server's name. */
+static void
+who_remote(const char *node, const char *nick, void *arg)
+{
+	struct who	*w = arg;
+
+	if (w->node == NULL || strcmp(w->node, node) != 0) {
+		who_flush(w);
+		w->node = node;
+		who_start(w);
+	}
+	who_add(w, nick);
+}
+
+/*
+ * /who: the count, then the nicks, a few hundred bytes a line; in a
+ * relayed room, a line or more for each server, this one first.
+ */
 static void
 cmd_who(struct member *m)
 {
@@ -380,12 +422,12 @@ cmd_who(struct member *m)
 
 	announce_to(m, "%u online:", room_count());
 	w.to = m;
-	w.n = 0;
+	w.node = relay_name();
+	who_start(&w);
 	for (o = members; o != NULL; o = o->next)
-		who_add(member_nick(o, buf), &w);
-	relay_remote_each(who_add, &w);
-	if (w.n > 0)
-		room_notice(m, w.line, w.n);
+		who_add(&w, member_nick(o, buf));
+	relay_remote_each(who_remote, &w);
+	who_flush(&w);
 }
 
 /* A message, or an action with /me: to everyone. */

@@ -272,6 +272,34 @@ refused b1 CAROL
 refused a1 DAVE
 sync_nodes
 
+# A server's name read from Redis is checked like --node-name: one holding
+# an escape is not shown, and that server's members are listed under its
+# id. (Its presence hash has no expiry: it stays in the room until the end.)
+rcli HSET tschat:tschat:node:fedcba9876543210 _node fedcba9876543210 \
+    _name "$(printf 'x\033[2Jy')" 7 ghost >/dev/null
+xadd node fedcba9876543210 s 1 e sync
+tries=0
+while :; do
+	say a1 /who
+	say a2 "after the ghost's who $tries"
+	collect_until a1 "carol: after the ghost's who $tries"
+	for q in $PEERS; do
+		[ "$q" = a1 ] || expect_next "$q" "carol: after the ghost's who $tries"
+	done
+	grep -qF ghost "$T/collected" && break
+	tries=$((tries + 1))
+	[ $tries -lt 10 ] ||
+		fail "/who on n1 never listed ghost, the member of a server made up in Redis:
+$(cat "$T/collected")"
+	sleep 0.2
+done
+grep -q '\*\*\* fedcba9876543210: ghost$' "$T/collected" ||
+	fail "/who on n1: expected 'fedcba9876543210: ghost' (a server whose name is not valid), got:
+$(cat "$T/collected")"
+if tr -d '\n' <"$T/collected" | grep -q "$(printf '\033')"; then
+	fail "/who on n1 passed an escape from a server's name in Redis raw"
+fi
+
 for k in 1 2; do
 	node_stop $k
 done

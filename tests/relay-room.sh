@@ -73,9 +73,16 @@ done
 grep -q "6 online:" "$T/collected" ||
 	fail "/who on n1: expected '6 online:', got:
 $(cat "$T/collected")"
+# A line for each server, this one first, each peer under its own.
+first=$(grep -v ' online:$' "$T/collected" | head -n 1 | sed 's/^.*\*\*\* //')
+case $first in
+"n1: "*) ;;
+*) fail "/who on n1: expected the first line of nicks to start with 'n1: ', got '$first'" ;;
+esac
 for p in $PEERS; do
-	grep -qF -- "$(nick_of "$p")" "$T/collected" ||
-		fail "/who on n1: expected $(nick_of "$p") (on n$(eval "echo \$NODE_OF_$p")) among the nicks, got:
+	k=$(eval "echo \$NODE_OF_$p")
+	grep "\*\*\* n$k: " "$T/collected" | grep -qF -- "$(nick_of "$p")" ||
+		fail "/who on n1: expected $(nick_of "$p") on a line 'n$k: ...', got:
 $(cat "$T/collected")"
 done
 # And on n3, whose own peers are the fewest of the names listed.
@@ -188,7 +195,7 @@ for p in a2 b1 c2; do
 	for q in $PEERS; do
 		[ "$q" = "$p" ] || expect_next "$q" "$(nick_of c2): after who on n$k"
 	done
-	z=$(grep -v ' online:$' "$T/collected" | sed 's/^.*\*\*\* //' |
+	z=$(grep -v ' online:$' "$T/collected" | sed 's/^.*\*\*\* n[0-9]: //' |
 	    tr ',' '\n' | tr -d ' ' | grep -cx zed)
 	[ "$z" -eq 1 ] ||
 		fail "n1 and n2 claimed zed at once: /who on n$k lists $z zed, expected 1:
