@@ -557,11 +557,5 @@ addrmap_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(addrmap_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(addrmap_suite());
 }

@@ -12,6 +12,8 @@
 #include "defaults.h"
 #include "xmalloc.h"
 
+#include "check_util.h"
+
 #define MAX_ARGS	16
 
 static char		*args[MAX_ARGS + 1];
@@ -311,11 +313,5 @@ cliconf_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(cliconf_suite());
-	int	 failures;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failures = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(cliconf_suite());
 }

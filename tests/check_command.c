@@ -367,11 +367,5 @@ command_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(command_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(command_suite());
 }

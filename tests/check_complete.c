@@ -264,11 +264,5 @@ complete_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(complete_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(complete_suite());
 }

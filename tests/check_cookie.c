@@ -504,11 +504,5 @@ cookie_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(cookie_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(cookie_suite());
 }

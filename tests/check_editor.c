@@ -564,18 +564,11 @@ editor_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
 	/* wcwidth(3) knows wide characters only in a UTF-8 locale. */
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL) {
 		fprintf(stderr, "check_editor: SKIP: no C.UTF-8 locale, needed "
 		    "for character widths\n");
 		return 77;
 	}
-	sr = srunner_create(editor_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(editor_suite());
 }

@@ -241,11 +241,5 @@ history_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(history_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(history_suite());
 }

@@ -335,11 +335,5 @@ nick_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(nick_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(nick_suite());
 }

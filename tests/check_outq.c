@@ -593,14 +593,10 @@ int
 main(void)
 {
 	const char	*fork_env = getenv("CK_FORK");
-	SRunner		*sr;
-	int		 failed;
+	int		 status;
 
-	sr = srunner_create(outq_suite(fork_env == NULL ||
+	status = run_suite(outq_suite(fork_env == NULL ||
 	    strcmp(fork_env, "no") != 0));
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
 	outq_shutdown();
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }

@@ -353,11 +353,5 @@ sanitize_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(sanitize_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(sanitize_suite());
 }

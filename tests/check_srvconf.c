@@ -467,11 +467,5 @@ srvconf_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(srvconf_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(srvconf_suite());
 }

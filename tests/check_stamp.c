@@ -347,11 +347,5 @@ stamp_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(stamp_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(stamp_suite());
 }

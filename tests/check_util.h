@@ -109,4 +109,17 @@ test_random(uint64_t *state)
 	return (uint32_t)((x * 0x2545F4914F6CDD1DULL) >> 32);
 }
 
+/* Run the suite S; the exit status automake's test driver wants. */
+static inline int
+run_suite(Suite *s)
+{
+	SRunner	*sr = srunner_create(s);
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 #endif

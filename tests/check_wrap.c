@@ -350,18 +350,11 @@ wrap_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
 	/* wcwidth(3) knows wide characters only in a UTF-8 locale. */
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL) {
 		fprintf(stderr, "check_wrap: SKIP: no C.UTF-8 locale, needed "
 		    "for character widths\n");
 		return 77;
 	}
-	sr = srunner_create(wrap_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(wrap_suite());
 }
