@@ -269,11 +269,22 @@ editor_clear(struct editor *ed)
 char *
 editor_utf8(const struct editor *ed, size_t *lenp)
 {
+	return editor_utf8_range(ed, 0, ed->len, lenp);
+}
+
+char *
+editor_utf8_range(const struct editor *ed, size_t from, size_t to,
+    size_t *lenp)
+{
 	char	*out;
 	size_t	 i, n = 0;
 
-	out = xmalloc(ed->len * 4 + 1);
-	for (i = 0; i < ed->len; i++)
+	if (to > ed->len)
+		to = ed->len;
+	if (from > to)
+		from = to;
+	out = xmalloc((to - from) * 4 + 1);
+	for (i = from; i < to; i++)
 		n += utf8_encode(ed->text[i], out + n);
 	out[n] = '\0';
 	if (lenp != NULL)

@@ -51,6 +51,9 @@ void	editor_clear(struct editor *);
 
 /* The line as UTF-8, allocated and terminated; its length in *LENP. */
 char	*editor_utf8(const struct editor *, size_t *lenp);
+/* The same for the characters [FROM, TO) only. */
+char	*editor_utf8_range(const struct editor *, size_t from, size_t to,
+	    size_t *lenp);
 
 /*
  * Horizontal scrolling: move ed->scroll so that the cursor is shown in a

@@ -28,20 +28,6 @@ end_completion(struct client *cl)
 	cl->comp_prefix = NULL;
 }
 
-/* The UTF-8 of the editor's characters [FROM, TO). */
-static char *
-editor_range(const struct editor *ed, size_t from, size_t to)
-{
-	char	*out, *o;
-	size_t	 i;
-
-	o = out = xmalloc((to - from) * 4 + 1);
-	for (i = from; i < to; i++)
-		o += utf8_encode(ed->text[i], o);
-	*o = '\0';
-	return out;
-}
-
 /* Tab: complete the word before the cursor; again: the next match. */
 static void
 complete_word(struct client *cl)
@@ -53,7 +39,8 @@ complete_word(struct client *cl)
 		cl->comp_start = editor_word_start(ed);
 		if (cl->comp_start == ed->cursor)
 			return;
-		cl->comp_prefix = editor_range(ed, cl->comp_start, ed->cursor);
+		cl->comp_prefix = editor_utf8_range(ed, cl->comp_start,
+		    ed->cursor, NULL);
 		cl->comp_n = 0;
 		cl->comp_active = 1;
 	}
@@ -393,7 +380,7 @@ edit_key(struct client *cl, wint_t ch, int is_key)
 	case 6:		editor_right(ed); break;		/* C-f */
 	case 8:
 	case 127:	editor_backspace(ed); break;
-	case 9:		complete_word(cl); return;		/* Tab */
+	case 9:		complete_word(cl); break;		/* Tab */
 	case 11:	editor_kill_to_end(ed); break;		/* C-k */
 	case 12:	clearok(curscr, TRUE); break;		/* C-l */
 	case 10:
@@ -410,7 +397,6 @@ edit_key(struct client *cl, wint_t ch, int is_key)
 			(void)editor_insert(ed, ch);
 		break;
 	}
-	end_completion(cl);
 }
 
 static void
@@ -423,6 +409,10 @@ key(struct client *cl, wint_t ch, int is_key)
 	 */
 	if (is_key && ch == KEY_RESIZE)
 		return;
+	/* Any key but Tab ends a completion: the next Tab starts anew. */
+	if (is_key || ch != 9 || cl->seq != SEQ_NONE || cl->pasting ||
+	    cl->mode != MODE_EDIT)
+		end_completion(cl);
 	if (cl->seq == SEQ_CSI && !is_key) {
 		csi_key(cl, ch);
 		return;

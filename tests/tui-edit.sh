@@ -127,6 +127,22 @@ tui_type '!'
 tui_wait_input 'thanks bob!'
 tui_send C-e C-u
 tui_wait_input ''
+# Any other key ends a completion, an arrow key too: with bob and bobby
+# in the room, a Tab after Up completes the history line's own last word
+# ("hi": nothing), it does not put the next nick over the line.
+peer_start bobby connect 127.0.0.1 "$PORT"
+peer bobby 'say /nick bobby'
+tui_wait_bottom "^$TUI_STAMP \\*\\*\\* .* is now known as bobby\$"
+tui_type 'hi bo'
+tui_send Tab
+tui_wait_input 'hi bobby'
+tui_send Up
+tui_wait_input 'bob: hi'
+tui_send End Tab
+tui_type '.'
+tui_wait_input 'bob: hi.'
+tui_send C-e C-u
+tui_wait_input ''
 
 # --- horizontal scrolling --------------------------------------------------
 long=
