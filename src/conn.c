@@ -57,6 +57,7 @@ conn_lost(struct conn *c, int why)
 	outq_clear(&c->out);
 	frame_free(&c->frame);
 	c->joined = 0;
+	c->tail_len = 0;
 	c->retry_at = ev_now(c->loop) + c->backoff;
 	arm(c, c->backoff);
 	c->backoff = MINIMUM(c->backoff * 2, BACKOFF_MAX_SECS);
@@ -117,6 +118,8 @@ conn_send(struct conn *c, const char *line, size_t len)
 		free(c->last);
 		c->last = buf;
 		c->last_len = len;
+		/* The server forgot us (--udp-peer-ttl): join again, once. */
+		c->joined = 0;
 		send_raw(c, buf, len);
 	} else {
 		send_raw(c, buf, len);
@@ -163,26 +166,35 @@ conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct conn	*c = container_of(w, struct conn, rio);
 	enum frame_mode	 mode = c->conf->framing;
+	size_t		 have = c->tail_len, keep = 0;
 	ssize_t		 n;
-	size_t		 keep = 0;
 
-	n = recv(c->fd, rbuf, sizeof rbuf, 0);
+	/* Raw TCP: the start of a character the last read ended in. */
+	memcpy(rbuf, c->tail, have);
+	n = recv(c->fd, rbuf + have, sizeof rbuf - have, 0);
 	if (n == -1) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
 		conn_lost(c, errno);
 		return;
 	}
+	c->tail_len = 0;
 	if (n == 0 && !c->conf->udp) {
+		if (have > 0 && frame_feed(&c->frame, mode, READ_BUF_BYTES,
+		    rbuf, have, message_cb, c) == -1)
+			return;
 		(void)frame_finish(&c->frame, mode, READ_BUF_BYTES, message_cb,
 		    c);
 		if (c->state == CONN_UP)
 			conn_lost(c, 0);
 		return;
 	}
+	n += (ssize_t)have;
 	if (mode == FRAME_RAW && !c->conf->udp) {
 		/* A character split between reads waits for its end. */
 		keep = utf8_incomplete_tail((unsigned char *)rbuf, n);
+		memcpy(c->tail, rbuf + n - keep, keep);
+		c->tail_len = keep;
 	}
 	if (frame_feed(&c->frame, mode, READ_BUF_BYTES, rbuf, n - keep,
 	    message_cb, c) == -1)
@@ -190,9 +202,6 @@ conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if (c->conf->udp)
 		(void)frame_finish(&c->frame, mode, READ_BUF_BYTES, message_cb,
 		    c);
-	else if (keep > 0)
-		(void)frame_feed(&c->frame, mode, READ_BUF_BYTES,
-		    rbuf + n - keep, keep, message_cb, c);
 }
 
 static void

@@ -47,7 +47,10 @@ struct conn {
 	struct outq		 out;
 	char			*last;		/* UDP: the last line, for a join */
 	size_t			 last_len;
-	int			 joined;	/* UDP: a /join was answered */
+	int			 joined;	/* UDP: a /join was answered since
+						   the last line sent */
+	unsigned char		 tail[4];	/* raw TCP: a character begun */
+	size_t			 tail_len;
 };
 
 /*

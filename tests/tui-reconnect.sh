@@ -94,4 +94,20 @@ tui_send C-d
 tui_wait_exit
 expect_eq "tschat's exit status after C-d" 0 "$EXIT_STATUS"
 stop_server
+
+# --- a UDP room that forgot the client -------------------------------------
+# The client answers the room's "send /join TOKEN" by itself, and again
+# when the room has let it go after --udp-peer-ttl of silence.
+start_server -u -B --line-rate 0 --udp-peer-ttl 1
+tui_start 80 24 -u 127.0.0.1 "$PORT"
+tui_type 'first datagram'
+tui_send Enter
+tui_wait_bottom "^$TUI_STAMP [^ ]+: first datagram\$"
+sleep 2.5
+tui_type 'after the ttl'
+tui_send Enter
+tui_wait_bottom "^$TUI_STAMP [^ ]+: after the ttl\$"
+tui_send C-d
+tui_wait_exit
+stop_server
 exit 0
