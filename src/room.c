@@ -26,16 +26,12 @@
 #include "udp.h"
 #include "xmalloc.h"
 
-/* Room for a stamp, a nick, punctuation and a newline around a text. */
-#define LINE_OVERHEAD	(STAMP_MAX_BYTES + NICK_MAX_BYTES + ADDR_STRLEN + 64)
 /* /who puts this many bytes of nicks on one line. */
 #define WHO_LINE_BYTES	400
 
 static struct member	*members;
 static unsigned int	 nmembers;	/* here; room_count() adds the rest */
 static uint32_t		 last_id;
-static char		*scratch;	/* a line being formatted */
-static size_t		 scratch_size;
 static unsigned int	 nudp;		/* UDP members: a datagram a line */
 /*
  * The room's lines of this loop iteration, one after another in one chunk,
@@ -46,18 +42,9 @@ static unsigned int	 nudp;		/* UDP members: a datagram a line */
 static struct slice	 gathered;
 
 void
-room_init(void)
-{
-	scratch_size = SANITIZE_MAX(server.conf->max_line) + LINE_OVERHEAD;
-	scratch = xmalloc(scratch_size);
-}
-
-void
 room_free(void)
 {
 	slice_release(&gathered);
-	free(scratch);
-	scratch = NULL;
 }
 
 unsigned int
@@ -101,17 +88,18 @@ format_line(struct slice *s, const char *head, size_t hlen, const char *text,
 	char		*out;
 	int		 line = server.conf->framing == FRAME_LINE;
 
+	/* Written in place, with room for the worst the text can become. */
 	stamp = server_stamp(&slen);
-	memcpy(scratch, stamp, slen);
+	out = outq_msg_begin(slen + hlen + (text != NULL ?
+	    SANITIZE_MAX(tlen) : 0) + 1);
+	memcpy(out, stamp, slen);
 	n = slen;
-	memcpy(scratch + n, head, hlen);
+	memcpy(out + n, head, hlen);
 	n += hlen;
 	if (text != NULL)
-		n += sanitize(scratch + n, text, tlen, 1);
+		n += sanitize(out + n, text, tlen, 1);
 	if (line)
-		scratch[n++] = '\n';
-	out = outq_msg_begin(n);
-	memcpy(out, scratch, n);
+		out[n++] = '\n';
 	outq_msg_end(n, s);
 }
 

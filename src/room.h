@@ -24,7 +24,6 @@ struct member {
 	uint8_t		 joined;
 };
 
-void	room_init(void);
 void	room_free(void);
 
 /* Add M and tell everyone. */

@@ -541,7 +541,6 @@ server_init(struct ev_loop *loop, const struct srvconf *c)
 	server.started = ev_now(loop);
 	stamp_init(&server.stamp, c->time_format, c->utc);
 	addrmap_init(&hosts, 0);
-	room_init();
 	peer_init();
 	udp_init();
 

@@ -113,4 +113,26 @@ note "$stats"
 expect_stat "lines cut" 3 "$stats"
 stop_server
 wait_exit "$LISTENER" 5 || fail "the listening peer was not closed at shutdown"
+
+# The server's own notices do not depend on --max-line: with --max-line 4
+# and 24 peers known by their addresses, /who lists every one of them (its
+# lines are far longer than 4 bytes).
+start_server --broadcast --max-line 4 --line-rate 0
+i=0
+while [ $i -lt 24 ]; do
+	"$TCPEER" recv -w 30 127.0.0.1 "$PORT" >/dev/null 2>&1 &
+	track $!
+	i=$((i + 1))
+done
+wait_log 10 'connected (24 online)' || fail "24 peers did not connect"
+printf '/who\n' | "$TCPEER" send -w 5 127.0.0.1 "$PORT" >"$T/who" \
+    2>"$T/who.err" || fail "tcpeer send /who: $(cat "$T/who.err")"
+server_alive
+grep -q '\*\*\* 25 online:$' "$T/who" ||
+	fail "/who with --max-line 4: expected '*** 25 online:', got:
+$(cat "$T/who")"
+n=$(grep -v 'online:$\|joined' "$T/who" | grep '\*\*\* 127' | tr ',' '\n' |
+    grep -c '127\.0\.0\.1:[0-9]')
+expect_eq "addresses listed by /who with --max-line 4" 25 "$n"
+stop_server
 exit 0
