@@ -673,10 +673,12 @@ field(const redisReply *kv, size_t from, size_t to, const char *name)
 static int
 remote_nick_ok(const redisReply *s)
 {
+	/* A nick, or the address a member without one goes by. */
 	return s != NULL && s->len > 0 && s->len < NICK_MAX_BYTES &&
 	    memchr(s->str, '\0', s->len) == NULL &&
 	    (nick_check(s->str, s->len) == NICK_OK ||
-	    strchr(s->str, ':') != NULL);
+	    (s->len < ADDR_STRLEN && strchr(s->str, ':') != NULL &&
+	    strspn(s->str, "0123456789abcdefABCDEF.:[]") == s->len));
 }
 
 /* One event of an entry: the pairs [FROM, TO) of KV, from NODE. */

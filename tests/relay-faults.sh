@@ -117,7 +117,9 @@ xadd node 0123456789abcdef e msg m one l "m is not a number"
 xadd node 0123456789abcdef e msg m 99999999999 l "m is too big"
 xadd node 0123456789abcdef e frob m 1 l "unknown event"
 xadd node 0123456789abcdef e join m 2 n "$(printf '\033[2J')" l "evil joined"
-nbad=11
+# A nick with a ':' is taken for an address only if it looks like one.
+xadd node 0123456789abcdef e join m 3 n "$(printf 'x:\302\233\302\233')" l "evil joined"
+nbad=12
 say a2 "after the garbage"
 for p in $PEERS; do
 	collect_until "$p" "amy: after the garbage"
