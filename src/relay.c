@@ -215,10 +215,16 @@ member_remove(struct rnode *n, uint32_t id)
 }
 
 static void
-node_free(struct rnode *n)
+node_forget_members(struct rnode *n)
 {
 	while (n->members != NULL)
 		member_remove(n, n->members->id);
+}
+
+static void
+node_free(struct rnode *n)
+{
+	node_forget_members(n);
 	free(n);
 }
 
@@ -976,8 +982,7 @@ node_sync(struct rnode *n)
 {
 	char	*key;
 
-	while (n->members != NULL)
-		member_remove(n, n->members->id);
+	node_forget_members(n);
 	xasprintf(&key, "tschat:%s:node:%s", relay->room, n->id);
 	command(hgetall_cb, xstrdup(n->id), 2, "HGETALL", key);
 	free(key);
@@ -1067,7 +1072,12 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 	}
 	relay->up = 1;
 	relay->backoff = RELAY_BACKOFF_FIRST;
-	nodes_clear();
+	/*
+	 * Who is where is read again; each server's last sequence number
+	 * stays, so that an entry sent twice across the outage is seen once.
+	 */
+	for (struct rnode *n = relay->nodes; n != NULL; n = n->next)
+		node_forget_members(n);
 	presence_publish();
 	beat();
 	command(smembers_cb, NULL, 2, "SMEMBERS", relay->key_nodes);
@@ -1080,7 +1090,8 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 
 		for (i = 0; i < ARRAY_SIZE(argv); i++)
 			lens[i] = strlen(argv[i]);
-		command_argv(relay->w, xadd_cb, NULL, ARRAY_SIZE(argv), argv,
+		/* Not an entry of the pending list: its reply frees none. */
+		command_argv(relay->w, check_cb, NULL, ARRAY_SIZE(argv), argv,
 		    lens);
 	}
 	reclaim_nicks();
