@@ -97,7 +97,7 @@ srvconf_usage(FILE *f)
 	    "(default: 0, no limit)\n"), f);
 	fputs(_("      --allow CIDR        take peers from CIDR only "
 	    "(repeatable)\n"), f);
-	fputs(_("      --line-rate N       lines a second per TCP peer in a room "
+	fputs(_("      --line-rate N       lines a second per peer in a room "
 	    "(default: 10;\n"
 	    "                          0: no limit)\n"), f);
 	fputs(_("      --idle-timeout SECS close TCP peers silent for SECS "

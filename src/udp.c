@@ -49,6 +49,7 @@ struct udp_member {
 	struct member		 member;
 	int			 fd;		/* the socket it joined on */
 	ev_tstamp		 last_seen;
+	struct bucket		 lines;		/* --line-rate */
 };
 
 /* A source address and its --udp-rate bucket. */
@@ -161,6 +162,7 @@ member_free(struct udp_member *um)
 static int
 member_message_cb(void *arg, const char *msg, size_t len, int flags)
 {
+	const struct srvconf	*c = server.conf;
 	struct udp_member	*um = arg;
 	struct command		 cmd;
 
@@ -168,10 +170,21 @@ member_message_cb(void *arg, const char *msg, size_t len, int flags)
 	if (flags & FRAME_CUT)
 		server.stats.lines_cut++;
 	/* tschat may send its /join again: it is in already. */
-	if (server.conf->framing == FRAME_LINE) {
+	if (c->framing == FRAME_LINE) {
 		command_parse(msg, len, &cmd);
 		if (cmd.kind == CMD_JOIN)
 			return FRAME_GO;
+	}
+	/*
+	 * --line-rate as for TCP peers; a datagram cannot be held back, so
+	 * its lines over the rate are dropped (one datagram of 64 KiB could
+	 * otherwise say 30000 lines and push every TCP member past
+	 * --max-queue).
+	 */
+	if (c->line_rate > 0 && !bucket_take(&um->lines, c->line_rate,
+	    c->line_rate * RATE_BURST_FACTOR, ev_now(server.loop))) {
+		server.stats.udp_dropped_rate++;
+		return FRAME_GO;
 	}
 	if (room_input(&um->member, msg, len, flags) == FRAME_STOP) {
 		member_free(um);
@@ -223,6 +236,8 @@ udp_room(int fd, const struct addr *from, const char *data, size_t len)
 		um->member.kind = MEMBER_UDP;
 		um->fd = fd;
 		um->last_seen = ev_now(server.loop);
+		bucket_init(&um->lines, c->line_rate * RATE_BURST_FACTOR,
+		    um->last_seen);
 		addrmap_insert(&members, &um->entry);
 		server.stats.udp_joined++;
 		room_join(&um->member);

@@ -121,6 +121,23 @@ grep -q "] $ts: from tschat\$" "$T/tschat.out" ||
 	fail "tschat -L -u: expected its own message back, '[STAMP] $ts: from tschat', got:
 $(cat "$T/tschat.out")"
 
+# --line-rate holds UDP members too (10 a second, bursts of 20): one
+# datagram of 100 lines says its first 20; the rest are dropped, counted,
+# and nobody is cut for it.
+before=$(stat_value "rate" "$(server_stats)")
+udp_join f
+send f "$(i=1; while [ $i -le 100 ]; do printf 'burst %d\\n' $i; i=$((i + 1)); done)"
+i=1
+while [ $i -le 20 ]; do
+	expect_all "$(nick_of f): burst $i"
+	i=$((i + 1))
+done
+sync_room a
+expect_stat "rate" $((before + 80)) "$(server_stats)"
+say f "/quit"
+gone f
+expect_all "*** $(nick_of f) left ($ONLINE online)"
+
 # Datagrams from the ports of echo (7) and below 1024 get nothing back, not
 # even a token, and the room hears nothing.
 before=$(stat_value "source port" "$(server_stats)")
