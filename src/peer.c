@@ -262,7 +262,8 @@ peer_rate_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		peer_rate_forget(p);
 		/* Its lines are taken now: it is not idle. */
 		server_peer_active(p);
-		if (p->held != NULL)
+		/* After "server shutting down" nobody says anything more. */
+		if (p->held != NULL && !server_stopping())
 			peer_input(p, p->held, p->held_len);
 		if (!(p->flags & (PEER_CLOSING | PEER_EOF | PEER_RATED)))
 			ev_io_start(loop, &p->rio);
