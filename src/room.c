@@ -35,9 +35,10 @@ static uint32_t		 last_id;
 static unsigned int	 nudp;		/* UDP members: a datagram a line */
 /*
  * The room's lines of this loop iteration, one after another in one chunk,
- * not yet handed to the members: a member's queue takes them in one push
- * (room_flush) instead of one a line. Whatever else must reach a member
- * flushes them first, so that nobody sees anything out of order.
+ * not yet handed to the TCP members: a member's queue takes them in one
+ * push (room_flush) instead of one a line. Whatever else must reach a
+ * member flushes them first, so that nobody sees anything out of order.
+ * UDP members get each line as it is said.
  */
 static struct slice	 gathered;
 
@@ -115,7 +116,8 @@ room_flush(void)
 	memset(&gathered, 0, sizeof gathered);
 	for (m = members; m != NULL; m = next) {
 		next = m->next;
-		deliver(m, &s);
+		if (m->kind == MEMBER_TCP)
+			peer_deliver(container_of(m, struct peer, member), &s);
 	}
 	slice_release(&s);
 }
@@ -129,15 +131,15 @@ send_all(const struct slice *s)
 	if (nmembers == 0 || s->len == 0)
 		return;
 	server.stats.msgs_out += nmembers;
-	if (nudp > 0) {
-		/* Each line is a datagram of its own: nothing is gathered. */
-		room_flush();
-		for (m = members; m != NULL; m = next) {
-			next = m->next;
-			deliver(m, s);
-		}
-		return;
+	/* UDP members get each line at once, a datagram of its own. */
+	for (m = members; nudp > 0 && m != NULL; m = next) {
+		next = m->next;
+		if (m->kind == MEMBER_UDP)
+			udp_deliver(m, s);
 	}
+	if (nudp == nmembers)
+		return;
+	/* TCP members get the lines gathered, in one push each. */
 	if (gathered.len > 0 && slice_extend(&gathered, s))
 		return;
 	room_flush();
