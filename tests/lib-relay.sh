@@ -17,11 +17,6 @@ need_redis() {
 		fail "redis-server is here but this tschatd was built without hiredis, so it has no --relay (install libhiredis-dev and configure again): $("$TSCHATD" --version | grep -i feature)"
 }
 
-# untrack PID: it is stopped; the cleanup must not kill whoever gets its PID.
-untrack() {
-	PIDS=$(for _p in $PIDS; do [ "$_p" = "$1" ] || printf ' %s' "$_p"; done)
-}
-
 # --- redis-server --------------------------------------------------------
 REDIS_PID=
 REDIS_PORT=

@@ -93,7 +93,7 @@ tui_start() {
 	wait_for "$TUI_WAIT" test -s "$T/tui.pid" ||
 		fail "tschat did not start in tmux within $TUI_WAIT s"
 	TUI_PID=$(cat "$T/tui.pid")
-	track "$TUI_PID"
+	# Not this shell's child: tui_kill_server stops it with tmux.
 	_size=$(tui display -p -t tschat '#{pane_width}x#{pane_height}')
 	[ "$_size" = "${TUI_COLS}x$TUI_ROWS" ] ||
 		fail "the tmux pane is $_size, expected ${TUI_COLS}x$TUI_ROWS"

@@ -50,8 +50,18 @@ if [ -n "${TSCHAT_WRAPPER:-}" ]; then
 	done
 fi
 
+# untrack PID: it is stopped; the cleanup must not kill whoever gets its PID.
+untrack() {
+	PIDS=$(for _p in $PIDS; do [ "$_p" = "$1" ] || printf ' %s' "$_p"; done)
+}
+
+# Kill what the test started and is still running: a PID whose process
+# started at another time than the one tracked is someone else's by now.
 cleanup() {
 	for pid in $SERVER_PID $PIDS; do
+		eval "_start=\${START_$pid:-}"
+		[ -z "$_start" ] || [ "$(proc_start "$pid")" = "$_start" ] ||
+			continue
 		if kill -KILL "$pid" 2>/dev/null; then
 			wait "$pid" 2>/dev/null
 		fi
@@ -166,6 +176,12 @@ $(od -An -c "$3" | tail -n 3)"
 # track PID: kill it at exit if it is still running.
 track() {
 	PIDS="$PIDS $1"
+	eval "START_$1=\$(proc_start \"\$1\")"
+}
+
+# proc_start PID: when PID started (clock ticks after boot), or nothing.
+proc_start() {
+	sed -n 's/^.*) //p' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
 }
 
 # running PID: the process exists and is not a zombie.
@@ -201,6 +217,7 @@ wait_exit() {
 	done
 	EXIT_STATUS=0
 	wait "$1" || EXIT_STATUS=$?
+	untrack "$1"
 	return 0
 }
 
@@ -250,6 +267,7 @@ start_server_args() {
 	SERVER_WANT=${SERVER_WANT:-$(count_listeners "$@")}
 	"$TSCHATD" "$@" 2>"$SERVER_LOG" &
 	SERVER_PID=$!
+	eval "START_$SERVER_PID=\$(proc_start $SERVER_PID)"
 	if ! wait_for 10 _server_ready; then
 		fail "tschatd $* did not report $SERVER_WANT 'listening on' lines within 10 s"
 	fi

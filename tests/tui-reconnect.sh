@@ -25,6 +25,7 @@ start_server_on() {
 		: >"$SERVER_LOG"
 		"$TSCHATD" -b 127.0.0.1 -p "$_port" -B "$@" 2>"$SERVER_LOG" &
 		SERVER_PID=$!
+		eval "START_$SERVER_PID=\$(proc_start $SERVER_PID)"
 		wait_for 5 _up_or_dead ||
 			fail "tschatd on port $_port neither listened nor exited within $TUI_WAIT s"
 		if running "$SERVER_PID"; then
