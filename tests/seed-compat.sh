@@ -58,7 +58,11 @@ start_seed_server() {
 		fi
 		# Not the last server's words: this one may not have started.
 		rm -f "$T/py.out"
-		python3 -u "$SEED_DIR/$1" "$PORT" >"$T/py.out" 2>&1 &
+		# The tutorial binds every address; the copy, loopback only.
+		sed "s/^HOST = ''/HOST = '127.0.0.1'/" "$SEED_DIR/$1" >"$T/$1"
+		grep -q "^HOST = '127.0.0.1'" "$T/$1" ||
+			fail "$SEED_DIR/$1: no \"HOST = ''\" line to bind to loopback"
+		python3 -u "$T/$1" "$PORT" >"$T/py.out" 2>&1 &
 		PY_PID=$!
 		track "$PY_PID"
 		if wait_for 10 grep -q waiting "$T/py.out" && running "$PY_PID"
