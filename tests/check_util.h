@@ -6,6 +6,8 @@
 #ifndef TSCHAT_CHECK_UTIL_H
 #define TSCHAT_CHECK_UTIL_H
 
+#include <check.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
