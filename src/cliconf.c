@@ -57,7 +57,7 @@ cliconf_usage(FILE *f)
 	fputs(_("  -u, --udp               use UDP instead of TCP\n"), f);
 	fputs(_("      --framing MODE      'line' (default) or 'raw'; must "
 	    "match the server's\n"), f);
-	fputs(_("  -n, --nick NAME         send '/nick NAME' once connected\n"),
+	fputs(_("  -n, --nick NAME         send '/nick NAME' on each connection\n"),
 	    f);
 	fputs(_("  -L, --line-mode         plain line mode: lines of standard "
 	    "input are sent,\n"

@@ -189,7 +189,7 @@ draw_status(const struct tui_view *v)
 	if (v->nick != NULL && (size_t)n < sizeof buf)
 		n += snprintf(buf + n, sizeof buf - n, " | %s", v->nick);
 	if (v->sb->offset > 0 && (size_t)n < sizeof buf)
-		snprintf(buf + n, sizeof buf - n, " | -- more: %zu unread --",
+		snprintf(buf + n, sizeof buf - n, _(" | -- more: %zu unread --"),
 		    v->sb->unread);
 	mvwaddnstr(status, 0, 0, buf, -1);
 }
