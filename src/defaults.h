@@ -24,12 +24,12 @@
 /* Most UDP sources whose rate is tracked at once. */
 #define UDP_MAX_SOURCES		65536
 
-/* A queue over a quarter of --max-queue for this long is cut. */
+/*
+ * A room queue over a quarter of --max-queue for this long is cut; an echo
+ * peer over a quarter is not read until it drains.
+ */
 #define SOFT_QUEUE_SECS		10.0
 #define SOFT_QUEUE_DIVISOR	4
-
-/* Over a quarter of --max-queue an echo peer is no longer read. */
-#define BACKPRESSURE_DIVISOR	4
 
 /* The longest stamp a --time-format may produce, brackets and space too. */
 #define STAMP_MAX_BYTES		128

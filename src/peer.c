@@ -189,7 +189,8 @@ peer_message_cb(void *arg, const char *msg, size_t len, int flags)
 	server.stats.msgs_in++;
 	if (flags & FRAME_CUT) {
 		server.stats.lines_cut++;
-		log_info("%s: line over %zu bytes cut", peer_name(p),
+		/* Counted for SIGUSR1; a line each would flood the log. */
+		log_debug("%s: line over %zu bytes cut", peer_name(p),
 		    c->max_line);
 	}
 	if (!c->broadcast) {
