@@ -29,6 +29,8 @@
  * peer over a quarter is not read until it drains.
  */
 #define SOFT_QUEUE_SECS		10.0
+/* The least an echo peer is read at a time, however small --max-queue. */
+#define ECHO_READ_MIN_BYTES	1024
 #define SOFT_QUEUE_DIVISOR	4
 
 /* The longest stamp a --time-format may produce, brackets and space too. */

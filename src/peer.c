@@ -294,12 +294,23 @@ peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct peer		*p = container_of(w, struct peer, rio);
 	const struct srvconf	*c = server.conf;
-	size_t			 size = sizeof server.rbuf;
+	size_t			 size = sizeof server.rbuf, slen;
 	ssize_t			 n;
 
 	/* A rate-limited peer is read a little at a time. */
 	if (c->broadcast && c->line_rate > 0)
 		size = RATE_READ_BYTES;
+	else if (!c->broadcast) {
+		/*
+		 * Echo: a line of one byte comes back as a stamp and a byte,
+		 * so one read may queue (stamp + 1) times its size; read so
+		 * little that this stays near the quarter of --max-queue at
+		 * which reading pauses.
+		 */
+		(void)server_stamp(&slen);
+		size = MINIMUM(size, MAXIMUM(quarter_queue() / (slen + 1),
+		    ECHO_READ_MIN_BYTES));
+	}
 	n = read(w->fd, server.rbuf, size);
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)

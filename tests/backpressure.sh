@@ -70,4 +70,22 @@ flood 1
 rss3=$(vmrss_kib "$SERVER_PID")
 note "VmRSS after the flooding peer went: $rss3 KiB"
 stop_server
+
+# What one read may queue is bounded too: with --max-queue 64 KiB, empty
+# lines (a whole stamp each) pause reading with the queue near its quarter,
+# not at what a 64 KiB read of them comes to (1.8 MB).
+start_server -v --max-queue 65536
+"$TCPEER" flood-noread -h 30 -l 1 127.0.0.1 "$PORT" 4000000 \
+    >"$T/flood" 2>"$T/flood.err" &
+FLOODER=$!
+track "$FLOODER"
+wait_for 20 grep -q 'reading paused' "$SERVER_LOG" ||
+	fail "an empty-line flood with --max-queue 64 KiB: reading never paused"
+queued=$(sed -n 's/.*output queue at \([0-9]*\) bytes, reading paused.*/\1/p' \
+    "$SERVER_LOG" | sort -n | tail -n 1)
+note "--max-queue 64 KiB, empty lines: reading paused at $queued bytes queued"
+# A quarter (16 KiB) and one read's worth: at most 1 KiB of empty lines.
+[ "$queued" -le $((16384 + 1024 * 28)) ] ||
+	fail "--max-queue 64 KiB: $queued bytes were queued before reading paused, over 16 KiB and one bounded read"
+stop_server
 exit 0
