@@ -239,10 +239,20 @@ nodes_clear(void)
 	}
 }
 
+/*
+ * The other servers' members count only while the relay is up: without
+ * it this server is a room of its own, which they cannot hear.
+ */
+static int
+remote_known(void)
+{
+	return relay != NULL && relay->up;
+}
+
 unsigned int
 relay_remote_count(void)
 {
-	return relay != NULL ? relay->remote_count : 0;
+	return remote_known() ? relay->remote_count : 0;
 }
 
 const char *
@@ -257,7 +267,7 @@ relay_remote_each(void (*fn)(const char *, const char *, void *), void *arg)
 	struct rnode	*n;
 	struct rmember	*m;
 
-	if (relay == NULL)
+	if (!remote_known())
 		return;
 	for (n = relay->nodes; n != NULL; n = n->next) {
 		for (m = n->members; m != NULL; m = m->next)
@@ -271,7 +281,7 @@ relay_nick_in_use(const char *nick, size_t len)
 	struct rnode	*n;
 	struct rmember	*m;
 
-	if (relay == NULL)
+	if (!remote_known())
 		return 0;
 	for (n = relay->nodes; n != NULL; n = n->next) {
 		for (m = n->members; m != NULL; m = m->next) {

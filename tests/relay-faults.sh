@@ -221,6 +221,17 @@ expect_next a1 "alice: alone on n1"
 expect_next a2 "alice: alone on n1"
 say b1 "alone on n2"
 expect_next b1 "dave: alone on n2"
+# Its /who counts and names only its own peers: the others cannot hear it.
+say a1 /who
+say a1 "after who alone"
+collect_until a1 "alice: after who alone"
+expect_next a2 "alice: after who alone"
+grep -q '\*\*\* 2 online:$' "$T/collected" ||
+	fail "/who on n1 while Redis is down: expected '2 online:', got:
+$(cat "$T/collected")"
+grep -q 'dave' "$T/collected" &&
+	fail "/who on n1 while Redis is down lists dave, on n2:
+$(cat "$T/collected")"
 sleep 1
 redis_start
 for p in $PEERS; do
