@@ -104,17 +104,17 @@ check_option "$D" tschatd yes - --max-line 100
 check_option "$D" tschatd yes - --max-queue 65536
 check_option "$D" tschatd yes -q --quiet
 check_option "$D" tschatd yes -v --verbose
-check_option "$D" tschatd no -B --broadcast
-check_option "$D" tschatd no - --max-clients 10
-check_option "$D" tschatd no - --max-per-ip 2
-check_option "$D" tschatd no - --allow 127.0.0.0/8
-check_option "$D" tschatd no - --line-rate 10
-check_option "$D" tschatd no - --idle-timeout 60
-check_option "$D" tschatd no - --udp-rate 50
-check_option "$D" tschatd no - --udp-peer-ttl 300
-check_option "$D" tschatd no - --syslog
-check_option "$D" tschatd no - --room lobby
-check_option "$D" tschatd no - --node-name n1
+check_option "$D" tschatd yes -B --broadcast
+check_option "$D" tschatd yes - --max-clients 10
+check_option "$D" tschatd yes - --max-per-ip 2
+check_option "$D" tschatd yes - --allow 127.0.0.0/8
+check_option "$D" tschatd yes - --line-rate 10
+check_option "$D" tschatd yes - --idle-timeout 60
+check_option "$D" tschatd yes - --udp-rate 50
+check_option "$D" tschatd yes - --udp-peer-ttl 300
+check_option "$D" tschatd yes - --syslog
+check_option "$D" tschatd yes - --room lobby
+check_option "$D" tschatd yes - --node-name n1
 in_help tschatd -h
 in_help tschatd --help
 in_help tschatd -V
@@ -142,7 +142,7 @@ check_option "$C" tschat yes -L --line-mode
 check_option "$C" tschat yes -w --wait 1
 check_option "$C" tschat yes - --no-color
 check_option "$C" tschat yes - --log "$T/log"
-check_option "$C" tschat no - --scrollback 100
+check_option "$C" tschat yes - --scrollback 100
 in_help tschat -h
 in_help tschat --help
 in_help tschat -V
