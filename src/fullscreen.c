@@ -295,6 +295,9 @@ fullscreen_run(const struct cliconf *c)
 	FILE		*log = NULL;
 
 	/* What can fail comes first: a failure leaves nothing allocated. */
+	if (!tui_usable())
+		die(1, 0, _("cannot draw on this terminal (TERM=%s)"),
+		    getenv("TERM") != NULL ? getenv("TERM") : "");
 	if ((loop = ev_default_loop(EVFLAG_AUTO)) == NULL)
 		die(1, 0, "%s", _("cannot initialise the event loop"));
 	if (c->log_file != NULL && (log = fopen(c->log_file, "a")) == NULL)

@@ -21,6 +21,9 @@
 #include "wrap.h"
 #include "xmalloc.h"
 
+/* Last: its macros (lines, columns...) would rename what comes after. */
+#include <term.h>
+
 enum {
 	PAIR_NOTICE = 1,
 	PAIR_OWN,
@@ -47,6 +50,20 @@ make_windows(void)
 	input = newwin(1, COLS, rows + 1 < LINES ? rows + 1 : rows, 0);
 	if (pane == NULL || status == NULL || input == NULL)
 		abort();
+}
+
+int
+tui_usable(void)
+{
+	TERMINAL	*t;
+	int		 err;
+
+	/* setupterm() would print its own message and exit without ERR. */
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
+		return 0;
+	t = set_curterm(NULL);
+	del_curterm(t);
+	return 1;
 }
 
 void

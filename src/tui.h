@@ -18,6 +18,8 @@ struct tui_view {
 };
 
 /* Open the screen; COLOR 0 for none. */
+/* Whether $TERM names a terminal the screen can be drawn on. */
+int	tui_usable(void);
 void	tui_init(int color);
 void	tui_end(void);
 

@@ -57,6 +57,16 @@ grep -q '^tschat: cannot resolve no\.\.such\.\.host' "$TUI_SCREEN" ||
 [ "$(grep -c '[^ ]' "$TUI_SCREEN")" -le 2 ] ||
 	tui_fail "full-screen tschat to no..such..host: expected one line on the terminal"
 
+# A terminal type that terminfo does not know: one line, status 1.
+TUI_NOSCREEN=1 TUI_TERM=no-such-terminal tui_start 80 24 127.0.0.1 9
+tui_wait_exit
+expect_eq "full-screen tschat with TERM=no-such-terminal: exit status" 1 \
+    "$EXIT_STATUS"
+tui_capture
+grep -q '^tschat: cannot draw on this terminal (TERM=no-such-terminal)$' \
+    "$TUI_SCREEN" ||
+	tui_fail "TERM=no-such-terminal: expected 'tschat: cannot draw on this terminal (TERM=no-such-terminal)'"
+
 start_server -B --line-rate 0
 
 # --- 80x24 -----------------------------------------------------------------
