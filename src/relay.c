@@ -58,6 +58,12 @@
 #define RELAY_HDEL_IF \
 	"if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then " \
 	"return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0"
+/* Free every nick a server (holders "ID:...", ARGV[1] = "ID:") holds. */
+#define RELAY_HDEL_NODE \
+	"local kv = redis.call('HGETALL', KEYS[1]) local n = 0 " \
+	"for i = 1, #kv, 2 do " \
+	"if string.sub(kv[i + 1], 1, #ARGV[1]) == ARGV[1] then " \
+	"redis.call('HDEL', KEYS[1], kv[i]) n = n + 1 end end return n"
 
 /* A member of another server. */
 struct rmember {
@@ -642,10 +648,25 @@ relay_nick_release(const struct member *m)
 
 /* After Redis came back, perhaps without its data: claim our nicks again. */
 static void
+release_node_nicks(const char *node)
+{
+	char	prefix[COOKIE_CHARS + 2];
+
+	snprintf(prefix, sizeof prefix, "%s:", node);
+	command(check_cb, NULL, 5, "EVAL", RELAY_HDEL_NODE, "1",
+	    relay->key_nicks, prefix);
+}
+
+static void
 reclaim_nicks(void)
 {
 	struct member	*m;
 
+	/*
+	 * Claims given up or changed while the relay was away never reached
+	 * Redis: free all of this server's, then claim the nicks in use.
+	 */
+	release_node_nicks(relay->node);
 	for (m = room_members(); m != NULL; m = m->next) {
 		if (m->nick != NULL)
 			relay_nick_claim(m, NULL);
@@ -878,16 +899,13 @@ beat(void)
 static void
 node_gone(struct rnode *n)
 {
-	char	 buf[NICK_MAX_BYTES + 64], holder[COOKIE_CHARS + 16];
+	char	 buf[NICK_MAX_BYTES + 64];
 
 	log_info("relay: server %s is gone: %u members left", n->id,
 	    n->count);
+	/* Its nicks, those of members this server never heard of too. */
+	release_node_nicks(n->id);
 	while (n->members != NULL) {
-		if (strchr(n->members->nick, ':') == NULL) {
-			snprintf(holder, sizeof holder, "%s:%u", n->id,
-			    n->members->id);
-			release_if(n->members->nick, holder);
-		}
 		snprintf(buf, sizeof buf, "%s", n->members->nick);
 		member_remove(n, n->members->id);
 		room_remote_left(buf);

@@ -35,6 +35,11 @@ rename c1 carol
 rename c2 dave
 
 # --- CLIENT KILL of n2's connections mid-flood ------------------------------
+# A claim of n2's that its live members do not hold (given up while its
+# relay was away, say) is freed when n2 is back; theirs are claimed again.
+ID2=$(sed -n 's/.*relay: room tschat as n2 (\([0-9a-f]*\)).*/\1/p' "$T/n2.log")
+[ -n "$ID2" ] || fail "n2's log does not give its id"
+rcli HSET tschat:tschat:nicks stale "$ID2:999" >/dev/null
 N=300
 flood $N 10 0.02 a1 b1 c1
 sleep 0.3
@@ -72,6 +77,12 @@ note "n2 after CLIENT KILL: ${st#*"; relay "}"
 	fail "n2: expected reconnects >= 1, got '$st'"
 expect_eq "n2: gaps after a dropped connection (Redis stayed up)" 0 \
     "$(relay_stat gaps "$st")"
+expect_eq "n2's stale claim of 'stale' after its reconnection" 0 \
+    "$(rcli HEXISTS tschat:tschat:nicks stale)"
+case $(rcli HGET tschat:tschat:nicks bob) in
+"$ID2":*) ;;
+*) fail "after n2's reconnection, expected bob held by n2 ($ID2:...), got '$(rcli HGET tschat:tschat:nicks bob)'" ;;
+esac
 for k in 1 3; do
 	st=$(node_stats $k)
 	expect_eq "n$k: reconnects (its connections were not killed)" 0 \
