@@ -115,12 +115,12 @@ paste_add(struct client *cl, wint_t ch)
 
 	if (ch == '\r')
 		ch = '\n';
+	if (ch == '\t')
+		ch = ' ';
 	/* Controls are stripped from pasted text, but for line ends. */
 	if (ch != '\n' && (ch < 0x20 || ch == 0x7F || (ch >= 0x80 &&
 	    ch < 0xA0)))
 		return;
-	if (ch == '\t')
-		ch = ' ';
 	n = utf8_encode(ch, buf);
 	if (cl->paste_len + n > PASTE_MAX_BYTES)
 		return;
@@ -135,6 +135,15 @@ paste_send(struct client *cl)
 {
 	char	*p = cl->paste, *end = cl->paste + cl->paste_len, *nl;
 
+	/*
+	 * Without a connection the lines could not go, and the editor holds
+	 * one line: they would run together there. Nothing of it is taken.
+	 */
+	if (cl->conn.state != CONN_UP && memchr(p, '\n', end - p) != NULL) {
+		client_say(cl, "%s", _("*** not connected: the pasted lines "
+		    "were not sent"));
+		return;
+	}
 	while (p < end && (nl = memchr(p, '\n', end - p)) != NULL) {
 		editor_insert_utf8(&cl->ed, p, nl - p);
 		submit(cl);

@@ -58,6 +58,11 @@ tui_wait_input 'half typed line'
 tui_send Enter
 tui_wait_for '^\*\*\* not connected'
 tui_wait_input 'half typed line'
+# A paste of lines is refused as a whole, not run together in the input.
+printf 'pasted one\npasted two\n' >"$T/paste"
+tui_paste "$T/paste"
+tui_wait_for '^\*\*\* not connected: the pasted lines were not sent$'
+tui_wait_input 'half typed line'
 tui_alive
 
 start_server_on "$PORT"
