@@ -56,6 +56,7 @@ struct client {
 	size_t			 paste_len;
 
 	char			*search;	/* C-r: the text looked for */
+	char			*search_saved;	/* the line before C-r */
 	size_t			 search_from;
 
 	char			*comp_prefix;	/* Tab: what was completed */

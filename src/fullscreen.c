@@ -281,6 +281,7 @@ client_free(struct client *cl)
 	free(cl->comp_prefix);
 	free(cl->paste);
 	free(cl->search);
+	free(cl->search_saved);
 	free(cl->me);
 	free(cl);
 }

@@ -217,6 +217,8 @@ search_start(struct client *cl)
 	cl->mode = MODE_SEARCH;
 	free(cl->search);
 	cl->search = xstrdup("");
+	free(cl->search_saved);
+	cl->search_saved = editor_utf8(&cl->ed, NULL);
 	cl->search_from = cl->hist.count;
 	search_update(cl, 0);
 }
@@ -226,6 +228,8 @@ search_end(struct client *cl)
 {
 	cl->mode = MODE_EDIT;
 	cl->prompt[0] = '\0';
+	free(cl->search_saved);
+	cl->search_saved = NULL;
 }
 
 /* A key while searching: text narrows, C-r goes further, others end it. */
@@ -240,7 +244,8 @@ search_key(struct client *cl, wint_t ch, int is_key)
 		return 1;
 	}
 	if (!is_key && (ch == 7 || ch == 27)) {
-		editor_clear(&cl->ed);
+		/* Given up: the line typed before C-r comes back, as in bash. */
+		editor_set(&cl->ed, cl->search_saved, strlen(cl->search_saved));
 		search_end(cl);
 		return 1;
 	}

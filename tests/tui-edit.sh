@@ -97,13 +97,22 @@ tui_send Enter
 tui_wait_bottom "^$TUI_STAMP alice: first line\$"
 tui_wait_count 2 "^$TUI_STAMP alice: first line\$"
 tui_wait_input ''
-# C-r twice goes further back; C-g gives up with an empty line.
+# C-r twice goes further back; C-g gives up and gives back the line typed
+# before C-r (here: nothing).
 tui_send C-r
 tui_type line
 tui_wait_input "(reverse-i-search)\`line': first line"
 tui_send C-r
 tui_wait_input "(reverse-i-search)\`line': third line"
 tui_send C-g
+tui_wait_input ''
+tui_type 'a draft'
+tui_send C-r
+tui_type fir
+tui_wait_input "(reverse-i-search)\`fir': first line"
+tui_send C-g
+tui_wait_input 'a draft'
+tui_send C-e C-u
 tui_wait_input ''
 
 # --- Tab -------------------------------------------------------------------
