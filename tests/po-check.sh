@@ -11,7 +11,7 @@
 po=$top_srcdir/po
 
 # Every source that marks strings is listed, and every listed file exists.
-for f in $(cd "$top_srcdir" && grep -l '_("' src/*.c src/*.h 2>/dev/null); do
+for f in $(cd "$top_srcdir" && grep -l '_("' src/*/*.c src/*/*.h 2>/dev/null); do
 	grep -qx "$f" "$po/POTFILES.in" ||
 		fail "$f marks strings with _() but is not in po/POTFILES.in"
 done

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ev-compat.h"
+#include EV_HEADER
 #include "log.h"
 #include "server.h"
 #include "srvconf.h"

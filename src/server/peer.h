@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "addr.h"
-#include "ev-compat.h"
+#include EV_HEADER
 #include "frame.h"
 #include "outq.h"
 #include "ratelimit.h"

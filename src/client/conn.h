@@ -9,7 +9,7 @@
 #include <netdb.h>
 
 #include "cliconf.h"
-#include "ev-compat.h"
+#include EV_HEADER
 #include "frame.h"
 #include "outq.h"
 

@@ -5,7 +5,7 @@
 #ifndef TSCHAT_UDP_H
 #define TSCHAT_UDP_H
 
-#include "ev-compat.h"
+#include EV_HEADER
 #include "outq.h"
 #include "room.h"
 

@@ -21,7 +21,7 @@
 #include "cliconf.h"
 #include "command.h"
 #include "defaults.h"
-#include "ev-compat.h"
+#include EV_HEADER
 #include "frame.h"
 #include "linemode.h"
 #include "log.h"

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "common.h"
-#include "ev-compat.h"
+#include EV_HEADER
 #include "addr.h"
 #include "srvconf.h"
 #include "stamp.h"

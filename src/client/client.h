@@ -11,7 +11,7 @@
 #include "complete.h"
 #include "conn.h"
 #include "editor.h"
-#include "ev-compat.h"
+#include EV_HEADER
 #include "history.h"
 #include "scrollback.h"
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ev-compat.h"
+#include EV_HEADER
 #include "room.h"
 
 enum relay_event {
