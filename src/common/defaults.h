@@ -52,6 +52,9 @@
 /* Bytes written to one peer per loop iteration, for fairness. */
 #define WRITE_PER_PASS_BYTES	(256 * 1024)
 
+/* The longest server name (--node-name) of a relayed room. */
+#define NODE_NAME_MAX		64
+
 #define ACCEPT_PER_EVENT	64
 #define LISTEN_BACKLOG		1024
 

@@ -37,7 +37,6 @@
 #include "relayconf.h"
 #include "room.h"
 #include "sanitize.h"
-#include "server.h"
 #include "strnum.h"
 #include "xmalloc.h"
 
@@ -85,7 +84,7 @@ struct rnode {
 
 /* What this server will append to the stream next. */
 struct batch_event {
-	enum relay_event	 type;
+	enum room_event		 type;
 	uint32_t		 mid;
 	char			*nick;
 	char			*line;
@@ -108,8 +107,10 @@ struct pending {
 
 struct relay {
 	struct ev_loop		*loop;
+	struct room		*lobby;
 	struct relay_url	 url;
 	const char		*room;
+	size_t			 max_line;
 	char			 node[COOKIE_CHARS + 1];	/* random id */
 	char			*key_log, *key_nicks, *key_nodes, *key_node,
 				*key_epoch;
@@ -255,20 +256,20 @@ remote_known(void)
 	return relay != NULL && relay->up;
 }
 
-unsigned int
-relay_remote_count(void)
+static unsigned int
+relay_remote_count(void *arg)
 {
 	return remote_known() ? relay->remote_count : 0;
 }
 
-const char *
-relay_name(void)
+static const char *
+relay_name(void *arg)
 {
 	return relay != NULL ? relay->name : NULL;
 }
 
-void
-relay_remote_each(void (*fn)(const char *, const char *, void *), void *arg)
+static void
+relay_remote_each(void *arg, room_remote_fn *fn, void *fnarg)
 {
 	struct rnode	*n;
 	struct rmember	*m;
@@ -277,12 +278,13 @@ relay_remote_each(void (*fn)(const char *, const char *, void *), void *arg)
 		return;
 	for (n = relay->nodes; n != NULL; n = n->next) {
 		for (m = n->members; m != NULL; m = m->next)
-			fn(n->name[0] != '\0' ? n->name : n->id, m->nick, arg);
+			fn(n->name[0] != '\0' ? n->name : n->id, m->nick,
+			    fnarg);
 	}
 }
 
-int
-relay_nick_in_use(const char *nick, size_t len)
+static int
+relay_nick_in_use(void *arg, const char *nick, size_t len)
 {
 	struct rnode	*n;
 	struct rmember	*m;
@@ -352,12 +354,11 @@ lower_nick(const char *nick, char *out, size_t size)
 
 /* --- sending ----------------------------------------------------------- */
 
-void
-relay_publish(enum relay_event type, const struct member *m,
+static void
+relay_publish(void *arg, enum room_event type, uint32_t id, const char *nick,
     const char *line, size_t len)
 {
 	struct batch_event	*e;
-	char			 buf[ADDR_STRLEN];
 
 	if (relay == NULL)
 		return;
@@ -369,8 +370,8 @@ relay_publish(enum relay_event type, const struct member *m,
 		len--;
 	e = &relay->batch[relay->nbatch++];
 	e->type = type;
-	e->mid = m != NULL ? m->id : 0;
-	e->nick = m != NULL ? xstrdup(member_nick(m, buf)) : NULL;
+	e->mid = id;
+	e->nick = nick != NULL ? xstrdup(nick) : NULL;
 	e->line = xmalloc(len + 1);
 	memcpy(e->line, line, len);
 	e->line[len] = '\0';
@@ -378,13 +379,13 @@ relay_publish(enum relay_event type, const struct member *m,
 }
 
 static const char *
-event_name(enum relay_event t)
+event_name(enum room_event t)
 {
 	switch (t) {
-	case RELAY_MSG:		return "msg";
-	case RELAY_JOIN:	return "join";
-	case RELAY_LEAVE:	return "leave";
-	case RELAY_NICK:	return "nick";
+	case ROOM_MSG:		return "msg";
+	case ROOM_JOIN:		return "join";
+	case ROOM_LEAVE:	return "leave";
+	case ROOM_NICK:		return "nick";
 	}
 	return "?";
 }
@@ -395,10 +396,10 @@ presence_event(const struct batch_event *e)
 {
 	char	mid[16];
 
-	if (e->type == RELAY_MSG)
+	if (e->type == ROOM_MSG)
 		return;
 	snprintf(mid, sizeof mid, "%u", e->mid);
-	if (e->type == RELAY_LEAVE)
+	if (e->type == ROOM_LEAVE)
 		command(check_cb, NULL, 3, "HDEL", relay->key_node, mid);
 	else
 		command(check_cb, NULL, 4, "HSET", relay->key_node, mid,
@@ -585,7 +586,7 @@ holder_cb(redisAsyncContext *ac, void *r, void *priv)
 	if (relay != NULL && reply != NULL &&
 	    reply->type == REDIS_REPLY_STRING &&
 	    strcmp(reply->str, c->holder) != 0)
-		room_nick_refused(c->mid, c->nick, c->old);
+		room_nick_refused(relay->lobby, c->mid, c->nick, c->old);
 	claim_free(c);
 }
 
@@ -605,22 +606,22 @@ claim_cb(redisAsyncContext *ac, void *r, void *priv)
 	command(holder_cb, c, 3, "HGET", relay->key_nicks, low);
 }
 
-void
-relay_nick_claim(const struct member *m, const char *old)
+static void
+relay_nick_claim(void *arg, uint32_t id, const char *nick, const char *old)
 {
 	struct claim	*c;
 	char		 low[NICK_MAX_BYTES];
 
-	if (relay == NULL || !relay->up || m->nick == NULL)
+	if (relay == NULL || !relay->up || nick == NULL)
 		return;
 	c = xcalloc(1, sizeof *c);
-	snprintf(c->holder, sizeof c->holder, "%s:%u", relay->node, m->id);
+	snprintf(c->holder, sizeof c->holder, "%s:%u", relay->node, id);
 	if (old != NULL)
 		release_if(old, c->holder);
-	c->mid = m->id;
-	c->nick = xstrdup(m->nick);
+	c->mid = id;
+	c->nick = xstrdup(nick);
 	c->old = old != NULL ? xstrdup(old) : NULL;
-	lower_nick(m->nick, low, sizeof low);
+	lower_nick(nick, low, sizeof low);
 	command(claim_cb, c, 4, "HSETNX", relay->key_nicks, low, c->holder);
 }
 
@@ -635,15 +636,15 @@ release_if(const char *nick, const char *holder)
 	    relay->key_nicks, low, holder);
 }
 
-void
-relay_nick_release(const struct member *m)
+static void
+relay_nick_release(void *arg, uint32_t id, const char *nick)
 {
 	char	holder[COOKIE_CHARS + 16];
 
-	if (relay == NULL || !relay->up || m->nick == NULL)
+	if (relay == NULL || !relay->up || nick == NULL)
 		return;
-	snprintf(holder, sizeof holder, "%s:%u", relay->node, m->id);
-	release_if(m->nick, holder);
+	snprintf(holder, sizeof holder, "%s:%u", relay->node, id);
+	release_if(nick, holder);
 }
 
 /* After Redis came back, perhaps without its data: claim our nicks again. */
@@ -658,19 +659,21 @@ release_node_nicks(const char *node)
 }
 
 static void
+reclaim_one(uint32_t id, const char *nick, int named, void *arg)
+{
+	if (named)
+		relay_nick_claim(NULL, id, nick, NULL);
+}
+
+static void
 reclaim_nicks(void)
 {
-	struct member	*m;
-
 	/*
 	 * Claims given up or changed while the relay was away never reached
 	 * Redis: free all of this server's, then claim the nicks in use.
 	 */
 	release_node_nicks(relay->node);
-	for (m = room_members(); m != NULL; m = m->next) {
-		if (m->nick != NULL)
-			relay_nick_claim(m, NULL);
-	}
+	room_each_member(relay->lobby, reclaim_one, NULL);
 }
 
 /* --- receiving --------------------------------------------------------- */
@@ -679,7 +682,7 @@ reclaim_nicks(void)
 static void
 deliver_remote(const char *line, size_t len)
 {
-	size_t	max = SANITIZE_MAX(server.conf->max_line) + 512;
+	size_t	max = SANITIZE_MAX(relay->max_line) + 512;
 	char	*safe;
 
 	if (len == 0 || len > max || memchr(line, '\n', len) != NULL) {
@@ -687,7 +690,7 @@ deliver_remote(const char *line, size_t len)
 		return;
 	}
 	safe = xmalloc(SANITIZE_MAX(len) + 1);
-	room_remote_line(safe, sanitize(safe, line, len, 1));
+	room_remote_line(relay->lobby, safe, sanitize(safe, line, len, 1));
 	free(safe);
 }
 
@@ -868,17 +871,19 @@ read_next(void)
 
 /* The members of this server, all of them, into its presence hash. */
 static void
+presence_one(uint32_t id, const char *nick, int named, void *arg)
+{
+	char	mid[16];
+
+	snprintf(mid, sizeof mid, "%u", id);
+	command(check_cb, NULL, 4, "HSET", relay->key_node, mid, nick);
+}
+
+static void
 presence_publish(void)
 {
-	struct member	*m;
-	char		 mid[16], buf[ADDR_STRLEN];
-
 	command(check_cb, NULL, 2, "DEL", relay->key_node);
-	for (m = room_members(); m != NULL; m = m->next) {
-		snprintf(mid, sizeof mid, "%u", m->id);
-		command(check_cb, NULL, 4, "HSET", relay->key_node, mid,
-		    member_nick(m, buf));
-	}
+	room_each_member(relay->lobby, presence_one, NULL);
 	command(check_cb, NULL, 6, "HSET", relay->key_node, "_node",
 	    relay->node, "_name", relay->name);
 }
@@ -908,7 +913,7 @@ node_gone(struct rnode *n)
 	while (n->members != NULL) {
 		snprintf(buf, sizeof buf, "%s", n->members->nick);
 		member_remove(n, n->members->id);
-		room_remote_left(buf);
+		room_remote_left(relay->lobby, buf);
 	}
 	command(check_cb, NULL, 3, "SREM", relay->key_nodes, n->id);
 }
@@ -1129,7 +1134,7 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 	log_info("relay: connected; reading from %s", relay->last_id);
 	if (relay->down_told) {
 		relay->down_told = 0;
-		room_notice_all("relay restored", 14);
+		room_notice_all(relay->lobby, "relay restored", 14);
 	}
 }
 
@@ -1288,7 +1293,7 @@ relay_down(const char *why)
 	if (!relay->down_told) {
 		log_warnx("relay: lost (%s); the room goes on here alone and "
 		    "reconnects", why != NULL ? why : "?");
-		room_notice_all("relay lost", 10);
+		room_notice_all(relay->lobby, "relay lost", 10);
 		relay->down_told = 1;
 	} else if (was_up)
 		log_warnx("relay: lost (%s)", why != NULL ? why : "?");
@@ -1299,41 +1304,37 @@ relay_down(const char *why)
 
 /* --- the server's side ------------------------------------------------- */
 
-int
-relay_active(void)
-{
-	return relay != NULL && relay->up;
-}
-
 void
-relay_init(struct ev_loop *loop, unsigned int port)
+relay_init(struct ev_loop *loop, const struct relay_options *o,
+    struct room *lobby)
 {
-	const struct srvconf	*c = server.conf;
-	const char		*err, *name = c->node_name;
+	struct room_hooks	 hooks;
+	const char		*err, *name = o->node_name;
 	char			 host[256], buf[300];
 	uint8_t			 key[COOKIE_KEY_BYTES];
 	size_t			 i;
 
-	if (c->relay == NULL)
-		return;
 	relay = xcalloc(1, sizeof *relay);
 	relay->loop = loop;
-	if (relay_url_parse(c->relay, &relay->url, &err) == -1)
+	relay->lobby = lobby;
+	relay->max_line = o->max_line;
+	if (relay_url_parse(o->url, &relay->url, &err) == -1)
 		fatalx("relay: %s", err);	/* checked by srvconf */
-	if (relay->url.password == NULL && c->relay_password != NULL)
-		relay->url.password = xstrdup(c->relay_password);
-	relay->room = c->room;
+	if (relay->url.password == NULL && o->password != NULL)
+		relay->url.password = xstrdup(o->password);
+	relay->room = o->prefix;
 	if (cookie_key_init(key) == -1)
 		die(1, errno, "%s", _("cannot get random bytes"));
 	for (i = 0; i < COOKIE_CHARS; i++)
 		relay->node[i] = "0123456789abcdef"[(key[i / 2] >>
 		    (i % 2 ? 0 : 4)) & 0xf];
 	relay->node[COOKIE_CHARS] = '\0';
-	xasprintf(&relay->key_log, "tschat:%s:log", c->room);
-	xasprintf(&relay->key_nicks, "tschat:%s:nicks", c->room);
-	xasprintf(&relay->key_nodes, "tschat:%s:nodes", c->room);
-	xasprintf(&relay->key_node, "tschat:%s:node:%s", c->room, relay->node);
-	xasprintf(&relay->key_epoch, "tschat:%s:epoch", c->room);
+	xasprintf(&relay->key_log, "tschat:%s:log", o->prefix);
+	xasprintf(&relay->key_nicks, "tschat:%s:nicks", o->prefix);
+	xasprintf(&relay->key_nodes, "tschat:%s:nodes", o->prefix);
+	xasprintf(&relay->key_node, "tschat:%s:node:%s", o->prefix,
+	    relay->node);
+	xasprintf(&relay->key_epoch, "tschat:%s:epoch", o->prefix);
 	relay->backoff = RELAY_BACKOFF_FIRST;
 	ev_init(&relay->retry_w, retry_cb);
 	ev_init(&relay->beat_w, beat_cb);
@@ -1345,7 +1346,7 @@ relay_init(struct ev_loop *loop, unsigned int port)
 		if (gethostname(host, sizeof host) == -1)
 			snprintf(host, sizeof host, "localhost");
 		host[RELAY_NAME_MAX - 6] = '\0';
-		snprintf(buf, sizeof buf, "%s:%u", host, port);
+		snprintf(buf, sizeof buf, "%s:%u", host, o->port);
 		name = buf;
 		if (!relay_name_ok(name)) {
 			snprintf(buf, sizeof buf, "%s", relay->node);
@@ -1353,9 +1354,19 @@ relay_init(struct ev_loop *loop, unsigned int port)
 		}
 	}
 	snprintf(relay->name, sizeof relay->name, "%.*s", RELAY_NAME_MAX, name);
-	log_info("relay: room %s as %s (%s), through %s", c->room,
+	log_info("relay: room %s as %s (%s), through %s", o->prefix,
 	    name, relay->node, relay->url.path != NULL ?
 	    relay->url.path : relay->url.host);
+
+	memset(&hooks, 0, sizeof hooks);
+	hooks.publish = relay_publish;
+	hooks.nick_claim = relay_nick_claim;
+	hooks.nick_release = relay_nick_release;
+	hooks.remote_count = relay_remote_count;
+	hooks.remote_each = relay_remote_each;
+	hooks.nick_in_use = relay_nick_in_use;
+	hooks.node_name = relay_name;
+	room_set_hooks(lobby, &hooks);
 	relay_connect();
 }
 
@@ -1368,6 +1379,7 @@ relay_free(void)
 
 	if (relay == NULL)
 		return;
+	room_set_hooks(relay->lobby, NULL);
 	w = relay->w;
 	r = relay->r;
 	relay->w = relay->r = NULL;
@@ -1407,7 +1419,7 @@ relay_free(void)
 }
 
 void
-relay_stats(char *buf, size_t size)
+relay_stats(char *buf, size_t size, void *arg)
 {
 	if (relay == NULL)
 		return;

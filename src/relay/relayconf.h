@@ -8,9 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "defaults.h"
+
 #define RELAY_DEFAULT_PORT	6379
 #define RELAY_DEFAULT_ROOM	"tschat"
-#define RELAY_NAME_MAX		64
+#define RELAY_NAME_MAX		NODE_NAME_MAX
 
 struct relay_url {
 	char		*host;		/* NULL for a unix socket */

@@ -1,12 +1,13 @@
 /*
- * peer.c: one TCP peer. Reads go into the server's shared buffer and through
- * the framer; what the peer is owed waits in its output queue, written in
- * batches by the server. In echo mode a peer that does not read what it is
- * sent is no longer read; in a room it is cut when its queue passes the
- * limit, so that no one waits for it. A peer over --line-rate keeps what
- * it sent in its socket: it is read again when its bucket allows.
+ * peer.c: TCP peers. Reads go into the shared buffer and through the
+ * framer; what a peer is owed waits in its output queue, written in
+ * batches before the loop sleeps. When a peer does not read what it is
+ * sent, the service says what happens: echo stops reading it until it
+ * drains, a room cuts it when its queue passes the limit, so that no one
+ * waits for it. A peer over --line-rate keeps what it sent in its socket:
+ * it is read again when its bucket allows.
  *
- * Close is not free: a closed peer stays allocated until the loop iteration
+ * Close is not free: a closed peer stays allocated until the write pass
  * ends, so nothing that walks peers trips over it.
  */
 #include "common.h"
@@ -21,25 +22,67 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "admission.h"
+#include "core.h"
 #include "defaults.h"
+#include "frame.h"
 #include "log.h"
+#include "outq.h"
 #include "peer.h"
-#include "room.h"
-#include "server.h"
+#include "ratelimit.h"
+#include "service.h"
 #include "xmalloc.h"
 
 #define PEER_IOV_MAX	64
 
+#define PEER_PENDING	0x01	/* on the pending-write list */
+#define PEER_CLOSING	0x02	/* closed; waiting to be freed */
+#define PEER_EOF	0x04	/* read side done: close once flushed */
+#define PEER_THROTTLED	0x08	/* not read while its output drains */
+#define PEER_RATED	0x10	/* not read until --line-rate allows */
+#define PEER_SLOW	0x20	/* over --max-queue: judged at the next flush */
+
+struct peer {
+	ev_io		 rio;
+	ev_io		 wio;
+	struct peer	*prev;		/* peers, oldest activity first */
+	struct peer	*next;		/* ... or the graveyard, once closed */
+	struct peer	*next_pending;	/* pending */
+	struct member	 member;	/* holds the address */
+	struct frame	 frame;
+	struct outq	 outq;
+	struct bucket	 bucket;	/* --line-rate */
+	char		*held;		/* read but not yet taken (rate) */
+	uint32_t	 held_len;
+	float		 soft_since;	/* over a quarter of --max-queue since */
+	ev_tstamp	 last_read;
+	uint8_t		 flags;
+};
+
 static void	peer_read_cb(struct ev_loop *, ev_io *, int);
 static void	peer_write_cb(struct ev_loop *, ev_io *, int);
 static void	peer_rate_cb(struct ev_loop *, ev_timer *, int);
+static void	peer_deliver(struct member *, const struct slice *);
+static void	peer_close(struct peer *, const char *why);
+
+static const struct member_ops peer_ops = {
+	.deliver = peer_deliver,
+	.batched = 1,
+};
+
+static struct peer	*peers;		/* open, by activity */
+static struct peer	*peers_tail;
+static unsigned int	 npeers;
+static struct peer	*pending;	/* with output to write */
+static struct peer	*graveyard;	/* closed, to be freed */
 
 /* Peers waiting for --line-rate, and the timer that lets them go on. */
 static struct peer	**rated;
 static size_t		  nrated, rated_size;
 static ev_timer		  rate_w;
 
-const char *
+/* The peer's address as text, in a static buffer. */
+static const char *
 peer_name(const struct peer *p)
 {
 	static char	buf[ADDR_STRLEN];
@@ -48,99 +91,132 @@ peer_name(const struct peer *p)
 }
 
 void
-peer_init(void)
+peers_init(void)
 {
 	double	every = 0.1;
 
-	if (server.conf->line_rate > 0 && 1.0 / server.conf->line_rate < every)
-		every = 1.0 / server.conf->line_rate;
+	if (core.conf->line_rate > 0 && 1.0 / core.conf->line_rate < every)
+		every = 1.0 / core.conf->line_rate;
 	ev_timer_init(&rate_w, peer_rate_cb, every, every);
 }
 
-void
-peer_shutdown(void)
+unsigned int
+peers_count(void)
 {
-	ev_timer_stop(server.loop, &rate_w);
-	free(rated);
-	rated = NULL;
-	nrated = rated_size = 0;
+	return npeers;
 }
 
-struct peer *
+/* Take P out of the list of peers. */
+static void
+unlink_peer(struct peer *p)
+{
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	else
+		peers = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	else
+		peers_tail = p->prev;
+	p->prev = p->next = NULL;
+}
+
+/* Append P to the list of peers: the most recently active end. */
+static void
+append_peer(struct peer *p)
+{
+	p->next = NULL;
+	p->prev = peers_tail;
+	if (peers_tail != NULL)
+		peers_tail->next = p;
+	else
+		peers = p;
+	peers_tail = p;
+}
+
+/* P sent something: it is the most recently active now. */
+static void
+peer_active(struct peer *p)
+{
+	p->last_read = ev_now(core.loop);
+	if (peers_tail != p) {
+		unlink_peer(p);
+		append_peer(p);
+	}
+}
+
+/* Queue P for the next write pass. */
+static void
+want_write(struct peer *p)
+{
+	if (p->flags & (PEER_PENDING | PEER_CLOSING))
+		return;
+	/*
+	 * While the write watcher runs, it will write this too; but a peer
+	 * over --max-queue is judged at the next flush, writable or not.
+	 */
+	if (ev_is_active(&p->wio) && !(p->flags & PEER_SLOW))
+		return;
+	p->flags |= PEER_PENDING;
+	p->next_pending = pending;
+	pending = p;
+}
+
+void
 peer_create(int fd, const struct addr *a)
 {
 	struct peer	*p;
 
 	p = xcalloc(1, sizeof *p);
+	p->member.ops = &peer_ops;
 	p->member.addr = *a;
-	p->member.kind = MEMBER_TCP;
-	p->last_read = ev_now(server.loop);
-	bucket_init(&p->bucket, server.conf->line_rate * RATE_BURST_FACTOR,
+	p->last_read = ev_now(core.loop);
+	bucket_init(&p->bucket, core.conf->line_rate * RATE_BURST_FACTOR,
 	    p->last_read);
 	ev_io_init(&p->rio, peer_read_cb, fd, EV_READ);
 	ev_io_init(&p->wio, peer_write_cb, fd, EV_WRITE);
-	ev_io_start(server.loop, &p->rio);
-	return p;
+	ev_io_start(core.loop, &p->rio);
+	append_peer(p);
+	npeers++;
+	core.stats.accepted++;
+	log_info("%s: connected (%u online)", peer_name(p), npeers);
+	core.service->joined(&p->member);
 }
 
 static size_t
 quarter_queue(void)
 {
-	return server.conf->max_queue / SOFT_QUEUE_DIVISOR;
+	return core.conf->max_queue / SOFT_QUEUE_DIVISOR;
 }
 
-void
-peer_send_stamped(struct peer *p, const char *text, size_t len)
+static void
+peer_deliver(struct member *m, const struct slice *s)
 {
-	const char	*stamp;
-	size_t		 slen, total;
-	struct slice	 s;
-	char		*out;
-	int		 line = server.conf->framing == FRAME_LINE;
+	struct peer	*p = container_of(m, struct peer, member);
 
-	if (p->flags & PEER_CLOSING)
-		return;
-	/* The room's lines said before this come before it. */
-	if (server.conf->broadcast)
-		room_flush();
-	stamp = server_stamp(&slen);
-	total = slen + len + (line ? 1 : 0);
-	out = outq_msg_begin(total);
-	memcpy(out, stamp, slen);
-	memcpy(out + slen, text, len);
-	if (line)
-		out[slen + len] = '\n';
-	outq_msg_end(total, &s);
-	outq_push(&p->outq, &s);
-	server.stats.msgs_out++;
-	server_want_write(p);
-}
-
-void
-peer_deliver(struct peer *p, const struct slice *s)
-{
 	if (p->flags & PEER_CLOSING)
 		return;
 	outq_push(&p->outq, s);
 	/* Over the limit: the next flush writes what it can, then judges. */
-	if (p->outq.bytes > server.conf->max_queue)
+	if (p->outq.bytes > core.conf->max_queue)
 		p->flags |= PEER_SLOW;
-	server_want_write(p);
+	want_write(p);
 	if (!(p->flags & PEER_SLOW) && p->outq.bytes > quarter_queue() &&
 	    p->soft_since == 0)
-		p->soft_since = (float)(ev_now(server.loop) - server.started);
+		p->soft_since = (float)(ev_now(core.loop) - core.started);
 }
 
-void
-peer_check_queue(struct peer *p, ev_tstamp now)
+/* Cut P if it stayed over the soft queue limit for too long. */
+static void
+check_queue(struct peer *p, ev_tstamp now)
 {
 	float	since;
 
 	if (p->soft_since == 0 || (p->flags & PEER_CLOSING))
 		return;
-	since = (float)(now - server.started) - p->soft_since;
+	since = (float)(now - core.started) - p->soft_since;
 	if (since >= SOFT_QUEUE_SECS && p->outq.bytes > quarter_queue()) {
-		server.stats.slow_cut++;
+		core.stats.slow_cut++;
 		log_info("%s: slow consumer: %zu bytes queued for %.0f s "
 		    "(limit %zu)", peer_name(p), p->outq.bytes, since,
 		    quarter_queue());
@@ -153,15 +229,15 @@ static void
 peer_rate_wait(struct peer *p)
 {
 	p->flags |= PEER_RATED;
-	ev_io_stop(server.loop, &p->rio);
+	ev_io_stop(core.loop, &p->rio);
 	if (nrated == rated_size) {
 		rated_size = rated_size == 0 ? 16 : rated_size * 2;
 		rated = xreallocarray(rated, rated_size, sizeof *rated);
 	}
 	rated[nrated++] = p;
-	server.stats.rate_waits++;
+	core.stats.rate_waits++;
 	if (!ev_is_active(&rate_w))
-		ev_timer_again(server.loop, &rate_w);
+		ev_timer_again(core.loop, &rate_w);
 }
 
 static void
@@ -178,39 +254,56 @@ peer_rate_forget(struct peer *p)
 	p->flags &= ~PEER_RATED;
 }
 
-/* A message from the peer: echoed back, or said in the room. */
+/* Whether P must wait before it may send another line. */
+static int
+peer_over_rate(struct peer *p)
+{
+	unsigned int	rate = core.conf->line_rate;
+
+	return core.service->rated && rate > 0 && bucket_wait(&p->bucket,
+	    rate, rate * RATE_BURST_FACTOR, ev_now(core.loop)) > 0;
+}
+
+/* Stop reading P and close it once everything queued is written. */
+static void
+peer_finish(struct peer *p)
+{
+	if (p->flags & (PEER_CLOSING | PEER_EOF))
+		return;
+	p->flags |= PEER_EOF;
+	ev_io_stop(core.loop, &p->rio);
+	/*
+	 * The write pass closes it when its queue is empty: what the
+	 * service gathers for it in this loop iteration is still its own.
+	 */
+	want_write(p);
+}
+
+/* A message from the peer, for the service. */
 static int
 peer_message_cb(void *arg, const char *msg, size_t len, int flags)
 {
 	struct peer		*p = arg;
-	const struct srvconf	*c = server.conf;
-	static const char	 too_long[] = "*** line too long";
+	const struct srvconf	*c = core.conf;
 
-	server.stats.msgs_in++;
+	core.stats.msgs_in++;
 	if (flags & FRAME_CUT) {
-		server.stats.lines_cut++;
+		core.stats.lines_cut++;
 		/* Counted for SIGUSR1; a line each would flood the log. */
 		log_debug("%s: line over %zu bytes cut", peer_name(p),
 		    c->max_line);
 	}
-	if (!c->broadcast) {
-		peer_send_stamped(p, msg, len);
-		if (flags & FRAME_CUT)
-			peer_send_stamped(p, too_long, sizeof too_long - 1);
-		return (p->flags & PEER_CLOSING) ? FRAME_STOP : FRAME_GO;
-	}
-
-	if (room_input(&p->member, msg, len, flags) == FRAME_STOP) {
+	if (core.service->message(&p->member, msg, len, flags) ==
+	    FRAME_STOP) {
 		peer_finish(p);
 		return FRAME_STOP;
 	}
 	if (p->flags & PEER_CLOSING)
 		return FRAME_STOP;
-	if (c->line_rate > 0) {
+	if (core.service->rated && c->line_rate > 0) {
 		(void)bucket_take(&p->bucket, c->line_rate,
-		    c->line_rate * RATE_BURST_FACTOR, ev_now(server.loop));
-		if (bucket_wait(&p->bucket, c->line_rate,
-		    c->line_rate * RATE_BURST_FACTOR, ev_now(server.loop)) > 0)
+		    c->line_rate * RATE_BURST_FACTOR, ev_now(core.loop));
+		if (peer_over_rate(p))
 			return FRAME_PAUSE;
 	}
 	return FRAME_GO;
@@ -220,7 +313,7 @@ peer_message_cb(void *arg, const char *msg, size_t len, int flags)
 static void
 peer_input(struct peer *p, const char *data, size_t len)
 {
-	const struct srvconf	*c = server.conf;
+	const struct srvconf	*c = core.conf;
 	size_t			 used;
 	int			 rc;
 
@@ -239,32 +332,28 @@ peer_input(struct peer *p, const char *data, size_t len)
 		p->held = NULL;
 		p->held_len = 0;
 	}
-	if (rc == FRAME_PAUSE || (c->broadcast && c->line_rate > 0 &&
-	    bucket_wait(&p->bucket, c->line_rate,
-	    c->line_rate * RATE_BURST_FACTOR, ev_now(server.loop)) > 0))
+	if (rc == FRAME_PAUSE || peer_over_rate(p))
 		peer_rate_wait(p);
 }
 
 static void
 peer_rate_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	const struct srvconf	*c = server.conf;
-	struct peer		*p;
-	size_t			 i = 0;
+	struct peer	*p;
+	size_t		 i = 0;
 
 	while (i < nrated) {
 		p = rated[i];
-		if (bucket_wait(&p->bucket, c->line_rate,
-		    c->line_rate * RATE_BURST_FACTOR, ev_now(loop)) > 0) {
+		if (peer_over_rate(p)) {
 			i++;
 			continue;
 		}
 		/* Its slot now holds another peer: look at i again. */
 		peer_rate_forget(p);
 		/* Its lines are taken now: it is not idle. */
-		server_peer_active(p);
+		peer_active(p);
 		/* After "server shutting down" nobody says anything more. */
-		if (p->held != NULL && !server_stopping())
+		if (p->held != NULL && !core.stopping)
 			peer_input(p, p->held, p->held_len);
 		if (!(p->flags & (PEER_CLOSING | PEER_EOF | PEER_RATED)))
 			ev_io_start(loop, &p->rio);
@@ -273,52 +362,43 @@ peer_rate_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		ev_timer_stop(loop, w);
 }
 
-void
-peer_finish(struct peer *p)
+/* How much to read at once. */
+static size_t
+read_size(void)
 {
-	if (p->flags & (PEER_CLOSING | PEER_EOF))
-		return;
-	p->flags |= PEER_EOF;
-	ev_io_stop(server.loop, &p->rio);
-	/* The room's last lines are for P too. */
-	if (server.conf->broadcast)
-		room_flush();
-	if (p->outq.bytes == 0)
-		peer_close(p, NULL);
-	else
-		server_want_write(p);
+	size_t	slen;
+
+	/* A rate-limited peer is read a little at a time. */
+	if (core.service->rated && core.conf->line_rate > 0)
+		return RATE_READ_BYTES;
+	if (core.service->cut_slow)
+		return sizeof core.rbuf;
+	/*
+	 * Paused when it does not read: a line of one byte comes back as a
+	 * stamp and a byte, so one read may queue (stamp + 1) times its
+	 * size; read so little that this stays near the quarter of
+	 * --max-queue at which reading pauses.
+	 */
+	(void)core_stamp(&slen);
+	return MINIMUM(sizeof core.rbuf, MAXIMUM(quarter_queue() / (slen + 1),
+	    ECHO_READ_MIN_BYTES));
 }
 
 static void
 peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct peer		*p = container_of(w, struct peer, rio);
-	const struct srvconf	*c = server.conf;
-	size_t			 size = sizeof server.rbuf, slen;
+	const struct srvconf	*c = core.conf;
 	ssize_t			 n;
 
-	/* A rate-limited peer is read a little at a time. */
-	if (c->broadcast && c->line_rate > 0)
-		size = RATE_READ_BYTES;
-	else if (!c->broadcast) {
-		/*
-		 * Echo: a line of one byte comes back as a stamp and a byte,
-		 * so one read may queue (stamp + 1) times its size; read so
-		 * little that this stays near the quarter of --max-queue at
-		 * which reading pauses.
-		 */
-		(void)server_stamp(&slen);
-		size = MINIMUM(size, MAXIMUM(quarter_queue() / (slen + 1),
-		    ECHO_READ_MIN_BYTES));
-	}
-	n = read(w->fd, server.rbuf, size);
+	n = read(w->fd, core.rbuf, read_size());
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return;
 		peer_close(p, strerror(errno));
 		return;
 	}
-	server_peer_active(p);
+	peer_active(p);
 	if (n == 0) {
 		/* Half-close: an unfinished line still counts. */
 		if (frame_finish(&p->frame, c->framing, c->max_line,
@@ -326,20 +406,24 @@ peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 			peer_finish(p);
 		return;
 	}
-	server.stats.bytes_in += n;
-	peer_input(p, server.rbuf, n);
-	if (!c->broadcast && p->outq.bytes > quarter_queue() &&
+	core.stats.bytes_in += n;
+	peer_input(p, core.rbuf, n);
+	if (!core.service->cut_slow && p->outq.bytes > quarter_queue() &&
 	    !(p->flags & (PEER_THROTTLED | PEER_CLOSING | PEER_EOF))) {
 		/* It sends faster than it reads: wait for it to drain. */
 		p->flags |= PEER_THROTTLED;
-		server.stats.backpressure++;
+		core.stats.backpressure++;
 		ev_io_stop(loop, &p->rio);
 		log_debug("%s: output queue at %zu bytes, reading paused",
 		    peer_name(p), p->outq.bytes);
 	}
 }
 
-void
+/*
+ * Write what is queued, at most a pass's share; start the write watcher
+ * if some is left.
+ */
+static void
 peer_flush(struct peer *p)
 {
 	struct iovec	iov[PEER_IOV_MAX];
@@ -363,14 +447,13 @@ peer_flush(struct peer *p)
 			return;
 		}
 		outq_consume(&p->outq, n);
-		server.stats.bytes_out += n;
+		core.stats.bytes_out += n;
 		budget -= MINIMUM(budget, (size_t)n);
 	}
-	/* In a room a peer that does not keep up is cut; echo pauses it. */
-	if (server.conf->broadcast && p->outq.bytes > server.conf->max_queue) {
-		server.stats.slow_cut++;
+	if (core.service->cut_slow && p->outq.bytes > core.conf->max_queue) {
+		core.stats.slow_cut++;
 		log_info("%s: slow consumer: %zu bytes queued (limit %zu)",
-		    peer_name(p), p->outq.bytes, server.conf->max_queue);
+		    peer_name(p), p->outq.bytes, core.conf->max_queue);
 		peer_close(p, "slow consumer");
 		return;
 	}
@@ -379,17 +462,17 @@ peer_flush(struct peer *p)
 		p->soft_since = 0;
 
 	if (p->outq.bytes > 0) {
-		ev_io_start(server.loop, &p->wio);
+		ev_io_start(core.loop, &p->wio);
 		return;
 	}
-	ev_io_stop(server.loop, &p->wio);
+	ev_io_stop(core.loop, &p->wio);
 	if (p->flags & PEER_EOF) {
 		peer_close(p, NULL);
 		return;
 	}
 	if (p->flags & PEER_THROTTLED) {
 		p->flags &= ~PEER_THROTTLED;
-		ev_io_start(server.loop, &p->rio);
+		ev_io_start(core.loop, &p->rio);
 	}
 }
 
@@ -399,14 +482,33 @@ peer_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 	peer_flush(container_of(w, struct peer, wio));
 }
 
-void
+int
+peers_write(void)
+{
+	struct peer	*p, *list;
+
+	if ((list = pending) == NULL)
+		return 0;
+	pending = NULL;
+	while ((p = list) != NULL) {
+		list = p->next_pending;
+		p->next_pending = NULL;
+		p->flags &= ~PEER_PENDING;
+		if (!(p->flags & PEER_CLOSING))
+			peer_flush(p);
+	}
+	return 1;
+}
+
+/* Close now: stop watchers, close the socket, unlink; free later. */
+static void
 peer_close(struct peer *p, const char *why)
 {
 	if (p->flags & PEER_CLOSING)
 		return;
 	p->flags |= PEER_CLOSING;
-	ev_io_stop(server.loop, &p->rio);
-	ev_io_stop(server.loop, &p->wio);
+	ev_io_stop(core.loop, &p->rio);
+	ev_io_stop(core.loop, &p->wio);
 	if (p->flags & PEER_RATED)
 		peer_rate_forget(p);
 	if (why != NULL)
@@ -418,12 +520,92 @@ peer_close(struct peer *p, const char *why)
 	frame_free(&p->frame);
 	free(p->held);
 	p->held = NULL;
-	server_peer_closed(p);
-	room_leave(&p->member, NULL, 0);
+	unlink_peer(p);
+	npeers--;
+	admission_release(&p->member.addr);
+	/* p->next is free now: it links the graveyard. */
+	p->next = graveyard;
+	graveyard = p;
+	core.service->left(&p->member, NULL, 0);
+	if (core.stopping && npeers == 0)
+		ev_break(core.loop, EVBREAK_ALL);
 }
 
 void
-peer_free(struct peer *p)
+peers_reap(void)
 {
-	free(p);
+	struct peer	*p;
+
+	while ((p = graveyard) != NULL) {
+		graveyard = p->next;
+		free(p);
+	}
+}
+
+void
+peers_cron(ev_tstamp now)
+{
+	static const char	 idle[] = "idle timeout";
+	const struct srvconf	*c = core.conf;
+	struct peer		*p, *next;
+
+	/* Oldest activity first: stop at the first peer still active. */
+	for (p = peers; c->idle_timeout > 0 && p != NULL; p = next) {
+		next = p->next;
+		if (now - p->last_read < c->idle_timeout)
+			break;
+		/* Not read because of us (rate, backpressure): not idle. */
+		if (p->flags & (PEER_EOF | PEER_CLOSING | PEER_RATED |
+		    PEER_THROTTLED))
+			continue;
+		core.stats.idle_cut++;
+		log_info("%s: idle for %u s", peer_name(p), c->idle_timeout);
+		core.service->notice(&p->member, idle, sizeof idle - 1);
+		peer_finish(p);
+	}
+	if (!core.service->cut_slow)
+		return;
+	for (p = peers; p != NULL; p = next) {
+		next = p->next;
+		check_queue(p, now);
+	}
+}
+
+void
+peers_each(void (*fn)(struct member *))
+{
+	struct peer	*p, *next;
+
+	for (p = peers; p != NULL; p = next) {
+		next = p->next;
+		fn(&p->member);
+	}
+}
+
+void
+peers_finish(void)
+{
+	struct peer	*p, *next;
+
+	for (p = peers; p != NULL; p = next) {
+		next = p->next;
+		peer_finish(p);
+	}
+}
+
+void
+peers_close(void)
+{
+	while (peers != NULL)
+		peer_close(peers, NULL);
+	peers_reap();
+}
+
+void
+peers_free(void)
+{
+	ev_timer_stop(core.loop, &rate_w);
+	free(rated);
+	rated = NULL;
+	nrated = rated_size = 0;
 }

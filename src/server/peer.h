@@ -1,75 +1,45 @@
 /*
- * peer.h: a TCP peer: its socket and watchers, its unfinished line, its
- * output queue and its life from accept to free.
+ * peer.h: TCP peers: each one's socket and watchers, its unfinished line,
+ * its output queue and its life from accept to free; and the set of them,
+ * ordered by activity, written in one pass before the loop sleeps.
  */
 #ifndef TSCHAT_PEER_H
 #define TSCHAT_PEER_H
 
 #include <stddef.h>
-#include <stdint.h>
 
-#include "addr.h"
 #include EV_HEADER
-#include "frame.h"
-#include "outq.h"
-#include "ratelimit.h"
-#include "room.h"
+#include "addr.h"
+#include "member.h"
 
-#define PEER_PENDING	0x01	/* on the server's pending-write list */
-#define PEER_CLOSING	0x02	/* closed; waiting to be freed */
-#define PEER_EOF	0x04	/* read side done: close once flushed */
-#define PEER_THROTTLED	0x08	/* echo: not read while its output drains */
-#define PEER_RATED	0x10	/* room: not read until --line-rate allows */
-#define PEER_SLOW	0x20	/* over --max-queue: cut at the next flush */
+struct peer;
 
-struct peer {
-	ev_io		 rio;
-	ev_io		 wio;
-	struct peer	*prev;		/* server.peers, oldest activity first */
-	struct peer	*next;
-	struct peer	*next_pending;	/* server.pending */
-	struct member	 member;	/* in the room; holds the address */
-	struct frame	 frame;
-	struct outq	 outq;
-	struct bucket	 bucket;	/* --line-rate */
-	char		*held;		/* read but not yet taken (rate) */
-	uint32_t	 held_len;
-	float		 soft_since;	/* over a quarter of --max-queue since */
-	ev_tstamp	 last_read;
-	uint8_t		 flags;
-};
+void	peers_init(void);
+void	peers_free(void);
 
-/* Take a new connection on FD (non-blocking) from A. */
-struct peer *peer_create(int fd, const struct addr *a);
+/* Take a new connection on FD (non-blocking) from A, and hand it over. */
+void	peer_create(int fd, const struct addr *a);
 
-/* Queue "[STAMP] TEXT" with the framing's terminator. */
-void	peer_send_stamped(struct peer *, const char *text, size_t len);
-
-/* Queue the room's line S, and check the queue's limits. */
-void	peer_deliver(struct peer *, const struct slice *s);
+/* Open peers. */
+unsigned int peers_count(void);
 
 /*
- * Write what is queued, at most a pass's share; start the write watcher
- * if some is left. Called by the server before the loop sleeps.
+ * Write what every peer with output has queued, a pass's share each.
+ * Return 0 if there was none.
  */
-void	peer_flush(struct peer *);
+int	peers_write(void);
+/* Free the peers closed since the last call. */
+void	peers_reap(void);
 
-/* Stop reading and close the peer once everything queued is written. */
-void	peer_finish(struct peer *);
+/* Once a second: idle peers (--idle-timeout); slow consumers. */
+void	peers_cron(ev_tstamp now);
 
-/* Close now: stop watchers, close the socket, unlink; free later. */
-void	peer_close(struct peer *, const char *why);
+/* Call FN for each open peer's member. */
+void	peers_each(void (*fn)(struct member *m));
 
-/* Free a closed peer. */
-void	peer_free(struct peer *);
-
-/* Once a second: cut peers over the soft queue limit for too long. */
-void	peer_check_queue(struct peer *, ev_tstamp now);
-
-/* The peer's address as text, in a static buffer. */
-const char *peer_name(const struct peer *);
-
-void	peer_init(void);
-void	peer_shutdown(void);
+/* Stop reading everyone; close each once it has what it is owed. */
+void	peers_finish(void);
+/* Close everyone now (exit). */
+void	peers_close(void);
 
 #endif

@@ -18,15 +18,14 @@
 #include <unistd.h>
 
 #include "addr.h"
-#include "addrmap.h"
-#include "cidr.h"
+#include "admission.h"
+#include "core.h"
 #include "log.h"
 #include "net.h"
 #include "outq.h"
 #include "peer.h"
-#include "relay.h"
-#include "room.h"
 #include "server.h"
+#include "service.h"
 #include "udp.h"
 #include "xmalloc.h"
 
@@ -35,153 +34,37 @@ struct listener {
 	struct listener	*next;
 };
 
-/* Connections from one host, for --max-per-ip. */
-struct host_count {
-	struct addrmap_entry	entry;
-	unsigned int		count;
-};
-
-struct server		 server;
 static struct listener	*listeners;
-static struct addrmap	 hosts;
 static int		 reserve_fd = -1;
 static ev_tstamp	 last_emfile_log;
+static ev_prepare	 flush_w;
+static ev_signal	 sigint_w;
+static ev_signal	 sigterm_w;
+static ev_signal	 sigusr1_w;
+static ev_timer		 stop_w;
+static ev_timer		 cron_w;
+/* More figures for the SIGUSR1 line (the relay's). */
+static void		(*stats_fn)(char *, size_t, void *);
+static void		*stats_arg;
 
 static void	listener_accept_cb(struct ev_loop *, ev_io *, int);
 
-const char *
-server_stamp(size_t *lenp)
-{
-	return stamp_get(&server.stamp, (time_t)ev_now(server.loop), lenp);
-}
-
-int
-server_stopping(void)
-{
-	return server.stopping;
-}
-
 void
-server_want_write(struct peer *p)
+server_stats_hook(void (*fn)(char *buf, size_t size, void *arg), void *arg)
 {
-	if (p->flags & (PEER_PENDING | PEER_CLOSING))
-		return;
-	/*
-	 * While the write watcher runs, it will write this too; but a peer
-	 * over --max-queue is judged at the next flush, writable or not.
-	 */
-	if (ev_is_active(&p->wio) && !(p->flags & PEER_SLOW))
-		return;
-	p->flags |= PEER_PENDING;
-	p->next_pending = server.pending;
-	server.pending = p;
-}
-
-/* Take P out of the list of peers. */
-static void
-unlink_peer(struct peer *p)
-{
-	if (p->prev != NULL)
-		p->prev->next = p->next;
-	else
-		server.peers = p->next;
-	if (p->next != NULL)
-		p->next->prev = p->prev;
-	else
-		server.peers_tail = p->prev;
-	p->prev = p->next = NULL;
-}
-
-/* Append P to the list of peers: the most recently active end. */
-static void
-append_peer(struct peer *p)
-{
-	p->next = NULL;
-	p->prev = server.peers_tail;
-	if (server.peers_tail != NULL)
-		server.peers_tail->next = p;
-	else
-		server.peers = p;
-	server.peers_tail = p;
-}
-
-void
-server_peer_active(struct peer *p)
-{
-	p->last_read = ev_now(server.loop);
-	if (server.peers_tail != p) {
-		unlink_peer(p);
-		append_peer(p);
-	}
-}
-
-int
-server_allowed(const struct addr *a)
-{
-	const struct srvconf	*c = server.conf;
-	size_t			 i;
-
-	if (c->nallow == 0)
-		return 1;
-	for (i = 0; i < c->nallow; i++) {
-		if (cidr_match(&c->allow[i], a))
-			return 1;
-	}
-	return 0;
-}
-
-static struct host_count *
-host_count(const struct addr *a)
-{
-	struct addrmap_entry	*e = addrmap_find(&hosts, a);
-
-	return e != NULL ? container_of(e, struct host_count, entry) : NULL;
-}
-
-void
-server_peer_closed(struct peer *p)
-{
-	struct host_count	*h;
-
-	unlink_peer(p);
-	server.npeers--;
-	if (server.conf->max_per_ip > 0 &&
-	    (h = host_count(&p->member.addr)) != NULL && --h->count == 0) {
-		addrmap_remove(&hosts, &h->entry);
-		free(h);
-	}
-	/* p->next is free now: it links the graveyard. */
-	p->next = server.graveyard;
-	server.graveyard = p;
-	if (server.stopping && server.npeers == 0)
-		ev_break(server.loop, EVBREAK_ALL);
+	stats_fn = fn;
+	stats_arg = arg;
 }
 
 /* Before the loop sleeps: write every pending peer, then free the dead. */
 static void
 server_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
-	struct peer	*p, *list;
-
 	/* Writing may close peers, whose leaving queues more output. */
-	for (;;) {
-		if (server.conf->broadcast)
-			room_flush();
-		if ((list = server.pending) == NULL)
-			break;
-		server.pending = NULL;
-		while ((p = list) != NULL) {
-			list = p->next_pending;
-			p->next_pending = NULL;
-			p->flags &= ~PEER_PENDING;
-			if (!(p->flags & PEER_CLOSING))
-				peer_flush(p);
-		}
-	}
-	while ((p = server.graveyard) != NULL) {
-		server.graveyard = p->next;
-		peer_free(p);
-	}
+	do
+		core.service->flush();
+	while (peers_write());
+	peers_reap();
 }
 
 /* Set PORT in every address of the list AI. */
@@ -230,7 +113,7 @@ add_listener(int type, int fd)
 	}
 	l = xcalloc(1, sizeof *l);
 	ev_io_init(&l->io, listener_accept_cb, fd, EV_READ);
-	ev_io_start(server.loop, &l->io);
+	ev_io_start(core.loop, &l->io);
 	l->next = listeners;
 	listeners = l;
 	log_info("listening on tcp %s", name);
@@ -244,7 +127,7 @@ add_listener(int type, int fd)
 static void
 listen_all(int type, uint16_t *port)
 {
-	const struct srvconf	*c = server.conf;
+	const struct srvconf	*c = core.conf;
 	struct sockaddr_in6	 sin6;
 	struct sockaddr_in	 sin;
 	struct addrinfo		*res, *ai;
@@ -299,10 +182,10 @@ accept_out_of_files(int lfd)
 {
 	int	fd;
 
-	server.stats.accept_failed++;
-	if (ev_now(server.loop) - last_emfile_log >= 1.0) {
+	core.stats.accept_failed++;
+	if (ev_now(core.loop) - last_emfile_log >= 1.0) {
 		log_warnx("out of file descriptors: refusing connections");
-		last_emfile_log = ev_now(server.loop);
+		last_emfile_log = ev_now(core.loop);
 	}
 	if (reserve_fd == -1)
 		return;
@@ -312,80 +195,12 @@ accept_out_of_files(int lfd)
 	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-/* Refuse FD with a stamped notice (nothing waits for it to be read). */
-static void
-refuse(int fd, const char *text)
-{
-	char		 buf[STAMP_MAX_BYTES + 128];
-	const char	*stamp;
-	size_t		 slen;
-	int		 n;
-
-	stamp = server_stamp(&slen);
-	n = snprintf(buf, sizeof buf, "%s%s%s", stamp, text,
-	    server.conf->framing == FRAME_LINE ? "\n" : "");
-	if (n > 0)
-		(void)send(fd, buf, MINIMUM((size_t)n, sizeof buf - 1),
-		    MSG_DONTWAIT | MSG_NOSIGNAL);
-	close(fd);
-}
-
-/* Log a refusal, at most once a second for each cause. */
-static void
-log_refusal(ev_tstamp *last, const struct addr *a, const char *why)
-{
-	char	name[ADDR_STRLEN];
-
-	if (ev_now(server.loop) - *last < 1.0)
-		return;
-	*last = ev_now(server.loop);
-	log_info("%s: refused: %s", addr_format(a, name), why);
-}
-
-/* Whether a newcomer from A may stay; if not, it has been closed. */
-static int
-admit(int fd, const struct addr *a)
-{
-	static ev_tstamp	 last_full, last_host, last_allow;
-	const struct srvconf	*c = server.conf;
-	struct host_count	*h;
-
-	if (!server_allowed(a)) {
-		server.stats.refused_allow++;
-		log_refusal(&last_allow, a, "not in --allow");
-		close(fd);
-		return 0;
-	}
-	if (server.npeers >= server.max_clients) {
-		server.stats.refused_full++;
-		log_refusal(&last_full, a, "server full");
-		refuse(fd, "*** server full");
-		return 0;
-	}
-	if (c->max_per_ip == 0)
-		return 1;
-	if ((h = host_count(a)) == NULL) {
-		h = xcalloc(1, sizeof *h);
-		h->entry.addr = *a;
-		addrmap_insert(&hosts, &h->entry);
-	}
-	if (h->count >= c->max_per_ip) {
-		server.stats.refused_per_ip++;
-		log_refusal(&last_host, a, "too many connections");
-		refuse(fd, "*** too many connections from your address");
-		return 0;
-	}
-	h->count++;
-	return 1;
-}
-
 static void
 listener_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
 	struct addr		 a;
-	struct peer		*p;
 	int			 fd, i, one = 1;
 
 	for (i = 0; i < ACCEPT_PER_EVENT; i++) {
@@ -407,61 +222,32 @@ listener_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			close(fd);
 			continue;
 		}
-		if (!admit(fd, &a))
+		if (!admission_admit(fd, &a, peers_count()))
 			continue;
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof one);
-		p = peer_create(fd, &a);
-		append_peer(p);
-		server.npeers++;
-		server.stats.accepted++;
-		log_info("%s: connected (%u online)", peer_name(p),
-		    server.npeers);
-		if (server.conf->broadcast)
-			room_join(&p->member);
+		peer_create(fd, &a);
 	}
 }
 
-/* Once a second: idle peers, slow consumers. */
+/* Once a second: idle peers, slow consumers, silent UDP members. */
 static void
 server_cron_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	static const char	 idle[] = "*** idle timeout";
-	const struct srvconf	*c = server.conf;
-	ev_tstamp		 now = ev_now(loop);
-	struct peer		*p, *next;
+	ev_tstamp	now = ev_now(loop);
 
-	/* Oldest activity first: stop at the first peer still active. */
-	for (p = server.peers; c->idle_timeout > 0 && p != NULL; p = next) {
-		next = p->next;
-		if (now - p->last_read < c->idle_timeout)
-			break;
-		/* Not read because of us (rate, backpressure): not idle. */
-		if (p->flags & (PEER_EOF | PEER_CLOSING | PEER_RATED |
-		    PEER_THROTTLED))
-			continue;
-		server.stats.idle_cut++;
-		log_info("%s: idle for %u s", peer_name(p), c->idle_timeout);
-		peer_send_stamped(p, idle, sizeof idle - 1);
-		peer_finish(p);
-	}
-	if (c->broadcast) {
-		for (p = server.peers; p != NULL; p = next) {
-			next = p->next;
-			peer_check_queue(p, now);
-		}
-	}
+	peers_cron(now);
 	udp_cron(now);
 }
 
 static void
 server_log_stats(void)
 {
-	const struct stats	*s = &server.stats;
+	const struct stats	*s = &core.stats;
+	char			 more[512] = "";
 
-	char			 relay_figures[512] = "";
-
-	relay_stats(relay_figures, sizeof relay_figures);
+	if (stats_fn != NULL)
+		stats_fn(more, sizeof more, stats_arg);
 #define U(x) ((unsigned long long)(x))
 	log_always("stats: peers %u (room %u), accepted %llu; messages in %llu "
 	    "out %llu; bytes in %llu out %llu; lines cut %llu; reading paused "
@@ -470,7 +256,7 @@ server_log_stats(void)
 	    "udp in %llu out %llu, joined %llu, expired %llu, cookies %llu, "
 	    "dropped: source port %llu, rate %llu, allow %llu, reply bound "
 	    "%llu, send %llu%s",
-	    server.npeers, room_count(), U(s->accepted), U(s->msgs_in),
+	    peers_count(), core.service->count(), U(s->accepted), U(s->msgs_in),
 	    U(s->msgs_out), U(s->bytes_in), U(s->bytes_out), U(s->lines_cut),
 	    U(s->backpressure), U(s->rate_waits), U(s->slow_cut),
 	    U(s->idle_cut), U(s->refused_full), U(s->refused_per_ip),
@@ -478,14 +264,15 @@ server_log_stats(void)
 	    U(s->udp_out), U(s->udp_joined), U(s->udp_expired),
 	    U(s->udp_cookies), U(s->udp_dropped_port), U(s->udp_dropped_rate),
 	    U(s->udp_dropped_allow), U(s->udp_dropped_bound),
-	    U(s->udp_dropped_send), relay_figures);
+	    U(s->udp_dropped_send), more);
 #undef U
 }
 
 static void
 server_stop_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	log_info("flush time over: %u peers still owed output", server.npeers);
+	log_info("flush time over: %u peers still owed output",
+	    peers_count());
 	ev_break(loop, EVBREAK_ALL);
 }
 
@@ -493,31 +280,23 @@ server_stop_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 server_stop(int sig)
 {
-	static const char	 notice[] = "*** server shutting down";
-	struct listener		*l;
-	struct peer		*p, *next;
+	struct listener	*l;
 
-	if (server.stopping)
+	if (core.stopping)
 		return;
-	server.stopping = 1;
+	core.stopping = 1;
 	log_info("signal %d: shutting down", sig);
 	for (l = listeners; l != NULL; l = l->next)
-		ev_io_stop(server.loop, &l->io);
+		ev_io_stop(core.loop, &l->io);
 	udp_stop();
-	if (server.conf->broadcast)
-		room_notice_all(notice + 4, sizeof notice - 5);
-	for (p = server.peers; p != NULL; p = next) {
-		next = p->next;
-		if (!server.conf->broadcast)
-			peer_send_stamped(p, notice, sizeof notice - 1);
-		peer_finish(p);
-	}
-	if (server.npeers == 0) {
-		ev_break(server.loop, EVBREAK_ALL);
+	core.service->stop();
+	peers_finish();
+	if (peers_count() == 0) {
+		ev_break(core.loop, EVBREAK_ALL);
 		return;
 	}
-	ev_timer_init(&server.stop_w, server_stop_cb, SHUTDOWN_FLUSH_SECS, 0);
-	ev_timer_start(server.loop, &server.stop_w);
+	ev_timer_init(&stop_w, server_stop_cb, SHUTDOWN_FLUSH_SECS, 0);
+	ev_timer_start(core.loop, &stop_w);
 }
 
 static void
@@ -529,19 +308,22 @@ server_signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		server_stop(w->signum);
 }
 
-void
+uint16_t
 server_init(struct ev_loop *loop, const struct srvconf *c)
 {
 	uint16_t	port = c->port;
+	unsigned int	max_clients = c->max_clients;
 	long		nofile;
 
-	memset(&server, 0, sizeof server);
-	server.loop = loop;
-	server.conf = c;
-	server.started = ev_now(loop);
-	stamp_init(&server.stamp, c->time_format, c->utc);
-	addrmap_init(&hosts, 0);
-	peer_init();
+	memset(&core, 0, sizeof core);
+	core.loop = loop;
+	core.conf = c;
+	core.started = ev_now(loop);
+	/* The one place that tells echo from a room. */
+	core.service = c->broadcast ? &room_service : &echo_service;
+	stamp_init(&core.stamp, c->time_format, c->utc);
+	core.service->init();
+	peers_init();
 	udp_init();
 
 	if (c->tcp)
@@ -551,63 +333,57 @@ server_init(struct ev_loop *loop, const struct srvconf *c)
 	nofile = net_raise_nofile();
 	/* The reserve is the lowest free descriptor: those below are used. */
 	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	server.max_clients = c->max_clients;
-	if (nofile - reserve_fd - RESERVED_FDS < (long)server.max_clients) {
-		server.max_clients = nofile - reserve_fd - RESERVED_FDS > 1 ?
+	if (nofile - reserve_fd - RESERVED_FDS < (long)max_clients) {
+		max_clients = nofile - reserve_fd - RESERVED_FDS > 1 ?
 		    nofile - reserve_fd - RESERVED_FDS : 1;
 		log_warnx("open file limit %ld: at most %u clients", nofile,
-		    server.max_clients);
+		    max_clients);
 	}
+	admission_init(max_clients);
 
 	signal(SIGPIPE, SIG_IGN);
-	ev_signal_init(&server.sigint_w, server_signal_cb, SIGINT);
-	ev_signal_init(&server.sigterm_w, server_signal_cb, SIGTERM);
-	ev_signal_init(&server.sigusr1_w, server_signal_cb, SIGUSR1);
-	ev_signal_start(loop, &server.sigint_w);
-	ev_signal_start(loop, &server.sigterm_w);
-	ev_signal_start(loop, &server.sigusr1_w);
-	ev_prepare_init(&server.flush_w, server_flush_cb);
-	ev_prepare_start(loop, &server.flush_w);
-	ev_timer_init(&server.cron_w, server_cron_cb, 1.0, 1.0);
-	ev_timer_start(loop, &server.cron_w);
-	relay_init(loop, port);
-}
-
-static void
-free_host(struct addrmap_entry *e, void *arg)
-{
-	free(container_of(e, struct host_count, entry));
+	ev_signal_init(&sigint_w, server_signal_cb, SIGINT);
+	ev_signal_init(&sigterm_w, server_signal_cb, SIGTERM);
+	ev_signal_init(&sigusr1_w, server_signal_cb, SIGUSR1);
+	ev_signal_start(loop, &sigint_w);
+	ev_signal_start(loop, &sigterm_w);
+	ev_signal_start(loop, &sigusr1_w);
+	ev_prepare_init(&flush_w, server_flush_cb);
+	ev_prepare_start(loop, &flush_w);
+	ev_timer_init(&cron_w, server_cron_cb, 1.0, 1.0);
+	ev_timer_start(loop, &cron_w);
+	return port;
 }
 
 void
 server_run(void)
 {
-	struct listener	*l;
-	struct peer	*p;
+	ev_run(core.loop, 0);
+}
 
-	ev_run(server.loop, 0);
+void
+server_free(void)
+{
+	struct listener	*l;
 
 	/* Free everything, so that leak checkers see a clean exit. */
-	while ((p = server.peers) != NULL)
-		peer_close(p, NULL);
-	while ((p = server.graveyard) != NULL) {
-		server.graveyard = p->next;
-		peer_free(p);
-	}
+	peers_close();
 	while ((l = listeners) != NULL) {
 		listeners = l->next;
-		ev_io_stop(server.loop, &l->io);
+		ev_io_stop(core.loop, &l->io);
 		close(l->io.fd);
 		free(l);
 	}
-	relay_free();
 	udp_free();
-	peer_shutdown();
-	room_free();
-	addrmap_each(&hosts, free_host, NULL);
-	addrmap_free(&hosts);
-	ev_timer_stop(server.loop, &server.cron_w);
-	ev_timer_stop(server.loop, &server.stop_w);
+	peers_free();
+	core.service->free();
+	admission_free();
+	ev_prepare_stop(core.loop, &flush_w);
+	ev_timer_stop(core.loop, &cron_w);
+	ev_timer_stop(core.loop, &stop_w);
+	ev_signal_stop(core.loop, &sigint_w);
+	ev_signal_stop(core.loop, &sigterm_w);
+	ev_signal_stop(core.loop, &sigusr1_w);
 	if (reserve_fd != -1)
 		close(reserve_fd);
 	outq_shutdown();

@@ -5,11 +5,15 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include EV_HEADER
 #include "log.h"
+#include "relay.h"
+#include "rooms.h"
 #include "server.h"
 #include "srvconf.h"
 
@@ -51,6 +55,10 @@ main(int argc, char **argv)
 	struct srvconf	 conf;
 	struct ev_loop	*loop;
 	char		 err[512];
+	uint16_t	 port;
+#ifdef HAVE_HIREDIS
+	struct relay_options ro;
+#endif
 
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, locale_dir());
@@ -80,8 +88,26 @@ main(int argc, char **argv)
 
 	if ((loop = ev_default_loop(EVFLAG_AUTO)) == NULL)
 		die(1, 0, _("cannot initialise the event loop"));
-	server_init(loop, &conf);
+	port = server_init(loop, &conf);
+#ifdef HAVE_HIREDIS
+	if (conf.relay != NULL) {
+		memset(&ro, 0, sizeof ro);
+		ro.url = conf.relay;
+		ro.password = conf.relay_password;
+		ro.prefix = conf.room;
+		ro.node_name = conf.node_name;
+		ro.port = port;
+		ro.max_line = conf.max_line;
+		/* srvconf takes --relay with --broadcast only: a room. */
+		relay_init(loop, &ro, rooms_lobby());
+		server_stats_hook(relay_stats, NULL);
+	}
+#endif
 	server_run();
+#ifdef HAVE_HIREDIS
+	relay_free();
+#endif
+	server_free();
 	ev_loop_destroy(loop);
 	srvconf_free(&conf);
 	return EXIT_SUCCESS;

@@ -22,13 +22,16 @@
 
 #include "addr.h"
 #include "addrmap.h"
+#include "admission.h"
 #include "command.h"
 #include "cookie.h"
 #include "defaults.h"
 #include "dgram.h"
 #include "log.h"
 #include "ratelimit.h"
-#include "server.h"
+#include "core.h"
+#include "member.h"
+#include "service.h"
 #include "udp.h"
 #include "xmalloc.h"
 
@@ -59,6 +62,14 @@ struct udp_source {
 	ev_tstamp		 last_seen;
 };
 
+static void	udp_deliver(struct member *, const struct slice *);
+
+/* A datagram a line: members are not batched. */
+static const struct member_ops udp_member_ops = {
+	.deliver = udp_deliver,
+	.batched = 0,
+};
+
 static struct udp_sock	*socks;
 static struct addrmap	 members;
 static struct addrmap	 sources;
@@ -71,8 +82,8 @@ udp_init(void)
 {
 	addrmap_init(&members, 1);
 	addrmap_init(&sources, 0);
-	bucket_init(&overflow, server.conf->udp_rate * RATE_BURST_FACTOR,
-	    ev_now(server.loop));
+	bucket_init(&overflow, core.conf->udp_rate * RATE_BURST_FACTOR,
+	    ev_now(core.loop));
 	if (cookie_key_init(cookie_key) == -1)
 		die(1, errno, _("cannot get random bytes"));
 }
@@ -81,11 +92,11 @@ udp_init(void)
 static int
 udp_rate_ok(const struct addr *a)
 {
-	const struct srvconf	*c = server.conf;
+	const struct srvconf	*c = core.conf;
 	struct addrmap_entry	*e;
 	struct udp_source	*src;
 	struct bucket		*b = &overflow;
-	ev_tstamp		 now = ev_now(server.loop);
+	ev_tstamp		 now = ev_now(core.loop);
 
 	if (c->udp_rate == 0)
 		return 1;
@@ -115,14 +126,14 @@ udp_send(int fd, const struct addr *to, const char *data, size_t len)
 	if (sendto(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL,
 	    (struct sockaddr *)&ss, sslen) == -1) {
 		/* No queue for UDP: a full socket buffer drops the reply. */
-		server.stats.udp_dropped_send++;
+		core.stats.udp_dropped_send++;
 		return;
 	}
-	server.stats.udp_out++;
-	server.stats.bytes_out += len;
+	core.stats.udp_out++;
+	core.stats.bytes_out += len;
 }
 
-void
+static void
 udp_deliver(struct member *m, const struct slice *s)
 {
 	struct udp_member	*um = container_of(m, struct udp_member, member);
@@ -130,23 +141,24 @@ udp_deliver(struct member *m, const struct slice *s)
 	udp_send(um->fd, &m->addr, slice_data(s), s->len);
 }
 
-static void
-udp_echo(int fd, const struct addr *from, const char *data, size_t len)
+void
+udp_echo_datagram(int fd, const struct addr *from, const char *data,
+    size_t len)
 {
-	const struct srvconf	*c = server.conf;
+	const struct srvconf	*c = core.conf;
 	struct dgram_result	 res;
 	const char		*stamp;
 	size_t			 slen;
 
-	stamp = server_stamp(&slen);
+	stamp = core_stamp(&slen);
 	dgram_echo(c->framing, c->max_line, stamp, slen, data, len, reply,
 	    &res);
-	server.stats.msgs_in += res.messages;
-	server.stats.lines_cut += res.cut;
-	server.stats.udp_dropped_bound += res.dropped;
+	core.stats.msgs_in += res.messages;
+	core.stats.lines_cut += res.cut;
+	core.stats.udp_dropped_bound += res.dropped;
 	if (res.len == 0)
 		return;
-	server.stats.msgs_out += res.messages - res.dropped;
+	core.stats.msgs_out += res.messages - res.dropped;
 	udp_send(fd, from, reply, res.len);
 }
 
@@ -162,13 +174,13 @@ member_free(struct udp_member *um)
 static int
 member_message_cb(void *arg, const char *msg, size_t len, int flags)
 {
-	const struct srvconf	*c = server.conf;
+	const struct srvconf	*c = core.conf;
 	struct udp_member	*um = arg;
 	struct command		 cmd;
 
-	server.stats.msgs_in++;
+	core.stats.msgs_in++;
 	if (flags & FRAME_CUT)
-		server.stats.lines_cut++;
+		core.stats.lines_cut++;
 	/* tschat may send its /join again: it is in already. */
 	if (c->framing == FRAME_LINE) {
 		command_parse(msg, len, &cmd);
@@ -182,11 +194,12 @@ member_message_cb(void *arg, const char *msg, size_t len, int flags)
 	 * --max-queue).
 	 */
 	if (c->line_rate > 0 && !bucket_take(&um->lines, c->line_rate,
-	    c->line_rate * RATE_BURST_FACTOR, ev_now(server.loop))) {
-		server.stats.udp_dropped_rate++;
+	    c->line_rate * RATE_BURST_FACTOR, ev_now(core.loop))) {
+		core.stats.udp_dropped_rate++;
 		return FRAME_GO;
 	}
-	if (room_input(&um->member, msg, len, flags) == FRAME_STOP) {
+	if (core.service->message(&um->member, msg, len, flags) ==
+	    FRAME_STOP) {
 		member_free(um);
 		return FRAME_STOP;
 	}
@@ -207,14 +220,14 @@ valid_join(const struct addr *a, const char *data, size_t len)
 		len--;
 	command_parse(data, len, &cmd);
 	return cmd.kind == CMD_JOIN && cookie_check(cookie_key, a,
-	    (time_t)ev_now(server.loop), cmd.arg, cmd.arglen);
+	    (time_t)ev_now(core.loop), cmd.arg, cmd.arglen);
 }
 
-/* A datagram in a room: from a member, a join, or a stranger. */
-static void
-udp_room(int fd, const struct addr *from, const char *data, size_t len)
+void
+udp_member_datagram(int fd, const struct addr *from, const char *data,
+    size_t len)
 {
-	const struct srvconf	*c = server.conf;
+	const struct srvconf	*c = core.conf;
 	struct addrmap_entry	*e;
 	struct udp_member	*um;
 	char			 token[COOKIE_CHARS + 1];
@@ -224,7 +237,7 @@ udp_room(int fd, const struct addr *from, const char *data, size_t len)
 
 	if ((e = addrmap_find(&members, from)) != NULL) {
 		um = container_of(e, struct udp_member, entry);
-		um->last_seen = ev_now(server.loop);
+		um->last_seen = ev_now(core.loop);
 		dgram_messages(c->framing, c->max_line, data, len,
 		    member_message_cb, um);
 		return;
@@ -233,26 +246,26 @@ udp_room(int fd, const struct addr *from, const char *data, size_t len)
 		um = xcalloc(1, sizeof *um);
 		um->entry.addr = *from;
 		um->member.addr = *from;
-		um->member.kind = MEMBER_UDP;
+		um->member.ops = &udp_member_ops;
 		um->fd = fd;
-		um->last_seen = ev_now(server.loop);
+		um->last_seen = ev_now(core.loop);
 		bucket_init(&um->lines, c->line_rate * RATE_BURST_FACTOR,
 		    um->last_seen);
 		addrmap_insert(&members, &um->entry);
-		server.stats.udp_joined++;
-		room_join(&um->member);
+		core.stats.udp_joined++;
+		core.service->joined(&um->member);
 		return;
 	}
 	/* A stranger gets a token, in a reply no longer than the bound. */
-	cookie_make(cookie_key, from, (time_t)ev_now(server.loop), token);
-	stamp = server_stamp(&slen);
+	cookie_make(cookie_key, from, (time_t)ev_now(core.loop), token);
+	stamp = core_stamp(&slen);
 	n = snprintf(reply, sizeof reply, "%s*** send /join %s%s", stamp,
 	    token, c->framing == FRAME_LINE ? "\n" : "");
 	if (n < 0 || (size_t)n > DGRAM_REPLY_MAX(len)) {
-		server.stats.udp_dropped_bound++;
+		core.stats.udp_dropped_bound++;
 		return;
 	}
-	server.stats.udp_cookies++;
+	core.stats.udp_cookies++;
 	udp_send(fd, from, reply, n);
 }
 
@@ -267,25 +280,22 @@ udp_datagram(const struct udp_sock *u, const struct sockaddr *sa,
 		return;
 	/* A reply from a server on our port would be answered forever. */
 	if (a.port < UDP_MIN_SOURCE_PORT || a.port == u->port) {
-		server.stats.udp_dropped_port++;
+		core.stats.udp_dropped_port++;
 		return;
 	}
-	if (!server_allowed(&a)) {
-		server.stats.udp_dropped_allow++;
+	if (!admission_allowed(&a)) {
+		core.stats.udp_dropped_allow++;
 		return;
 	}
 	if (len == 0)
 		return;
 	if (!udp_rate_ok(&a)) {
-		server.stats.udp_dropped_rate++;
+		core.stats.udp_dropped_rate++;
 		return;
 	}
-	server.stats.udp_in++;
-	server.stats.bytes_in += len;
-	if (server.conf->broadcast)
-		udp_room(fd, &a, data, len);
-	else
-		udp_echo(fd, &a, data, len);
+	core.stats.udp_in++;
+	core.stats.bytes_in += len;
+	core.service->datagram(fd, &a, data, len);
 }
 
 static void
@@ -298,7 +308,7 @@ udp_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	for (i = 0; i < UDP_PER_EVENT; i++) {
 		len = sizeof ss;
-		n = recvfrom(w->fd, server.rbuf, UDP_MAX_BYTES, 0,
+		n = recvfrom(w->fd, core.rbuf, UDP_MAX_BYTES, 0,
 		    (struct sockaddr *)&ss, &len);
 		if (n == -1) {
 			/* ICMP errors from earlier sends surface here. */
@@ -309,7 +319,7 @@ udp_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 			return;
 		}
 		udp_datagram(container_of(w, struct udp_sock, io),
-		    (struct sockaddr *)&ss, len, server.rbuf, n);
+		    (struct sockaddr *)&ss, len, core.rbuf, n);
 	}
 }
 
@@ -326,7 +336,7 @@ udp_add_socket(int fd)
 	    addr_from_sockaddr(&a, (struct sockaddr *)&ss, len) == 0)
 		u->port = a.port;
 	ev_io_init(&u->io, udp_read_cb, fd, EV_READ);
-	ev_io_start(server.loop, &u->io);
+	ev_io_start(core.loop, &u->io);
 	u->next = socks;
 	socks = u;
 }
@@ -337,10 +347,10 @@ expire_member(struct addrmap_entry *e, void *arg)
 	struct udp_member	*um = container_of(e, struct udp_member, entry);
 	ev_tstamp		 now = *(ev_tstamp *)arg;
 
-	if (now - um->last_seen < server.conf->udp_peer_ttl)
+	if (now - um->last_seen < core.conf->udp_peer_ttl)
 		return;
-	server.stats.udp_expired++;
-	room_leave(&um->member, "timeout", 7);
+	core.stats.udp_expired++;
+	core.service->left(&um->member, "timeout", 7);
 	member_free(um);
 }
 
@@ -370,7 +380,7 @@ udp_stop(void)
 	struct udp_sock	*u;
 
 	for (u = socks; u != NULL; u = u->next)
-		ev_io_stop(server.loop, &u->io);
+		ev_io_stop(core.loop, &u->io);
 }
 
 static void
@@ -378,7 +388,7 @@ free_member(struct addrmap_entry *e, void *arg)
 {
 	struct udp_member	*um = container_of(e, struct udp_member, entry);
 
-	room_leave(&um->member, NULL, 0);
+	core.service->left(&um->member, NULL, 0);
 	member_free(um);
 }
 
@@ -398,7 +408,7 @@ udp_free(void)
 	addrmap_each(&sources, free_source, NULL);
 	while ((u = socks) != NULL) {
 		socks = u->next;
-		ev_io_stop(server.loop, &u->io);
+		ev_io_stop(core.loop, &u->io);
 		close(u->io.fd);
 		free(u);
 	}

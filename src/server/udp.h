@@ -1,23 +1,32 @@
 /*
  * udp.h: the server's UDP side: datagrams in, one bounded reply out, joined
- * sources as room members, sources on reflector ports ignored.
+ * sources as members, sources on reflector ports ignored.
  */
 #ifndef TSCHAT_UDP_H
 #define TSCHAT_UDP_H
 
+#include <stddef.h>
+
 #include EV_HEADER
-#include "outq.h"
-#include "room.h"
+#include "addr.h"
 
 void	udp_init(void);
 /* Serve datagrams on FD, a bound, non-blocking UDP socket. */
 void	udp_add_socket(int fd);
-/* Send the room's line S to the UDP member M. */
-void	udp_deliver(struct member *m, const struct slice *s);
 /* Once a second: members silent past --udp-peer-ttl leave. */
 void	udp_cron(ev_tstamp now);
 /* Stop serving (shutdown). */
 void	udp_stop(void);
 void	udp_free(void);
+
+/* Echo: one reply to the datagram DATA from FROM, bounded by its size. */
+void	udp_echo_datagram(int fd, const struct addr *from, const char *data,
+	    size_t len);
+/*
+ * A room: DATA is a member's lines, a join with a valid token, or a
+ * stranger's, which is answered with a token.
+ */
+void	udp_member_datagram(int fd, const struct addr *from,
+	    const char *data, size_t len);
 
 #endif
