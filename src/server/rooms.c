@@ -10,7 +10,6 @@
 #include "room.h"
 #include "rooms.h"
 #include "service.h"
-#include "udp.h"
 
 static struct room	*lobby;
 
@@ -92,7 +91,7 @@ const struct service room_service = {
 	.message = rooms_message,
 	.left = rooms_left,
 	.notice = rooms_notice,
-	.datagram = udp_member_datagram,
+	.datagram = NULL,
 	.flush = rooms_flush,
 	.stop = rooms_stop,
 	.count = rooms_count,

@@ -36,7 +36,11 @@ struct service {
 	/* "[STAMP] *** TEXT" to M, after what it is owed. */
 	void		(*notice)(struct member *m, const char *text,
 			    size_t len);
-	/* A datagram from FROM, on the UDP socket FD. */
+	/*
+	 * A datagram from FROM on the UDP socket FD, answered by the service
+	 * itself (echo: one bounded reply). NULL: UDP sources become members
+	 * by returning a token, and their lines are messages.
+	 */
 	void		(*datagram)(int fd, const struct addr *from,
 			    const char *data, size_t len);
 	/* Before the server writes: hand over the lines gathered. */

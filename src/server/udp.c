@@ -223,7 +223,8 @@ valid_join(const struct addr *a, const char *data, size_t len)
 	    (time_t)ev_now(core.loop), cmd.arg, cmd.arglen);
 }
 
-void
+/* A datagram in a room: from a member, a join, or a stranger. */
+static void
 udp_member_datagram(int fd, const struct addr *from, const char *data,
     size_t len)
 {
@@ -295,7 +296,10 @@ udp_datagram(const struct udp_sock *u, const struct sockaddr *sa,
 	}
 	core.stats.udp_in++;
 	core.stats.bytes_in += len;
-	core.service->datagram(fd, &a, data, len);
+	if (core.service->datagram != NULL)
+		core.service->datagram(fd, &a, data, len);
+	else
+		udp_member_datagram(fd, &a, data, len);
 }
 
 static void

@@ -22,11 +22,5 @@ void	udp_free(void);
 /* Echo: one reply to the datagram DATA from FROM, bounded by its size. */
 void	udp_echo_datagram(int fd, const struct addr *from, const char *data,
 	    size_t len);
-/*
- * A room: DATA is a member's lines, a join with a valid token, or a
- * stranger's, which is answered with a token.
- */
-void	udp_member_datagram(int fd, const struct addr *from,
-	    const char *data, size_t len);
 
 #endif
