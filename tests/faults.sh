@@ -469,8 +469,7 @@ for low in 19 53 123; do
 	say low$low "from port $low"
 	say low$low "/join not-a-token"
 done
-sync_room m
-sleep 0.3
+udp_settle
 for low in 19 53 123; do
 	[ -s "$T/p/low$low.port" ] || continue
 	expect_eq "datagrams sent back to port $low in a room" 0 "$(datagrams low$low)"

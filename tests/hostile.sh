@@ -88,12 +88,19 @@ hs_lines() {
 }
 seq 1 300 | sed 's/^/hs-/' >"$T/want"
 
-# expect_healthy NAME PREFIX: NAME got h's 300 lines, in order, once each.
+# expect_healthy NAME PREFIX SENDER: NAME got SENDER's 300 lines, in
+# order, once each. A line SENDER says after them comes after any of them
+# still on its way: once NAME has it, nothing more of them can come.
+MARK=0
 expect_healthy() {
 	_have() { [ "$(hs_lines "$T/p/$1.out" "$2" | wc -l)" -ge 300 ]; }
 	wait_for 10 _have "$1" "$2" ||
 		fail "peer $1 expected the healthy sender's 300 lines within 10 s, got $(hs_lines "$T/p/$1.out" "$2" | wc -l)"
-	sleep 0.2
+	MARK=$((MARK + 1))
+	say "$3" "healthy mark $MARK"
+	_marked() { grep -q "^.\{27\}$2healthy mark $MARK\$" "$T/p/$1.out"; }
+	wait_for 10 _marked "$1" "$2" ||
+		fail "peer $1 did not get '[STAMP] $2healthy mark $MARK', said by $3 after its 300 lines, within 10 s"
 	hs_lines "$T/p/$1.out" "$2" >"$T/got"
 	cmp -s "$T/want" "$T/got" ||
 		fail "peer $1 expected the healthy sender's 300 lines in order, once each; got $(wc -l <"$T/got"), first differences:
@@ -111,8 +118,8 @@ start=$(peak_kib)
 rss "the room at start"
 hostile_run h n q z
 flood_over r "$NICK_n: "
-expect_healthy h "$NICK_h: "
-expect_healthy r "$NICK_h: "
+expect_healthy h "$NICK_h: " h
+expect_healthy r "$NICK_h: " h
 # The room neutralised what n sent: no ESC, no NUL, no invalid UTF-8 reached
 # r.
 python3 "$top_srcdir/tests/expect-neutralised.py" "$T/p/r.out" \
@@ -147,7 +154,7 @@ start=$(peak_kib)
 rss "echo at start"
 hostile_run eh en eq ez
 flood_over en ""
-expect_healthy eh ""
+expect_healthy eh "" eh
 # Echo returns n's own bytes, NUL and invalid UTF-8 included.
 head -c 27 "$T/p/en.out" >"$T/stamp"
 expect_stamped_line "" "$(cat "$T/stamp")"

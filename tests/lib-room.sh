@@ -222,4 +222,25 @@ udp_join() {
 	expect_all "*** $(nick_of "$1") joined ($ONLINE online)"
 }
 
+# udp_settle: whatever the server sent the test's UDP sockets, for the
+# datagrams they sent before now or for what the room said before now, is
+# in their files: instead of a pause, a marker. A new stranger sends a
+# datagram and waits for its token; the server reads its one UDP socket in
+# order and answers a stranger at once, so any reply due before the token
+# was sent before it. Closing the stranger then takes one more turn of the
+# hub, which may have read the token before another socket's datagram in
+# the same pass.
+SETTLE=0
+udp_settle() {
+	SETTLE=$((SETTLE + 1))
+	_us=settle$SETTLE
+	udp_open "$_us" ||
+		fail "cannot open the UDP socket $_us: $(cat "$T/p/$_us.end")"
+	say "$_us" "settle $SETTLE"
+	expect_token "$_us" "the answer to the marker datagram $_us"
+	hub close "$_us"
+	wait_for 5 test -s "$T/p/$_us.end" ||
+		fail "the UDP socket $_us was not closed within 5 s"
+}
+
 # ---------------------------------------------------------------------------
