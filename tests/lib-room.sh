@@ -162,6 +162,21 @@ sync_room() {
 	expect_all "$(nick_of "$_s"): sync $SYNC"
 }
 
+# refused NAME NICK [WHAT]: NAME says "/nick NICK" and is refused: its next
+# line is an error notice ("*** ..."), not "... is now known as ...". WHAT
+# names NICK in messages (default: NICK); with the relay (lib-relay.sh),
+# they say which node NAME is on.
+refused() {
+	eval "_where=\${NODE_OF_$1:+ on n\$NODE_OF_$1}"
+	_what="${3:-$2}$_where"
+	send "$1" '/nick %s\n' "$2"
+	expect_next_ere "$1" '^\*\*\* ' "an error notice for /nick $_what"
+	case $GOT_TEXT in
+	*"known as"*) fail "/nick $_what was accepted: '$GOT'" ;;
+	esac
+	note "/nick $_what: $GOT_TEXT"
+}
+
 # collect_until NAME TEXT: NAME's lines up to "[STAMP] TEXT", without it,
 # into $T/collected.
 collect_until() {

@@ -271,13 +271,6 @@ for p in a1 b1; do
 $(cat "$T/collected")"
 	done
 done
-refused() {
-	send "$1" '/nick %s\n' "$2"
-	expect_next_ere "$1" '^\*\*\* ' "an error notice for /nick $2"
-	case $GOT_TEXT in
-	*"known as"*) fail "after Redis restarted, /nick $2 on n$(eval "echo \$NODE_OF_$1") was accepted: '$GOT'" ;;
-	esac
-}
 refused b1 alice
 refused b1 CAROL
 refused a1 DAVE
