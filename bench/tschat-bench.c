@@ -25,7 +25,8 @@
  * and UDP, "wait" waits until a server answers on the port, and "flood"
  * is a server that sends one client N lines (the client's benchmark).
  */
-#define _GNU_SOURCE
+#include "common.h"
+
 #include <sys/types.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -51,6 +52,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "net.h"
+#include "strnum.h"
 
 #define MAX_EVENTS	1024
 #define READ_BYTES	(256 * 1024)
@@ -324,17 +328,6 @@ server_fds(void)
 	return n;
 }
 
-static void
-raise_nofile(void)
-{
-	struct rlimit	rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 /*
  * The server's accept queue: connections the kernel made that the server
  * has not accepted yet, and the queue's size (from sock_diag). Servers with
@@ -402,27 +395,25 @@ server_address(void)
 {
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&server_ss;
 	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&server_ss;
+	struct addrinfo		*res;
+	const char		*err;
 	int			 i;
 
 	if (opt.nnodes > 0)
 		opt.port = opt.nodes[0];
-	memset(&server_ss, 0, sizeof server_ss);
-	if (inet_pton(AF_INET, opt.host, &sin->sin_addr) == 1) {
-		if ((ntohl(sin->sin_addr.s_addr) >> 24) != 127)
-			die("%s is not a loopback address", opt.host);
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(opt.port);
-		server_sslen = sizeof *sin;
-	} else if (inet_pton(AF_INET6, opt.host, &sin6->sin6_addr) == 1) {
-		if (!IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr))
-			die("%s is not a loopback address", opt.host);
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(opt.port);
-		server_sslen = sizeof *sin6;
-	} else
-		die("%s: give a numeric loopback address", opt.host);
 	if (opt.port <= 0 || opt.port > 65535)
 		die("give the server's port with -p");
+	if (net_resolve(opt.host, opt.port, SOCK_STREAM, 0, &res, &err) == -1)
+		die("%s: %s", opt.host, err);
+	memset(&server_ss, 0, sizeof server_ss);
+	memcpy(&server_ss, res->ai_addr, res->ai_addrlen);
+	server_sslen = res->ai_addrlen;
+	freeaddrinfo(res);
+	if ((server_ss.ss_family == AF_INET &&
+	    (ntohl(sin->sin_addr.s_addr) >> 24) != 127) ||
+	    (server_ss.ss_family == AF_INET6 &&
+	    !IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr)))
+		die("%s is not a loopback address", opt.host);
 	if (opt.nnodes == 0)
 		opt.nodes[opt.nnodes++] = opt.port;
 	for (i = 0; i < opt.nnodes; i++) {
@@ -1503,7 +1494,7 @@ usage(int status)
 	exit(status);
 }
 
-static double num(const char *, double, double, const char *);
+static long long num(const char *, long long, long long, const char *);
 
 /* --nodes PORT,PORT,...: the servers of one room. */
 static void
@@ -1525,16 +1516,25 @@ nodes(const char *list)
 		die("--nodes: no port");
 }
 
-static double
-num(const char *s, double lo, double hi, const char *what)
+static long long
+num(const char *s, long long lo, long long hi, const char *what)
 {
-	char	*end;
-	double	 v;
+	const char	*err;
+	long long	 v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi)
-		die("bad %s: %s", what, s);
+	if (strnum(s, lo, hi, &v, &err) == -1)
+		die("bad %s: %s (%s)", what, s, err);
+	return v;
+}
+
+static double
+secs(const char *s, double lo, double hi, const char *what)
+{
+	const char	*err;
+	double		 v;
+
+	if (strsecs(s, lo, hi, &v, &err) == -1)
+		die("bad %s: %s (%s)", what, s, err);
 	return v;
 }
 
@@ -1562,15 +1562,15 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'H': opt.host = optarg; break;
 		case 'p': opt.port = num(optarg, 1, 65535, "port"); break;
-		case 'c': opt.conns = num(optarg, 1, 1e8, "-c"); break;
+		case 'c': opt.conns = num(optarg, 1, 100000000, "-c"); break;
 		case 's': opt.size = num(optarg, 2, MAX_LINE, "-s"); break;
 		case 'P': opt.inflight = num(optarg, 1, 65536, "-P"); break;
 		case 'L': opt.listeners = num(optarg, 1, MAX_CONNS, "-L");
 			break;
 		case 'S': opt.senders = num(optarg, 1, 1000, "-S"); break;
-		case 'd': opt.duration = num(optarg, 0.1, 600, "-d"); break;
-		case 'w': opt.warmup = num(optarg, 0, 600, "-w"); break;
-		case 'T': opt.connect_timeout = num(optarg, 0.1, 600, "-T");
+		case 'd': opt.duration = secs(optarg, 0.1, 600, "-d"); break;
+		case 'w': opt.warmup = secs(optarg, 0, 600, "-w"); break;
+		case 'T': opt.connect_timeout = secs(optarg, 0.1, 600, "-T");
 			break;
 		case 't': opt.target = optarg; break;
 		case 'x':
@@ -1583,7 +1583,7 @@ main(int argc, char **argv)
 		case 'n':
 			nodes(optarg);
 			break;
-		case 'r': opt.rate = num(optarg, 0, 1e7, "-r"); break;
+		case 'r': opt.rate = num(optarg, 0, 10000000, "-r"); break;
 		case 'u': udp_wait = 1; break;
 		case 'h': usage(0);
 		default: usage(2);
@@ -1621,7 +1621,7 @@ main(int argc, char **argv)
 	/* Whatever happens, a run ends. */
 	alarm((unsigned)(opt.warmup + opt.duration + 2 * opt.connect_timeout
 	    + 60));
-	raise_nofile();
+	(void)net_raise_nofile();
 	hex_init();
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		die("epoll_create1: %s", strerror(errno));

@@ -25,14 +25,8 @@ need_python
 # lines FILE TAG N LEN: N lines "TAG-000001 xxx...", LEN bytes each with
 # the newline, into FILE.
 lines() {
-	python3 - "$@" <<'EOF' || fail "cannot write $1"
-import sys
-path, tag, n, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-with open(path, 'w') as f:
-    for i in range(1, n + 1):
-        head = '%s-%06d ' % (tag, i)
-        f.write(head + 'x' * max(0, size - len(head) - 1) + '\n')
-EOF
+	python3 "$top_srcdir/tests/write-lines.py" "$@" ||
+		fail "cannot write $1"
 }
 
 # seq_of PEER NICK TAG: the numbers of the lines "[STAMP] NICK: TAG-N ..."
@@ -90,153 +84,10 @@ stat_now() {
 	stat_value "$1" "$(server_stats)"
 }
 
-# A peer of its own, outside the hub, that can be killed: it connects,
-# writes its local port to OUT, then sends one long line of 'k' in pieces
-# without its newline, writing how much it sent to OUT.sent. With "drain" it
-# reads what comes first, so that at its death the kernel has nothing
-# unread and sends FIN; with "nodrain" it reads nothing, and RST is sent.
-cat >"$T/victim.py" <<'EOF'
-import os, select, socket, sys, time
-mode, host, port, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-s = socket.create_connection((host, port))
-def put(path, text):
-    with open(path + '.tmp', 'w') as f:
-        f.write(text)
-    os.rename(path + '.tmp', path)
-put(out, '%d\n' % s.getsockname()[1])
-sent = 0
-while sent < 7000:
-    if mode == 'drain':
-        while select.select([s], [], [], 0.02)[0]:
-            if not s.recv(65536):
-                sys.exit(0)
-    sent += s.send(b'k' * 100)
-    put(out + '.sent', '%d\n' % sent)
-    time.sleep(0.005)
-time.sleep(60)
-EOF
-
-# A reader with a receive buffer of 4 KiB that reads in pieces of 1 to 700
-# bytes, now and then pausing, so that the server's writes return EAGAIN
-# and short counts. It writes its local port to OUT, what it got to
-# OUT.data, and how it read to standard output. "room HOST PORT OUT LAST":
-# read until a line ends in LAST. "echo HOST PORT OUT N": send N lines of
-# 100 bytes while reading, until all came back; check that each came back
-# stamped, in order.
-cat >"$T/slowread.py" <<'EOF'
-import os, random, selectors, socket, sys, time
-mode, host, port, out, arg = sys.argv[1:6]
-rng = random.Random(int(os.environ.get('SEED', '1')))
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-s.connect((host, int(port)))
-with open(out + '.tmp', 'w') as f:
-    f.write('%d\n' % s.getsockname()[1])
-os.rename(out + '.tmp', out)
-s.setblocking(False)
-got, reads, short, todo = bytearray(), 0, 0, b''
-if mode == 'echo':
-    n = int(arg)
-    line = lambda i: b'e-%06d %s' % (i, b'y' * 90)
-    todo = b''.join(line(i) + b'\n' for i in range(1, n + 1))
-    want = n * (27 + 100)
-    done = lambda: len(got) >= want
-else:
-    last = arg.encode() + b'\n'
-    done = lambda: got.endswith(last)
-sel = selectors.DefaultSelector()
-sel.register(s, selectors.EVENT_READ | (selectors.EVENT_WRITE if todo else 0))
-deadline = time.time() + 120
-while not done() and time.time() < deadline:
-    for key, ev in sel.select(1):
-        if ev & selectors.EVENT_WRITE and todo:
-            try:
-                todo = todo[s.send(todo[:rng.randint(1, 9000)]):]
-            except BlockingIOError:
-                pass
-            if not todo:
-                sel.modify(s, selectors.EVENT_READ)
-        if ev & selectors.EVENT_READ:
-            k = rng.randint(1, 700)
-            try:
-                data = s.recv(k)
-            except BlockingIOError:
-                continue
-            if not data:
-                sys.exit('the server closed after %d bytes' % len(got))
-            reads += 1
-            short += len(data) < k
-            got += data
-            if rng.random() < 0.002:
-                time.sleep(0.01)
-with open(out + '.data', 'wb') as f:
-    f.write(got)
-print('%d bytes in %d reads, %d of them short' % (len(got), reads, short))
-if not done():
-    sys.exit('timed out after %d bytes' % len(got))
-if mode == 'echo':
-    lines = bytes(got).split(b'\n')
-    if len(lines) != n + 1 or lines[-1]:
-        sys.exit('%d lines came back of %d' % (len(lines) - 1, n))
-    for i, l in enumerate(lines[:-1], 1):
-        if l[27:] != line(i) or not l.startswith(b'['):
-            sys.exit('echo line %d is %r' % (i, l[:60]))
-EOF
-
-# A sender of its own, for floods: "flooder.py HOST PORT TAG OUT [N]"
-# connects, writes its local port to OUT and reads until OUT.go exists;
-# then it says N (default: a million) lines "TAG-000001 zzz...", 100 bytes
-# each, 20000 a second, reading all the while, until the server closes or
-# OUT.stop exists. What it got goes to OUT.data, how it ended to OUT.end.
-cat >"$T/flooder.py" <<'EOF'
-import os, selectors, socket, sys, time
-host, port, tag, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-count = int(sys.argv[5]) if len(sys.argv) > 5 else 1000000
-s = socket.create_connection((host, port))
-with open(out + '.tmp', 'w') as f:
-    f.write('%d\n' % s.getsockname()[1])
-os.rename(out + '.tmp', out)
-s.setblocking(False)
-sel = selectors.DefaultSelector()
-sel.register(s, selectors.EVENT_READ)
-got, i, pending, how = bytearray(), 0, b'', 'timeout'
-# Read until told to go (OUT.go exists), then flood.
-while not os.path.exists(out + '.go'):
-    if sel.select(0.01):
-        got += s.recv(65536)
-start = time.time()
-deadline = start + 60
-while time.time() < deadline and not os.path.exists(out + '.stop'):
-    # Paced: the lines due by now, 200 every 10 ms, while the server takes.
-    while pending is not None and i < count and \
-            i < (time.time() - start) * 20000:
-        for _ in range(min(200, count - i)):
-            i += 1
-            pending += b'%s-%06d %s\n' % (tag.encode(), i, b'z' * 89)
-    if pending:
-        try:
-            pending = pending[s.send(pending):]
-        except BlockingIOError:
-            pass
-        except OSError:
-            pending = None
-    if sel.select(0.01):
-        try:
-            data = s.recv(65536)
-        except BlockingIOError:
-            continue
-        except OSError as e:
-            how = 'error: %s' % e.strerror
-            break
-        if not data:
-            how = 'eof'
-            break
-        got += data
-with open(out + '.data', 'wb') as f:
-    f.write(got)
-with open(out + '.end', 'w') as f:
-    f.write(how + '\n')
-EOF
+# Peers of their own, outside the hub (each file says how it is driven):
+# tests/victim-peer.py is killed in mid-line, tests/slow-reader.py reads in
+# small pieces through a small buffer, tests/flooder.py floods at a steady
+# pace.
 
 # ===========================================================================
 # 1. A peer killed while it writes a long line, and one killed while the
@@ -247,8 +98,8 @@ connect a
 connect b
 for mode in drain nodrain; do
 	rm -f "$T/victim"
-	python3 "$T/victim.py" $mode 127.0.0.1 "$PORT" "$T/victim" \
-	    2>"$T/victim.err" &
+	python3 "$top_srcdir/tests/victim-peer.py" $mode 127.0.0.1 "$PORT" \
+	    "$T/victim" 2>"$T/victim.err" &
 	victim=$!
 	track $victim
 	wait_for 10 test -s "$T/victim" ||
@@ -406,7 +257,8 @@ note "a client stopped while 400 lines went by got them all, in order, once cont
 kill -STOP $client
 n=$(( (wmem_max + 2 * MAXQ + 2 * 1024 * 1024) / 100 ))
 rm -f "$T/fl"
-python3 "$T/flooder.py" 127.0.0.1 "$PORT" floodfl "$T/fl" $n 2>"$T/fl.err" &
+python3 "$top_srcdir/tests/flooder.py" 127.0.0.1 "$PORT" floodfl "$T/fl" $n \
+    2>"$T/fl.err" &
 flooder=$!
 track $flooder
 wait_for 10 test -s "$T/fl" || fail "the flooder did not connect: $(cat "$T/fl.err")"
@@ -454,7 +306,8 @@ connect i
 connect j
 for f in g h; do
 	rm -f "$T/$f"
-	python3 "$T/flooder.py" 127.0.0.1 "$PORT" flood$f "$T/$f" 2>"$T/$f.err" &
+	python3 "$top_srcdir/tests/flooder.py" 127.0.0.1 "$PORT" flood$f "$T/$f" \
+	    2>"$T/$f.err" &
 	track $!
 	wait_for 10 test -s "$T/$f" || fail "flooder $f did not connect: $(cat "$T/$f.err")"
 	fport=$(cat "$T/$f")
@@ -510,8 +363,8 @@ connect l
 nlines=5000
 lines "$T/slowk" slowk $nlines 100
 rm -f "$T/slow"
-SEED=$$ python3 "$T/slowread.py" room 127.0.0.1 "$PORT" "$T/slow" \
-    "$(tail -n 1 "$T/slowk")" >"$T/slow.result" 2>&1 &
+SEED=$$ python3 "$top_srcdir/tests/slow-reader.py" room 127.0.0.1 "$PORT" \
+    "$T/slow" "$(tail -n 1 "$T/slowk")" >"$T/slow.result" 2>&1 &
 slow=$!
 track $slow
 wait_for 10 test -s "$T/slow" || fail "the slow reader did not connect: $(cat "$T/slow.result")"
@@ -542,8 +395,8 @@ stop_server
 
 start_server
 rm -f "$T/slow"
-SEED=$$ python3 "$T/slowread.py" echo 127.0.0.1 "$PORT" "$T/slow" 60000 \
-    >"$T/slow.result" 2>&1 &
+SEED=$$ python3 "$top_srcdir/tests/slow-reader.py" echo 127.0.0.1 "$PORT" \
+    "$T/slow" 60000 >"$T/slow.result" 2>&1 &
 slow=$!
 track $slow
 wait_for 10 test -s "$T/slow" || fail "the slow echo reader did not connect: $(cat "$T/slow.result")"
@@ -616,8 +469,7 @@ for low in 19 53 123; do
 	say low$low "from port $low"
 	say low$low "/join not-a-token"
 done
-sync_room m
-sleep 0.3
+udp_settle
 for low in 19 53 123; do
 	[ -s "$T/p/low$low.port" ] || continue
 	expect_eq "datagrams sent back to port $low in a room" 0 "$(datagrams low$low)"
@@ -625,27 +477,7 @@ done
 chat_round udp-low 50 m o
 stop_server
 
-# Forged source addresses need a raw socket (root).
-cat >"$T/forge.py" <<'EOF'
-# forge.py SRC SPORT DST DPORT TEXT: one UDP datagram with a forged source.
-import socket, struct, sys
-def csum(b):
-    if len(b) % 2:
-        b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xffff)
-    s += s >> 16
-    return ~s & 0xffff
-src, sport, dst, dport = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-data = sys.argv[5].encode()
-n = 8 + len(data)
-pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack('!BBH', 0, 17, n)
-udp = struct.pack('!HHHH', sport, dport, n, 0) + data
-udp = struct.pack('!HHHH', sport, dport, n, csum(pseudo + udp) or 0xffff) + data
-ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + n, 0, 0, 64, 17, 0,
-                 socket.inet_aton(src), socket.inet_aton(dst))
-socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW).sendto(ip + udp, (dst, 0))
-EOF
+# Forged source addresses (tests/forge-udp.py) need a raw socket (root).
 
 # udp_in PID LOG: the "udp in" counter of the tschatd PID, logging to LOG.
 _more_stats() {
@@ -668,10 +500,12 @@ other_server() {
 		fail "tschatd -u -b $2 -p $3 did not start: $(cat "$T/$1.log")"
 }
 
-if python3 "$T/forge.py" 127.0.0.1 9 127.0.0.1 9 probe 2>"$T/err"; then
+if python3 "$top_srcdir/tests/forge-udp.py" 127.0.0.1 9 127.0.0.1 9 probe \
+    2>"$T/err"; then
 	start_server -u
 	# From the server's own address and port: it would answer itself.
-	python3 "$T/forge.py" 127.0.0.1 "$PORT" 127.0.0.1 "$PORT" "self"
+	python3 "$top_srcdir/tests/forge-udp.py" 127.0.0.1 "$PORT" 127.0.0.1 \
+	    "$PORT" "self"
 	sleep 1
 	stats=$(server_stats)
 	expect_stat "udp in" 0 "$stats"
@@ -680,8 +514,10 @@ if python3 "$T/forge.py" 127.0.0.1 9 127.0.0.1 9 probe 2>"$T/err"; then
 	# From another tschatd on the same port (127.0.0.2): the two would
 	# answer each other.
 	other_server same 127.0.0.2 "$PORT"
-	python3 "$T/forge.py" 127.0.0.2 "$PORT" 127.0.0.1 "$PORT" "twin"
-	python3 "$T/forge.py" 127.0.0.1 "$PORT" 127.0.0.2 "$PORT" "twin"
+	python3 "$top_srcdir/tests/forge-udp.py" 127.0.0.2 "$PORT" 127.0.0.1 \
+	    "$PORT" "twin"
+	python3 "$top_srcdir/tests/forge-udp.py" 127.0.0.1 "$PORT" 127.0.0.2 \
+	    "$PORT" "twin"
 	sleep 1
 	expect_stat "udp in" 0 "$(server_stats)"
 	expect_eq "datagrams taken by the twin server" 0 \
@@ -690,7 +526,8 @@ if python3 "$T/forge.py" 127.0.0.1 9 127.0.0.1 9 probe 2>"$T/err"; then
 	# From a server on another port: --udp-rate ends the loop.
 	other_server far 127.0.0.1 0
 	fport=$(sed -n 's/.*listening on udp .*:\([0-9]*\)$/\1/p' "$T/far.log")
-	python3 "$T/forge.py" 127.0.0.1 "$fport" 127.0.0.1 "$PORT" "loop"
+	python3 "$top_srcdir/tests/forge-udp.py" 127.0.0.1 "$fport" 127.0.0.1 \
+	    "$PORT" "loop"
 	sleep 1.5
 	n1=$(stat_now "udp in")
 	sleep 1

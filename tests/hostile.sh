@@ -22,31 +22,6 @@ printf 'nul\000in\000the\000middle\n\000\000\000\n' >"$T/nul"
 printf 'bad \377\376 \300\257 \355\240\200 \200 \344\270\n\370\210\200\200\200 \364\220\200\200\n' \
     >"$T/badutf8"
 { head -c 100000 /dev/zero | tr '\0' x; printf '\n'; } >"$T/long"
-cat >"$T/burst.py" <<'EOF'
-# N connections at once, then all closed at once (every other one with a
-# reset).
-import select, socket, struct, sys, time
-host, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-socks = []
-for i in range(n):
-    s = socket.socket()
-    s.setblocking(False)
-    try:
-        s.connect((host, port))
-    except BlockingIOError:
-        pass
-    socks.append(s)
-pending, deadline = set(socks), time.time() + 5
-while pending and time.time() < deadline:
-    _, w, _ = select.select([], list(pending), [], 0.2)
-    pending -= set(w)
-for i, s in enumerate(socks):
-    if i % 2:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                     struct.pack('ii', 1, 0))
-    s.close()
-print('%d of %d connected, then closed' % (n - len(pending), n))
-EOF
 
 peak_kib() {
 	sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$SERVER_PID/status"
@@ -85,7 +60,8 @@ hostile_run() {
 	hub file "$1" "$T/h2"
 	hub file "$2" "$T/random"
 	send "$2" '\nflood over\n'
-	python3 "$T/burst.py" 127.0.0.1 "$PORT" 200 >"$T/burst.out" 2>&1 &
+	python3 "$top_srcdir/tests/burst.py" 127.0.0.1 "$PORT" 200 \
+	    >"$T/burst.out" 2>&1 &
 	burst=$!
 	track $burst
 	hub reset "$3"
@@ -112,12 +88,19 @@ hs_lines() {
 }
 seq 1 300 | sed 's/^/hs-/' >"$T/want"
 
-# expect_healthy NAME PREFIX: NAME got h's 300 lines, in order, once each.
+# expect_healthy NAME PREFIX SENDER: NAME got SENDER's 300 lines, in
+# order, once each. A line SENDER says after them comes after any of them
+# still on its way: once NAME has it, nothing more of them can come.
+MARK=0
 expect_healthy() {
 	_have() { [ "$(hs_lines "$T/p/$1.out" "$2" | wc -l)" -ge 300 ]; }
 	wait_for 10 _have "$1" "$2" ||
 		fail "peer $1 expected the healthy sender's 300 lines within 10 s, got $(hs_lines "$T/p/$1.out" "$2" | wc -l)"
-	sleep 0.2
+	MARK=$((MARK + 1))
+	say "$3" "healthy mark $MARK"
+	_marked() { grep -q "^.\{27\}$2healthy mark $MARK\$" "$T/p/$1.out"; }
+	wait_for 10 _marked "$1" "$2" ||
+		fail "peer $1 did not get '[STAMP] $2healthy mark $MARK', said by $3 after its 300 lines, within 10 s"
 	hs_lines "$T/p/$1.out" "$2" >"$T/got"
 	cmp -s "$T/want" "$T/got" ||
 		fail "peer $1 expected the healthy sender's 300 lines in order, once each; got $(wc -l <"$T/got"), first differences:
@@ -135,21 +118,12 @@ start=$(peak_kib)
 rss "the room at start"
 hostile_run h n q z
 flood_over r "$NICK_n: "
-expect_healthy h "$NICK_h: "
-expect_healthy r "$NICK_h: "
+expect_healthy h "$NICK_h: " h
+expect_healthy r "$NICK_h: " h
 # The room neutralised what n sent: no ESC, no NUL, no invalid UTF-8 reached
 # r.
-python3 - "$T/p/r.out" >"$T/py.err" 2>&1 <<'EOF' ||
-import sys
-data = open(sys.argv[1], 'rb').read()
-bad = [c for c in (b'\x00', b'\x1b', b'\x7f', b'\r') if c in data]
-try:
-    data.decode('utf-8')
-except UnicodeDecodeError as e:
-    bad.append(repr(e))
-if bad:
-    sys.exit('found %r in %d bytes' % (bad, len(data)))
-EOF
+python3 "$top_srcdir/tests/expect-neutralised.py" "$T/p/r.out" \
+    >"$T/py.err" 2>&1 ||
 	fail "peer r got bytes a room must neutralise: $(cat "$T/py.err")"
 grep -q "\] \*\*\* line too long\$" "$T/p/n.out" ||
 	fail "the room: expected n to be told '*** line too long' for its 100 kB line"
@@ -180,18 +154,12 @@ start=$(peak_kib)
 rss "echo at start"
 hostile_run eh en eq ez
 flood_over en ""
-expect_healthy eh ""
+expect_healthy eh "" eh
 # Echo returns n's own bytes, NUL and invalid UTF-8 included.
 head -c 27 "$T/p/en.out" >"$T/stamp"
 expect_stamped_line "" "$(cat "$T/stamp")"
-python3 - "$T/p/en.out" "$T/nul" "$T/badutf8" >"$T/py.err" 2>&1 <<'EOF' ||
-import sys
-out = open(sys.argv[1], 'rb').read().split(b'\n')
-want = b''.join(open(f, 'rb').read() for f in sys.argv[2:]).split(b'\n')[:-1]
-got = [l[27:] for l in out[:len(want)]]
-if got != want:
-    sys.exit('expected %r, got %r' % (want, got))
-EOF
+python3 "$top_srcdir/tests/expect-echoed.py" "$T/p/en.out" "$T/nul" \
+    "$T/badutf8" >"$T/py.err" 2>&1 ||
 	fail "echo mode: NUL bytes and invalid UTF-8 did not come back unchanged: $(cat "$T/py.err")"
 expect_bounded "echo after the hostile peers" "$start"
 want=3

@@ -3,153 +3,13 @@
 # connect and expect what each peer receives.
 
 # --- the peers: one python3 process holds every socket ---------------------
-# Commands on its standard input, one a line:
-#   tcp NAME HOST PORT [BUF]  connect (with a receive buffer of BUF
-#                             bytes); p/NAME.port gets the local port
-#   udp NAME HOST PORT [SRC]  a UDP socket (bound to port SRC), connected
-#   send NAME [HEX]           bytes to send (TCP), or one datagram (UDP)
-#   file NAME PATH            the bytes of PATH, to send (TCP)
-#   shut NAME                 half-close once all is sent
-#   close NAME                close
-#   reset NAME                close with SO_LINGER 0: a reset
-#   deaf NAME                 read nothing more
+# tests/room-hub.py, with the commands that hub() sends it listed there.
 # What NAME receives is appended to p/NAME.out, the size of each datagram
 # to p/NAME.sizes; p/NAME.end says how it ended ("eof": the server closed).
-cat >"$T/hub.py" <<'EOF'
-import os, selectors, socket, struct, sys
-
-D = sys.argv[1]
-sel = selectors.DefaultSelector()
-peers = {}
-
-def put(name, ext, text):
-    path = os.path.join(D, name + ext)
-    with open(path + '.tmp', 'w') as f:
-        f.write(text)
-    os.rename(path + '.tmp', path)
-
-class Peer:
-    def __init__(self, name, sock, udp):
-        self.name, self.sock, self.udp = name, sock, udp
-        self.out = open(os.path.join(D, name + '.out'), 'ab', buffering=0)
-        self.pending, self.shut, self.deaf, self.mask = b'', False, False, 0
-        sock.setblocking(False)
-        self.watch()
-        put(name, '.port', '%d\n' % sock.getsockname()[1])
-
-    def watch(self):
-        mask = (0 if self.deaf else selectors.EVENT_READ) | \
-            (selectors.EVENT_WRITE if self.pending else 0)
-        if mask == self.mask:
-            return
-        if self.mask == 0:
-            sel.register(self.sock, mask, self)
-        elif mask == 0:
-            sel.unregister(self.sock)
-        else:
-            sel.modify(self.sock, mask, self)
-        self.mask = mask
-
-    def write(self):
-        try:
-            self.pending = self.pending[self.sock.send(self.pending):]
-        except BlockingIOError:
-            pass
-        except OSError as e:
-            return self.end('error: send: %s' % e.strerror)
-        if not self.pending and self.shut:
-            self.sock.shutdown(socket.SHUT_WR)
-            self.shut = False
-        self.watch()
-
-    def read(self):
-        try:
-            data = self.sock.recv(65536)
-        except BlockingIOError:
-            return
-        except OSError as e:
-            return self.end('error: receive: %s' % e.strerror)
-        if self.udp:
-            with open(os.path.join(D, self.name + '.sizes'), 'a') as f:
-                f.write('%d\n' % len(data))
-        elif not data:
-            return self.end('eof')
-        self.out.write(data)
-
-    def end(self, how):
-        if self.mask:
-            sel.unregister(self.sock)
-        self.sock.close()
-        del peers[self.name]
-        put(self.name, '.end', how + '\n')
-
-def command(w):
-    if w[0] == 'tcp':
-        s = socket.socket(socket.AF_INET6 if ':' in w[2] else socket.AF_INET)
-        if len(w) > 4:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, int(w[4]))
-        s.settimeout(5)
-        s.connect((w[2], int(w[3])))
-        peers[w[1]] = Peer(w[1], s, False)
-        return
-    if w[0] == 'udp':
-        s = socket.socket(socket.AF_INET6 if ':' in w[2] else socket.AF_INET,
-                          socket.SOCK_DGRAM)
-        if len(w) > 4:
-            s.bind((w[2], int(w[4])))
-        s.connect((w[2], int(w[3])))
-        peers[w[1]] = Peer(w[1], s, True)
-        return
-    p = peers[w[1]]
-    if w[0] == 'send' and p.udp:
-        p.sock.send(bytes.fromhex(w[2] if len(w) > 2 else ''))
-        return
-    if w[0] == 'send':
-        p.pending += bytes.fromhex(w[2] if len(w) > 2 else '')
-    elif w[0] == 'file':
-        with open(w[2], 'rb') as f:
-            p.pending += f.read()
-    elif w[0] == 'shut':
-        p.shut = True
-    elif w[0] == 'close':
-        return p.end('closed by the test')
-    elif w[0] == 'reset':
-        p.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                          struct.pack('ii', 1, 0))
-        return p.end('reset by the test')
-    elif w[0] == 'deaf':
-        p.deaf = True
-    p.write()
-
-os.set_blocking(0, False)
-sel.register(0, selectors.EVENT_READ, None)
-buf = b''
-while True:
-    for key, ev in sel.select():
-        p = key.data
-        if p is None:
-            data = os.read(0, 65536)
-            if not data:
-                sys.exit(0)
-            buf += data
-            while b'\n' in buf:
-                line, buf = buf.split(b'\n', 1)
-                w = line.decode().split()
-                try:
-                    command(w)
-                except (OSError, KeyError) as e:
-                    sys.stderr.write('hub: %s: %r\n' % (line.decode(), e))
-                    put(w[1], '.end', 'error: %r\n' % e)
-        elif peers.get(p.name) is p:
-            if ev & selectors.EVENT_READ:
-                p.read()
-            if peers.get(p.name) is p and ev & selectors.EVENT_WRITE:
-                p.write()
-EOF
 mkdir "$T/p" && mkfifo "$T/hub" || fail "cannot make $T/hub"
 # Read-write, so that opening it never blocks and the hub never sees EOF.
 exec 3<>"$T/hub"
-python3 "$T/hub.py" "$T/p" <"$T/hub" 2>"$T/hub.err" &
+python3 "$top_srcdir/tests/room-hub.py" "$T/p" <"$T/hub" 2>"$T/hub.err" &
 HUB=$!
 track $HUB
 
@@ -302,6 +162,21 @@ sync_room() {
 	expect_all "$(nick_of "$_s"): sync $SYNC"
 }
 
+# refused NAME NICK [WHAT]: NAME says "/nick NICK" and is refused: its next
+# line is an error notice ("*** ..."), not "... is now known as ...". WHAT
+# names NICK in messages (default: NICK); with the relay (lib-relay.sh),
+# they say which node NAME is on.
+refused() {
+	eval "_where=\${NODE_OF_$1:+ on n\$NODE_OF_$1}"
+	_what="${3:-$2}$_where"
+	send "$1" '/nick %s\n' "$2"
+	expect_next_ere "$1" '^\*\*\* ' "an error notice for /nick $_what"
+	case $GOT_TEXT in
+	*"known as"*) fail "/nick $_what was accepted: '$GOT'" ;;
+	esac
+	note "/nick $_what: $GOT_TEXT"
+}
+
 # collect_until NAME TEXT: NAME's lines up to "[STAMP] TEXT", without it,
 # into $T/collected.
 collect_until() {
@@ -360,6 +235,27 @@ udp_join() {
 	PEERS="$PEERS $1"
 	ONLINE=$((ONLINE + 1))
 	expect_all "*** $(nick_of "$1") joined ($ONLINE online)"
+}
+
+# udp_settle: whatever the server sent the test's UDP sockets, for the
+# datagrams they sent before now or for what the room said before now, is
+# in their files: instead of a pause, a marker. A new stranger sends a
+# datagram and waits for its token; the server reads its one UDP socket in
+# order and answers a stranger at once, so any reply due before the token
+# was sent before it. Closing the stranger then takes one more turn of the
+# hub, which may have read the token before another socket's datagram in
+# the same pass.
+SETTLE=0
+udp_settle() {
+	SETTLE=$((SETTLE + 1))
+	_us=settle$SETTLE
+	udp_open "$_us" ||
+		fail "cannot open the UDP socket $_us: $(cat "$T/p/$_us.end")"
+	say "$_us" "settle $SETTLE"
+	expect_token "$_us" "the answer to the marker datagram $_us"
+	hub close "$_us"
+	wait_for 5 test -s "$T/p/$_us.end" ||
+		fail "the UDP socket $_us was not closed within 5 s"
 }
 
 # ---------------------------------------------------------------------------

@@ -308,6 +308,23 @@ stop_server() {
 	SERVER_LOG=
 }
 
+# stop_timed SIG MAX_MS: SIG stops the server, which exits with status 0
+# within MAX_MS (plus TSCHAT_TIME_SLACK_MS). Its log stays, for the checks
+# of what it said on the way out.
+stop_timed() {
+	_t0=$(now_ms)
+	kill "-$1" "$SERVER_PID"
+	wait_exit "$SERVER_PID" 10 ||
+		fail "the server still runs 10 s after SIG$1"
+	_ms=$(( $(now_ms) - _t0 ))
+	SERVER_PID=
+	[ "$EXIT_STATUS" -eq 0 ] ||
+		fail "after SIG$1 the server exited with status $EXIT_STATUS, expected 0"
+	[ "$_ms" -le $(($2 + TSCHAT_TIME_SLACK_MS)) ] ||
+		fail "after SIG$1 the server took $_ms ms to exit, expected at most $2"
+	note "SIG$1: the server exited 0 after $_ms ms"
+}
+
 # server_stats: send SIGUSR1 and print the new "stats:" line.
 server_stats() {
 	_before=$(grep -c 'stats:' "$SERVER_LOG")

@@ -142,21 +142,8 @@ done
 # What came of it, on any node: no raw control but the newline, no
 # invalid UTF-8, no huge line; the escape neutralised, or dropped.
 for p in $PEERS; do
-	python3 - "$T/p/$p.out" >"$T/unsafe" 2>&1 <<'PY' ||
-import sys
-data = open(sys.argv[1], 'rb').read()
-try:
-    text = data.decode('utf-8')
-except UnicodeDecodeError as e:
-    sys.exit('invalid UTF-8: %s' % e)
-for n, line in enumerate(text.split('\n'), 1):
-    for c in line:
-        o = ord(c)
-        if (o < 32 and c != '\t') or 0x7f <= o <= 0x9f or \
-                0x202a <= o <= 0x202e or 0x2066 <= o <= 0x2069 or \
-                o in (0x200e, 0x200f, 0x61c):
-            sys.exit('line %d holds U+%04X raw: %r' % (n, o, line[:120]))
-PY
+	python3 "$top_srcdir/tests/expect-terminal-safe.py" "$T/p/$p.out" \
+	    >"$T/unsafe" 2>&1 ||
 		fail "peer $p got something unsafe: $(cat "$T/unsafe")"
 	long=$(awk 'length($0) > 40000 { print NR ": " length($0) " bytes" }' \
 	    "$T/p/$p.out" | head -n 1)
@@ -284,13 +271,6 @@ for p in a1 b1; do
 $(cat "$T/collected")"
 	done
 done
-refused() {
-	send "$1" '/nick %s\n' "$2"
-	expect_next_ere "$1" '^\*\*\* ' "an error notice for /nick $2"
-	case $GOT_TEXT in
-	*"known as"*) fail "after Redis restarted, /nick $2 on n$(eval "echo \$NODE_OF_$1") was accepted: '$GOT'" ;;
-	esac
-}
 refused b1 alice
 refused b1 CAROL
 refused a1 DAVE

@@ -46,14 +46,6 @@ rename a2 dave
 
 # A nick is unique across the nodes, whatever its case: alice holds it on
 # n1, so b2 on n2 is refused with a notice to itself only.
-refused() {
-	send "$1" '/nick %s\n' "$2"
-	expect_next_ere "$1" '^\*\*\* ' "an error notice for /nick $2 on n$(eval "echo \$NODE_OF_$1")"
-	case $GOT_TEXT in
-	*"known as"*) fail "/nick $2 on n$(eval "echo \$NODE_OF_$1") was accepted: '$GOT'" ;;
-	esac
-	note "/nick $2 on n$(eval "echo \$NODE_OF_$1"): $GOT_TEXT"
-}
 refused b2 alice
 refused b2 ALICE
 refused c2 Alice

@@ -40,14 +40,14 @@ note "a 1-byte datagram drew $(cat "$T/p/x.sizes") bytes: '$GOT_TEXT'"
 send x ''
 send x 'one\ntwo\nthree\n'
 expect_token x "the answer to a datagram of three lines"
-sleep 0.3
+udp_settle
 expect_eq "datagrams a stranger got for 2 datagrams" 2 "$(datagrams x)"
 bounded x 1
 # Nothing it said reached the room, and nothing of the room reaches it.
 sync_room a
 say b "not for strangers"
 expect_all "$NICK_b: not for strangers"
-sleep 0.3
+udp_settle
 expect_eq "datagrams a stranger got while the room talked" 2 "$(datagrams x)"
 
 # A /join with x's token from another source port (one that never got the
@@ -63,7 +63,7 @@ expect_token x "the answer to a /join with a made-up token"
 sync_room a
 say b "still private"
 expect_all "$NICK_b: still private"
-sleep 0.3
+udp_settle
 expect_eq "datagrams the forger got" 1 "$(datagrams y)"
 expect_eq "datagrams the stranger got" 3 "$(datagrams x)"
 
@@ -155,8 +155,7 @@ for low in 7 1000; do
 	fi
 	say low$low "from port $low"
 	say low$low "/join $TOKEN_x"
-	sync_room a
-	sleep 0.3
+	udp_settle
 	expect_eq "datagrams sent back to source port $low" 0 \
 	    "$(datagrams low$low)"
 	expect_stat "source port" $((before + 2)) "$(server_stats)"

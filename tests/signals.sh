@@ -27,21 +27,6 @@ expect_notice() {
 	expect_stamped_line "*** server shutting down" "$(cat "$T/$1.out")"
 }
 
-# stop_timed SIG MAX_MS: the server exits with status 0 within MAX_MS.
-stop_timed() {
-	_t0=$(now_ms)
-	kill "-$1" "$SERVER_PID"
-	wait_exit "$SERVER_PID" 10 ||
-		fail "the server still runs 10 s after SIG$1"
-	_ms=$(( $(now_ms) - _t0 ))
-	SERVER_PID=
-	[ "$EXIT_STATUS" -eq 0 ] ||
-		fail "after SIG$1 the server exited with status $EXIT_STATUS, expected 0"
-	[ "$_ms" -le $(($2 + TSCHAT_TIME_SLACK_MS)) ] ||
-		fail "after SIG$1 the server took $_ms ms to exit, expected at most $2"
-	note "SIG$1: the server exited 0 after $_ms ms"
-}
-
 for sig in TERM INT; do
 	start_server
 	connect_peer a

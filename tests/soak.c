@@ -17,7 +17,6 @@
 #include "common.h"
 
 #include <sys/types.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -36,6 +35,8 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "net.h"
+#include "strnum.h"
 #include "xmalloc.h"
 
 #define STAMP_BYTES	27	/* "[Wed Aug 14 20:50:19 2013] " */
@@ -172,14 +173,12 @@ rnd(uint64_t n)
 static long
 parse_num(const char *s, long min, long max)
 {
-	char	*end;
-	long	 v;
+	const char	*err;
+	long long	 v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
-		failx("invalid number '%s' (%ld to %ld)", s, min, max);
-	return v;
+	if (strnum(s, min, max, &v, &err) == -1)
+		failx("invalid number '%s' (%ld to %ld): %s", s, min, max, err);
+	return (long)v;
 }
 
 static struct sender *
@@ -637,15 +636,11 @@ peer_connected(int slot)
 static void
 raise_nofile(int need)
 {
-	struct rlimit	rl;
+	long	limit = net_raise_nofile();
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
-		failx("getrlimit: %s", strerror(errno));
-	rl.rlim_cur = rl.rlim_max;
-	(void)setrlimit(RLIMIT_NOFILE, &rl);
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)need + 16)
-		failx("the open file limit is %lu, %d peers need more",
-		    (unsigned long)rl.rlim_cur, need);
+	if (limit < (long)need + 16)
+		failx("the open file limit is %ld, %d peers need more",
+		    limit, need);
 }
 
 static void NORETURN
@@ -662,7 +657,7 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	struct addrinfo	 hints;
+	const char	*err;
 	double		 start, end, t, last_tick, msg_due = 0, churn_due = 0;
 	double		 drain_end = 0, last_report;
 	long		 npeers = 2000, secs = 120, churn = 20, msgs = 200;
@@ -694,12 +689,9 @@ main(int argc, char **argv)
 		usage();
 	rng_state ^= seed * 0x9E3779B97F4A7C15ULL;
 	signal(SIGPIPE, SIG_IGN);
-	memset(&hints, 0, sizeof hints);
-	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(argv[optind], argv[optind + 1], &hints,
-	    &server)) != 0)
-		failx("%s port %s: %s", argv[optind], argv[optind + 1],
-		    gai_strerror(rc));
+	if (net_resolve(argv[optind], (uint16_t)parse_num(argv[optind + 1], 1,
+	    65535), SOCK_STREAM, 0, &server, &err) == -1)
+		failx("%s port %s: %s", argv[optind], argv[optind + 1], err);
 	/* Room for the leavers still draining while newcomers join. */
 	nslots = (int)npeers * 2 + 64;
 	raise_nofile(nslots);

@@ -8,13 +8,11 @@
 #include "common.h"
 
 #include <sys/types.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
@@ -26,6 +24,8 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "net.h"
+#include "strnum.h"
 #include "xmalloc.h"
 
 #define BUF_BYTES		(64 * 1024)
@@ -152,36 +152,29 @@ ms_left(double deadline)
 static double
 parse_secs(const char *s)
 {
-	char	*end;
-	double	 d;
+	const char	*err;
+	double		 d;
 
-	errno = 0;
-	d = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || d < 0 || d > 3600)
-		failx("bad number of seconds '%s'", s);
+	if (strsecs(s, 0, 3600, &d, &err) == -1)
+		failx("bad number of seconds '%s': %s", s, err);
 	return d;
 }
 
 static long long
 parse_num(const char *s, long long min, long long max)
 {
-	char		*end;
+	const char	*err;
 	long long	 n;
 
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || n < min || n > max)
-		failx("bad number '%s' (%lld to %lld)", s, min, max);
+	if (strnum(s, min, max, &n, &err) == -1)
+		failx("bad number '%s' (%lld to %lld): %s", s, min, max, err);
 	return n;
 }
 
 static void
 set_nonblock(int fd)
 {
-	int	flags;
-
-	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+	if (net_set_nonblock(fd) == -1)
 		failsys("fcntl");
 }
 
@@ -201,19 +194,16 @@ write_all(int fd, const char *p, size_t len)
 	}
 }
 
+/* HOST and PORT, as the command line gives them, for a socket of TYPE. */
 static struct addrinfo *
 resolve(const char *host, const char *port, int type, int passive)
 {
-	struct addrinfo	hints, *res;
-	int		rc;
+	struct addrinfo	*res;
+	const char	*err;
 
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = type;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV |
-	    (passive ? AI_PASSIVE : 0);
-	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
-		failx("%s port %s: %s", host, port, gai_strerror(rc));
+	if (net_resolve(host, (uint16_t)parse_num(port, 0, 65535), type,
+	    passive, &res, &err) == -1)
+		failx("%s port %s: %s", host, port, err);
 	return res;
 }
 
@@ -287,18 +277,6 @@ tcp_connect_within(const char *host, const char *port, double secs,
 		return -1;
 	}
 	return fd;
-}
-
-/* Raise the soft limit on open files to the hard one. */
-static void
-raise_nofile(void)
-{
-	struct rlimit	rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
 }
 
 /* Whether S starts with a default stamp, "[Wed Aug 14 20:50:19 2013] ". */
@@ -611,7 +589,7 @@ cmd_many(int argc, char **argv)
 	if (argc - optind != 3)
 		usage();
 	n = (int)parse_num(argv[optind + 2], 1, 100000);
-	raise_nofile();
+	(void)net_raise_nofile();
 	res = resolve(argv[optind], argv[optind + 1], SOCK_STREAM, 0);
 	peers = xcalloc(n, sizeof *peers);
 	pfd = xcalloc(n, sizeof *pfd);
@@ -898,14 +876,11 @@ bind_any_port(const char *host, int type)
 static unsigned int
 local_port(int fd)
 {
-	struct sockaddr_storage	ss;
-	socklen_t		len = sizeof ss;
+	uint16_t	port;
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
-		failsys("getsockname");
-	if (ss.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)(void *)&ss)->sin_port);
-	return ntohs(((struct sockaddr_in6 *)(void *)&ss)->sin6_port);
+	if ((port = net_local_port(fd)) == 0)
+		failx("cannot tell the port of the socket bound");
+	return port;
 }
 
 /* sink: take connections and datagrams, read everything, answer nothing. */
@@ -1320,7 +1295,7 @@ cmd_room(int argc, char **argv)
 		    r.marker ? " and a marker" : "", r.npeers);
 	if (r.online == 0)
 		r.online = r.npeers;
-	raise_nofile();
+	(void)net_raise_nofile();
 	r.pattern = xmalloc(r.linelen);
 	for (k = 0; k < (int)r.linelen; k++)
 		r.pattern[k] = 'a' + k % 26;
@@ -1598,7 +1573,7 @@ cmd_hold(int argc, char **argv)
 		usage();
 	host = argv[optind];
 	port = argv[optind + 1];
-	raise_nofile();
+	(void)net_raise_nofile();
 	memset(&served, 0, sizeof served);
 	memset(&pending, 0, sizeof pending);
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -6,9 +6,15 @@
 #include "common.h"
 
 #include <sys/types.h>
-#include <sys/random.h>
 #include <sys/socket.h>
+#ifdef HAVE_GETRANDOM
+#include <sys/random.h>
+#else
+#include <fcntl.h>
+#include <unistd.h>
+#endif
 
+#include <errno.h>
 #include <string.h>
 
 #include "cookie.h"
@@ -66,10 +72,55 @@ siphash24(const uint8_t key[16], const void *data, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
+#ifdef HAVE_GETRANDOM
+/* Fill BUF with LEN bytes from the kernel's pool: 0, or -1 with errno. */
+static int
+random_bytes(uint8_t *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = getrandom(buf, len, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+#else
+/* Without getrandom(2), the same pool through /dev/urandom. */
+static int
+random_bytes(uint8_t *buf, size_t len)
+{
+	ssize_t	n;
+	int	fd, saved;
+
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while (len > 0) {
+		if ((n = read(fd, buf, len)) <= 0) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			saved = n == 0 ? EIO : errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	close(fd);
+	return 0;
+}
+#endif
+
 int
 cookie_key_init(uint8_t key[COOKIE_KEY_BYTES])
 {
-	return getrandom(key, COOKIE_KEY_BYTES, 0) == COOKIE_KEY_BYTES ? 0 : -1;
+	return random_bytes(key, COOKIE_KEY_BYTES);
 }
 
 static void

@@ -1,7 +1,9 @@
 /*
  * log.c: logging for the server and fatal exits for both programs. Log lines
  * are never translated (operators grep them) and always sanitised, since
- * they quote what peers sent.
+ * they quote what peers sent. They are formatted and sanitised on the stack:
+ * fatal() is how running out of memory is reported, so nothing on the way
+ * to a log line may allocate.
  */
 #include "common.h"
 
@@ -15,7 +17,14 @@
 
 #include "log.h"
 #include "sanitize.h"
-#include "xmalloc.h"
+#include "utf8.h"
+
+/*
+ * The most bytes of a message a log line keeps, before sanitising; a longer
+ * one is cut at a character boundary and ends in LOG_CUT_MARK.
+ */
+#define LOG_MSG_MAX	1024
+#define LOG_CUT_MARK	"..."
 
 const char		*log_progname = PACKAGE;
 static enum log_level	 log_level = LOG_LEVEL_INFO;
@@ -27,6 +36,8 @@ log_init(const char *progname, enum log_level level, int use_syslog)
 	log_progname = progname;
 	log_level = level;
 	log_syslog = use_syslog;
+	/* Load the time zone now, not in the first log line: it allocates. */
+	tzset();
 	if (use_syslog)
 		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -34,17 +45,31 @@ log_init(const char *progname, enum log_level level, int use_syslog)
 static void PRINTFLIKE(3, 0)
 log_vwrite(int prio, const char *suffix, const char *fmt, va_list ap)
 {
-	char		*msg, *safe, when[32];
+	char		 msg[LOG_MSG_MAX];
+	char		 safe[SANITIZE_MAX(LOG_MSG_MAX) + sizeof LOG_CUT_MARK];
+	char		 when[32];
 	struct tm	 tm;
 	time_t		 now;
-	int		 saved = errno;
+	size_t		 len;
+	int		 n, saved = errno;
 
-	if (vasprintf(&msg, fmt, ap) == -1) {
+	if ((n = vsnprintf(msg, sizeof msg, fmt, ap)) < 0) {
 		errno = saved;
 		return;
 	}
-	safe = sanitize_str(msg);
-	free(msg);
+	len = (size_t)n;
+	if (len >= sizeof msg) {
+		/* vsnprintf cut anywhere: drop a character it cut in two. */
+		len = sizeof msg - 1;
+		len -= utf8_incomplete_tail((unsigned char *)msg, len);
+	}
+	len = sanitize(safe, msg, len, 0);
+	if ((size_t)n >= sizeof msg) {
+		memcpy(safe + len, LOG_CUT_MARK, sizeof LOG_CUT_MARK - 1);
+		len += sizeof LOG_CUT_MARK - 1;
+	}
+	safe[len] = '\0';
+
 	if (log_syslog)
 		syslog(prio, "%s%s", safe, suffix);
 	else {
@@ -55,7 +80,6 @@ log_vwrite(int prio, const char *suffix, const char *fmt, va_list ap)
 		fprintf(stderr, "%s %s%s\n", when, safe, suffix);
 		fflush(stderr);
 	}
-	free(safe);
 	errno = saved;
 }
 

@@ -31,9 +31,20 @@ net_resolve(const char *host, uint16_t port, int type, int passive,
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = type;
-	hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : AI_ADDRCONFIG);
 	snprintf(service, sizeof service, "%u", port);
+	/*
+	 * An address is taken as it is. AI_ADDRCONFIG is for names only:
+	 * glibc counts no loopback address, so that with it ::1 would not
+	 * resolve on a host whose only other addresses are IPv4.
+	 */
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV |
+	    (passive ? AI_PASSIVE : 0);
 	rc = getaddrinfo(host, service, &hints, res);
+	if (rc == EAI_NONAME) {
+		hints.ai_flags = AI_NUMERICSERV |
+		    (passive ? AI_PASSIVE : AI_ADDRCONFIG);
+		rc = getaddrinfo(host, service, &hints, res);
+	}
 	if (rc != 0) {
 		*err = rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc);
 		return -1;
