@@ -51,6 +51,8 @@
 /* Events put in one stream entry at most. */
 #define RELAY_BATCH_EVENTS	256
 #define RELAY_ID_MAX		48
+/* The most arguments command() takes. */
+#define RELAY_COMMAND_ARGS	8
 /* Unconfirmed entries kept while Redis is away, at most. */
 #define RELAY_PENDING_MAX_BYTES	(16 * 1024 * 1024)
 /* Deletes a hash field only if it still holds the given value. */
@@ -154,6 +156,30 @@ static void	reclaim_nicks(void);
 static void	release_if(const char *, const char *);
 static void	relay_down(const char *why);
 static void	read_next(void);
+
+/* The hex form of the N bytes of IN in OUT (2 * N + 1 bytes). */
+static void
+hex_encode(char *out, const uint8_t *in, size_t n)
+{
+	static const char	hex[] = "0123456789abcdef";
+	size_t			i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+/* The presence hash of server ID: "tschat:PREFIX:node:ID"; free() it. */
+static char *
+node_key(const char *id)
+{
+	char	*key;
+
+	xasprintf(&key, "tschat:%s:node:%s", relay->room, id);
+	return key;
+}
 
 /* --- remote members ---------------------------------------------------- */
 
@@ -313,17 +339,23 @@ command_argv(redisAsyncContext *ac, redisCallbackFn *cb, void *priv,
 		log_warnx("relay: cannot queue a command");
 }
 
-/* A command of a few C strings, on the writing connection. */
+/*
+ * A command of at most RELAY_COMMAND_ARGS C strings, on the writing
+ * connection. More is a bug: it is not sent cut short.
+ */
 static void
 command(redisCallbackFn *cb, void *priv, int argc, ...)
 {
-	const char	*argv[8];
-	size_t		 lens[8];
+	const char	*argv[RELAY_COMMAND_ARGS];
+	size_t		 lens[RELAY_COMMAND_ARGS];
 	va_list		 ap;
 	int		 i;
 
+	if (argc < 1 || argc > RELAY_COMMAND_ARGS)
+		fatalx("relay: a command of %d arguments (1 to %d)", argc,
+		    RELAY_COMMAND_ARGS);
 	va_start(ap, argc);
-	for (i = 0; i < argc && i < 8; i++) {
+	for (i = 0; i < argc; i++) {
 		argv[i] = va_arg(ap, const char *);
 		lens[i] = strlen(argv[i]);
 	}
@@ -418,6 +450,20 @@ events_free(struct batch_event *ev, size_t n)
 	free(ev);
 }
 
+/* Take the oldest entry off the pending list and free it. */
+static void
+pending_pop(void)
+{
+	struct pending	*p = relay->pend;
+
+	relay->pend = p->next;
+	if (relay->pend == NULL)
+		relay->pend_tail = NULL;
+	relay->pend_bytes -= p->bytes;
+	events_free(p->events, p->nevents);
+	free(p);
+}
+
 /* Redis confirmed the oldest entry sent: it need not be kept. */
 static void
 xadd_cb(redisAsyncContext *ac, void *r, void *priv)
@@ -431,12 +477,7 @@ xadd_cb(redisAsyncContext *ac, void *r, void *priv)
 		return;
 	if (reply->type == REDIS_REPLY_ERROR)
 		log_warnx("relay: XADD: %s", reply->str);
-	relay->pend = p->next;
-	if (relay->pend == NULL)
-		relay->pend_tail = NULL;
-	relay->pend_bytes -= p->bytes;
-	events_free(p->events, p->nevents);
-	free(p);
+	pending_pop();
 }
 
 /* One XADD for entry P, and the presence changes it carries. */
@@ -494,16 +535,10 @@ send_entry(struct pending *p)
 static void
 drop_pending(void)
 {
-	struct pending	*p;
-
-	while ((p = relay->pend) != NULL) {
-		relay->lost += p->nevents;
-		relay->pend = p->next;
-		relay->pend_bytes -= p->bytes;
-		events_free(p->events, p->nevents);
-		free(p);
+	while (relay->pend != NULL) {
+		relay->lost += relay->pend->nevents;
+		pending_pop();
 	}
-	relay->pend_tail = NULL;
 }
 
 /* Send, in order, every entry the current connection has not carried. */
@@ -548,12 +583,7 @@ flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 			log_warnx("relay: Redis away too long: the oldest "
 			    "lines are not relayed");
 		relay->lost += p->nevents;
-		relay->pend = p->next;
-		if (relay->pend == NULL)
-			relay->pend_tail = NULL;
-		relay->pend_bytes -= p->bytes;
-		events_free(p->events, p->nevents);
-		free(p);
+		pending_pop();
 	}
 	if (relay->up)
 		send_pending();
@@ -956,7 +986,7 @@ beat_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		if (n->checking)
 			continue;
 		n->checking = 1;
-		xasprintf(&key, "tschat:%s:node:%s", relay->room, n->id);
+		key = node_key(n->id);
 		command(exists_cb, xstrdup(n->id), 2, "EXISTS", key);
 		free(key);
 	}
@@ -1016,7 +1046,7 @@ node_sync(struct rnode *n)
 	char	*key;
 
 	node_forget_members(n);
-	xasprintf(&key, "tschat:%s:node:%s", relay->room, n->id);
+	key = node_key(n->id);
 	command(hgetall_cb, xstrdup(n->id), 2, "HGETALL", key);
 	free(key);
 }
@@ -1035,8 +1065,7 @@ smembers_cb(redisAsyncContext *ac, void *r, void *priv)
 		if (reply->element[i]->type != REDIS_REPLY_STRING ||
 		    reply->element[i]->len != COOKIE_CHARS)
 			continue;
-		xasprintf(&key, "tschat:%s:node:%s", relay->room,
-		    reply->element[i]->str);
+		key = node_key(reply->element[i]->str);
 		command(hgetall_cb, xstrdup(reply->element[i]->str), 2,
 		    "HGETALL", key);
 		free(key);
@@ -1189,10 +1218,7 @@ bootstrap(void)
 	 */
 	if (cookie_key_init(rnd) == -1)
 		memset(rnd, 0, sizeof rnd);
-	for (i = 0; i < COOKIE_CHARS; i++)
-		epoch[i] = "0123456789abcdef"[(rnd[i / 2] >> (i % 2 ? 0 : 4)) &
-		    0xf];
-	epoch[COOKIE_CHARS] = '\0';
+	hex_encode(epoch, rnd, COOKIE_CHARS / 2);
 	command(check_cb, NULL, 3, "SETNX", relay->key_epoch, epoch);
 	command(epoch_cb, NULL, 2, "GET", relay->key_epoch);
 	command(tail_cb, NULL, 6, "XREVRANGE", relay->key_log, "+", "-",
@@ -1312,7 +1338,6 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	const char		*err, *name = o->node_name;
 	char			 host[256], buf[300];
 	uint8_t			 key[COOKIE_KEY_BYTES];
-	size_t			 i;
 
 	relay = xcalloc(1, sizeof *relay);
 	relay->loop = loop;
@@ -1325,15 +1350,11 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	relay->room = o->prefix;
 	if (cookie_key_init(key) == -1)
 		die(1, errno, "%s", _("cannot get random bytes"));
-	for (i = 0; i < COOKIE_CHARS; i++)
-		relay->node[i] = "0123456789abcdef"[(key[i / 2] >>
-		    (i % 2 ? 0 : 4)) & 0xf];
-	relay->node[COOKIE_CHARS] = '\0';
+	hex_encode(relay->node, key, COOKIE_CHARS / 2);
 	xasprintf(&relay->key_log, "tschat:%s:log", o->prefix);
 	xasprintf(&relay->key_nicks, "tschat:%s:nicks", o->prefix);
 	xasprintf(&relay->key_nodes, "tschat:%s:nodes", o->prefix);
-	xasprintf(&relay->key_node, "tschat:%s:node:%s", o->prefix,
-	    relay->node);
+	relay->key_node = node_key(relay->node);
 	xasprintf(&relay->key_epoch, "tschat:%s:epoch", o->prefix);
 	relay->backoff = RELAY_BACKOFF_FIRST;
 	ev_init(&relay->retry_w, retry_cb);
@@ -1374,7 +1395,6 @@ void
 relay_free(void)
 {
 	redisAsyncContext	*w, *r;
-	struct pending		*p;
 	size_t			 i;
 
 	if (relay == NULL)
@@ -1391,11 +1411,8 @@ relay_free(void)
 		free(relay->batch[i].nick);
 		free(relay->batch[i].line);
 	}
-	while ((p = relay->pend) != NULL) {
-		relay->pend = p->next;
-		events_free(p->events, p->nevents);
-		free(p);
-	}
+	while (relay->pend != NULL)
+		pending_pop();
 	nodes_clear();
 	{
 		struct relay	*rl = relay;
