@@ -34,10 +34,9 @@
 #include "log.h"
 #include "nick.h"
 #include "relay.h"
+#include "relay-entry.h"
 #include "relayconf.h"
 #include "room.h"
-#include "sanitize.h"
-#include "strnum.h"
 #include "xmalloc.h"
 
 #define RELAY_BACKOFF_FIRST	0.1
@@ -76,7 +75,7 @@ struct rmember {
 /* Another server, as its entries and its presence hash tell. */
 struct rnode {
 	struct rnode	*next;
-	char		 id[COOKIE_CHARS + 1];
+	char		 id[RELAY_NODE_CHARS + 1];
 	char		 name[RELAY_NAME_MAX + 1];	/* "": not known yet */
 	struct rmember	*members;
 	unsigned int	 count;
@@ -112,8 +111,7 @@ struct relay {
 	struct room		*lobby;
 	struct relay_url	 url;
 	const char		*room;
-	size_t			 max_line;
-	char			 node[COOKIE_CHARS + 1];	/* random id */
+	char			 node[RELAY_NODE_CHARS + 1];	/* random id */
 	char			*key_log, *key_nicks, *key_nodes, *key_node,
 				*key_epoch;
 
@@ -135,12 +133,16 @@ struct relay {
 	struct pending		*pend, *pend_tail;	/* oldest first */
 	size_t			 pend_bytes;
 	uint64_t		 out_seq;
-	char			 epoch[COOKIE_CHARS + 1];	/* Redis's life */
+	char			 epoch[RELAY_NODE_CHARS + 1];	/* Redis's life */
 	char			 name[RELAY_NAME_MAX + 1];	/* --node-name */
 	int			 restarted;
 
 	struct rnode		*nodes;
 	unsigned int		 remote_count;
+
+	struct relay_entry	 dec;		/* reads the others' entries */
+	struct relay_field	*fields;	/* of the entry read */
+	size_t			 fields_size;
 
 	uint64_t		 out_entries, out_events, in_entries,
 				 in_events, bad, reconnects, gaps, lost,
@@ -156,20 +158,6 @@ static void	reclaim_nicks(void);
 static void	release_if(const char *, const char *);
 static void	relay_down(const char *why);
 static void	read_next(void);
-
-/* The hex form of the N bytes of IN in OUT (2 * N + 1 bytes). */
-static void
-hex_encode(char *out, const uint8_t *in, size_t n)
-{
-	static const char	hex[] = "0123456789abcdef";
-	size_t			i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[in[i] >> 4];
-		out[2 * i + 1] = hex[in[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
 
 /* The presence hash of server ID: "tschat:PREFIX:node:ID"; free() it. */
 static char *
@@ -595,7 +583,7 @@ struct claim {
 	uint32_t	 mid;
 	char		*nick;
 	char		*old;		/* the nick before, or NULL */
-	char		 holder[COOKIE_CHARS + 16];
+	char		 holder[RELAY_NODE_CHARS + 16];
 };
 
 static void
@@ -669,7 +657,7 @@ release_if(const char *nick, const char *holder)
 static void
 relay_nick_release(void *arg, uint32_t id, const char *nick)
 {
-	char	holder[COOKIE_CHARS + 16];
+	char	holder[RELAY_NODE_CHARS + 16];
 
 	if (relay == NULL || !relay->up || nick == NULL)
 		return;
@@ -681,7 +669,7 @@ relay_nick_release(void *arg, uint32_t id, const char *nick)
 static void
 release_node_nicks(const char *node)
 {
-	char	prefix[COOKIE_CHARS + 2];
+	char	prefix[RELAY_NODE_CHARS + 2];
 
 	snprintf(prefix, sizeof prefix, "%s:", node);
 	command(check_cb, NULL, 5, "EVAL", RELAY_HDEL_NODE, "1",
@@ -708,95 +696,70 @@ reclaim_nicks(void)
 
 /* --- receiving --------------------------------------------------------- */
 
-/* A line from another server, checked like a peer's: bounded and safe. */
+/* One event of another server's entry, as the reader found it. */
 static void
-deliver_remote(const char *line, size_t len)
+apply_event(struct rnode *node, enum relay_status st,
+    const struct relay_event *ev)
 {
-	size_t	max = SANITIZE_MAX(relay->max_line) + 512;
-	char	*safe;
-
-	if (len == 0 || len > max || memchr(line, '\n', len) != NULL) {
+	switch (st) {
+	case RELAY_OK:
+	case RELAY_BAD_LINE:
+		break;
+	case RELAY_BAD_TYPE:
+	case RELAY_BAD_NICK:
+		/* Its member id was good: it counts in, and as bad. */
+		relay->in_events++;
+		relay->bad++;
+		return;
+	default:
 		relay->bad++;
 		return;
 	}
-	safe = xmalloc(SANITIZE_MAX(len) + 1);
-	room_remote_line(relay->lobby, safe, sanitize(safe, line, len, 1));
-	free(safe);
-}
-
-/* The value of FIELD among the pairs [FROM, TO) of an entry, or NULL. */
-static const redisReply *
-field(const redisReply *kv, size_t from, size_t to, const char *name)
-{
-	size_t	i;
-
-	for (i = from; i + 1 < to; i += 2) {
-		if (kv->element[i]->type == REDIS_REPLY_STRING &&
-		    strcmp(kv->element[i]->str, name) == 0 &&
-		    kv->element[i + 1]->type == REDIS_REPLY_STRING)
-			return kv->element[i + 1];
-	}
-	return NULL;
-}
-
-/* Whether S is a nick another server may have sent. */
-static int
-remote_nick_ok(const redisReply *s)
-{
-	/* A nick, or the address a member without one goes by. */
-	return s != NULL && s->len > 0 && s->len < NICK_MAX_BYTES &&
-	    memchr(s->str, '\0', s->len) == NULL &&
-	    (nick_check(s->str, s->len) == NICK_OK ||
-	    (s->len < ADDR_STRLEN && strchr(s->str, ':') != NULL &&
-	    strspn(s->str, "0123456789abcdefABCDEF.:[]") == s->len));
-}
-
-/* One event of an entry: the pairs [FROM, TO) of KV, from NODE. */
-static void
-apply_event(struct rnode *node, const redisReply *kv, size_t from, size_t to)
-{
-	const redisReply	*e, *m, *n, *l;
-	const char		*err;
-	long long		 mid;
-	char			 nick[NICK_MAX_BYTES];
-
-	e = field(kv, from, to, "e");
-	m = field(kv, from, to, "m");
-	n = field(kv, from, to, "n");
-	l = field(kv, from, to, "l");
-	if (e != NULL && strcmp(e->str, "sync") == 0) {
+	if (ev->type == RELAY_EV_SYNC) {
 		node_sync(node);
 		return;
 	}
-	if (e == NULL || m == NULL || l == NULL ||
-	    strnum(m->str, 0, UINT32_MAX, &mid, &err) == -1) {
+	relay->in_events++;
+	if (ev->type == RELAY_EV_LEAVE)
+		member_remove(node, ev->member);
+	else if (ev->type == RELAY_EV_JOIN || ev->type == RELAY_EV_NICK)
+		member_set(node, ev->member, ev->nick);
+	if (ev->line == NULL) {
 		relay->bad++;
 		return;
 	}
-	relay->in_events++;
-	if (strcmp(e->str, "msg") != 0) {
-		if (strcmp(e->str, "leave") == 0)
-			member_remove(node, (uint32_t)mid);
-		else if ((strcmp(e->str, "join") == 0 ||
-		    strcmp(e->str, "nick") == 0) && remote_nick_ok(n)) {
-			snprintf(nick, sizeof nick, "%.*s", (int)n->len, n->str);
-			member_set(node, (uint32_t)mid, nick);
-		} else {
-			relay->bad++;
-			return;
-		}
-	}
-	deliver_remote(l->str, l->len);
+	room_remote_line(relay->lobby, ev->line, ev->len);
 }
 
-/* One stream entry: "node ID" then groups of "e m n l". */
+/* The fields of KV into relay->fields; -1 if one is not a string. */
+static int
+entry_fields(const redisReply *kv)
+{
+	size_t	i;
+
+	if (kv->elements > relay->fields_size) {
+		relay->fields = xreallocarray(relay->fields, kv->elements,
+		    sizeof *relay->fields);
+		relay->fields_size = kv->elements;
+	}
+	for (i = 0; i < kv->elements; i++) {
+		if (kv->element[i]->type != REDIS_REPLY_STRING)
+			return -1;
+		relay->fields[i].ptr = kv->element[i]->str;
+		relay->fields[i].len = kv->element[i]->len;
+	}
+	return 0;
+}
+
+/* One stream entry: its id, then its fields. */
 static void
 apply_entry(const redisReply *entry)
 {
-	const redisReply	*id, *kv, *node, *seq;
+	const redisReply	*id, *kv;
+	struct relay_entry	*dec = &relay->dec;
+	struct relay_event	 ev;
+	enum relay_status	 st;
 	struct rnode		*rn;
-	size_t			 i, start;
-	unsigned long long	 n;
 	long long		 ms;
 
 	if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
@@ -813,51 +776,26 @@ apply_entry(const redisReply *entry)
 	relay->in_entries++;
 	ms = strtoll(id->str, NULL, 10);
 	relay->lag_ms = ev_now(relay->loop) * 1000.0 - (double)ms;
-	node = field(kv, 0, kv->elements, "node");
-	if (node == NULL || node->len != COOKIE_CHARS) {
+	if (entry_fields(kv) == -1 ||
+	    relay_entry_open(dec, relay->fields, kv->elements) != RELAY_OK) {
 		relay->bad++;
 		return;
 	}
-	if (strcmp(node->str, relay->node) == 0)
+	if (strcmp(dec->node, relay->node) == 0)
 		return;		/* ours: delivered here already */
-	rn = node_find(node->str, 1);
+	rn = node_find(dec->node, 1);
 	/* An entry sent again after a lost reply: seen already. */
-	if ((seq = field(kv, 0, kv->elements, "s")) != NULL) {
-		n = strtoull(seq->str, NULL, 10);
-		if (n <= rn->last_seq) {
+	if (dec->seq != 0) {
+		if (dec->seq <= rn->last_seq) {
 			relay->doubles++;
 			return;
 		}
-		rn->last_seq = n;
+		rn->last_seq = dec->seq;
 	}
-	/* Each event starts at an "e" field. */
-	/* "node" and "s" come first; anything else there is junk. */
-	for (start = 0; start < kv->elements && (kv->element[start]->type !=
-	    REDIS_REPLY_STRING || strcmp(kv->element[start]->str, "e") != 0);
-	    start += 2) {
-		if (kv->element[start]->type != REDIS_REPLY_STRING ||
-		    (strcmp(kv->element[start]->str, "node") != 0 &&
-		    strcmp(kv->element[start]->str, "s") != 0)) {
-			relay->bad++;
-			break;
-		}
-	}
-	while (start < kv->elements && (kv->element[start]->type !=
-	    REDIS_REPLY_STRING || strcmp(kv->element[start]->str, "e") != 0))
-		start += 2;
-	if (start >= kv->elements) {
-		relay->bad++;		/* no event in it */
-		return;
-	}
-	for (i = start; i < kv->elements; i += 2) {
-		if (i > start && kv->element[i]->type == REDIS_REPLY_STRING &&
-		    strcmp(kv->element[i]->str, "e") == 0) {
-			apply_event(rn, kv, start, i);
-			start = i;
-		}
-	}
-	if (start < kv->elements)
-		apply_event(rn, kv, start, kv->elements);
+	if (dec->junk)
+		relay->bad++;
+	while ((st = relay_entry_next(dec, &ev)) != RELAY_END)
+		apply_event(rn, st, &ev);
 }
 
 static void
@@ -1001,8 +939,7 @@ hgetall_cb(redisAsyncContext *ac, void *r, void *priv)
 	redisReply	*reply = r;
 	char		*id = priv;
 	struct rnode	*n;
-	const char	*err;
-	long long	 mid;
+	uint32_t	 mid;
 	size_t		 i;
 
 	if (relay == NULL || reply == NULL ||
@@ -1024,12 +961,13 @@ hgetall_cb(redisAsyncContext *ac, void *r, void *priv)
 				relay->bad++;
 			continue;
 		}
-		if (strnum(reply->element[i]->str, 0, UINT32_MAX, &mid,
-		    &err) == -1)
+		if (relay_member_parse(reply->element[i]->str,
+		    reply->element[i]->len, &mid) == -1)
 			continue;
-		if (remote_nick_ok(reply->element[i + 1]))
-			member_set(n, (uint32_t)mid,
-			    reply->element[i + 1]->str);
+		if (reply->element[i + 1]->type == REDIS_REPLY_STRING &&
+		    relay_nick_ok(reply->element[i + 1]->str,
+		    reply->element[i + 1]->len))
+			member_set(n, mid, reply->element[i + 1]->str);
 		else
 			relay->bad++;
 	}
@@ -1063,7 +1001,8 @@ smembers_cb(redisAsyncContext *ac, void *r, void *priv)
 		return;
 	for (i = 0; i < reply->elements; i++) {
 		if (reply->element[i]->type != REDIS_REPLY_STRING ||
-		    reply->element[i]->len != COOKIE_CHARS)
+		    !relay_node_ok(reply->element[i]->str,
+		    reply->element[i]->len))
 			continue;
 		key = node_key(reply->element[i]->str);
 		command(hgetall_cb, xstrdup(reply->element[i]->str), 2,
@@ -1185,7 +1124,7 @@ static void
 bootstrap(void)
 {
 	redisAsyncContext	*acs[2] = { relay->w, relay->r };
-	char			 db[16], epoch[COOKIE_CHARS + 1];
+	char			 db[16], epoch[RELAY_NODE_CHARS + 1];
 	uint8_t			 rnd[COOKIE_KEY_BYTES];
 	int			 i;
 
@@ -1218,7 +1157,7 @@ bootstrap(void)
 	 */
 	if (cookie_key_init(rnd) == -1)
 		memset(rnd, 0, sizeof rnd);
-	hex_encode(epoch, rnd, COOKIE_CHARS / 2);
+	relay_hex(epoch, rnd, RELAY_NODE_CHARS / 2);
 	command(check_cb, NULL, 3, "SETNX", relay->key_epoch, epoch);
 	command(epoch_cb, NULL, 2, "GET", relay->key_epoch);
 	command(tail_cb, NULL, 6, "XREVRANGE", relay->key_log, "+", "-",
@@ -1342,7 +1281,7 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	relay = xcalloc(1, sizeof *relay);
 	relay->loop = loop;
 	relay->lobby = lobby;
-	relay->max_line = o->max_line;
+	relay_entry_init(&relay->dec, o->max_line);
 	if (relay_url_parse(o->url, &relay->url, &err) == -1)
 		fatalx("relay: %s", err);	/* checked by srvconf */
 	if (relay->url.password == NULL && o->password != NULL)
@@ -1350,7 +1289,7 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	relay->room = o->prefix;
 	if (cookie_key_init(key) == -1)
 		die(1, errno, "%s", _("cannot get random bytes"));
-	hex_encode(relay->node, key, COOKIE_CHARS / 2);
+	relay_hex(relay->node, key, RELAY_NODE_CHARS / 2);
 	xasprintf(&relay->key_log, "tschat:%s:log", o->prefix);
 	xasprintf(&relay->key_nicks, "tschat:%s:nicks", o->prefix);
 	xasprintf(&relay->key_nodes, "tschat:%s:nodes", o->prefix);
@@ -1425,6 +1364,8 @@ relay_free(void)
 			redisAsyncFree(r);
 		relay = rl;
 	}
+	relay_entry_free(&relay->dec);
+	free(relay->fields);
 	relay_url_free(&relay->url);
 	free(relay->key_log);
 	free(relay->key_nicks);
