@@ -242,12 +242,14 @@ START_TEST(test_name_ok)
 	static const char *const	good[] = {
 		"a", "tschat", "node-1", "host.example.org:8080", "A_b.c-d:e",
 		"0", "::", "_",
-		"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz01",
+		"abcdefghijklmnopqrstuvwxyz0123456789"
+		    "abcdefghijklmnopqrstuvwxyz01",
 	};
 	static const char *const	bad[] = {
 		"", "two words", "tab\tname", "new\nline", "a/b", "a@b", "a#b",
 		"a,b", "a;b", "caf\xc3\xa9", "\x1b[2J", "a*", "a?", "{x}",
-		"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz012",
+		"abcdefghijklmnopqrstuvwxyz0123456789"
+		    "abcdefghijklmnopqrstuvwxyz012",
 	};
 	size_t				i;
 
