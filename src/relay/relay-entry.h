@@ -35,7 +35,7 @@ enum relay_event_type {
 	RELAY_EV_JOIN,		/* a member came, under a nick */
 	RELAY_EV_LEAVE,		/* a member went */
 	RELAY_EV_NICK,		/* a member took another nick */
-	RELAY_EV_SYNC,		/* its server's members are to be read again */
+	RELAY_EV_SYNC,		/* read its server's members again */
 };
 
 enum relay_status {
@@ -62,7 +62,8 @@ enum relay_status {
 struct relay_event {
 	enum relay_event_type	 type;
 	uint32_t		 member;	/* but for SYNC */
-	char			 nick[NICK_MAX_BYTES];	/* JOIN, NICK; else "" */
+	/* JOIN, NICK: the nick; else "". */
+	char			 nick[NICK_MAX_BYTES];
 	const char		*line;	/* neutralised; NULL: none */
 	size_t			 len;
 };
