@@ -71,7 +71,7 @@ struct relay {
 	struct ev_loop		*loop;
 	struct room		*lobby;
 	struct relay_url	 url;
-	const char		*room;
+	const char		*prefix;	/* --relay-prefix */
 	char			 node[RELAY_NODE_CHARS + 1];	/* random id */
 	char			*key_log, *key_nicks, *key_nodes, *key_node,
 				*key_epoch;
@@ -149,7 +149,7 @@ void	relay_beat(void);
 void	relay_beat_cb(struct ev_loop *, ev_timer *, int);
 
 /* relay-remote.c: the other servers and their members. */
-struct rnode *relay_node_find(const char *id, int create);
+struct rnode *relay_node_find(const char *id);
 void	relay_node_forget(struct rnode *);
 void	relay_node_free(struct rnode *);
 void	relay_nodes_clear(void);

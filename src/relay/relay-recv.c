@@ -105,7 +105,7 @@ apply_entry(const redisReply *entry)
 	}
 	if (strcmp(dec->node, relay->node) == 0)
 		return;		/* ours: delivered here already */
-	rn = relay_node_find(dec->node, 1);
+	rn = relay_node_find(dec->node);
 	/* An entry sent again after a lost reply: seen already. */
 	if (dec->seq != 0) {
 		if (dec->seq <= rn->last_seq) {

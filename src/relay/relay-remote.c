@@ -15,9 +15,9 @@
 #include "relay-int.h"
 #include "xmalloc.h"
 
-/* The server ID as known here; if CREATE, made when it is not. */
+/* The server ID as known here, made when it is new. */
 struct rnode *
-relay_node_find(const char *id, int create)
+relay_node_find(const char *id)
 {
 	struct rnode	*n;
 
@@ -25,8 +25,6 @@ relay_node_find(const char *id, int create)
 		if (strcmp(n->id, id) == 0)
 			return n;
 	}
-	if (!create)
-		return NULL;
 	n = xcalloc(1, sizeof *n);
 	snprintf(n->id, sizeof n->id, "%s", id);
 	n->next = relay->nodes;
@@ -172,7 +170,7 @@ hgetall_cb(redisAsyncContext *ac, void *r, void *priv)
 		free(id);
 		return;
 	}
-	n = relay_node_find(id, 1);
+	n = relay_node_find(id);
 	for (i = 0; i + 1 < reply->elements; i += 2) {
 		if (reply->element[i]->type != REDIS_REPLY_STRING)
 			continue;

@@ -40,7 +40,7 @@ relay_node_key(const char *id)
 {
 	char	*key;
 
-	xasprintf(&key, "tschat:%s:node:%s", relay->room, id);
+	xasprintf(&key, "tschat:%s:node:%s", relay->prefix, id);
 	return key;
 }
 
@@ -68,7 +68,7 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 		fatalx("relay: %s", err);	/* checked by srvconf */
 	if (relay->url.password == NULL && o->password != NULL)
 		relay->url.password = xstrdup(o->password);
-	relay->room = o->prefix;
+	relay->prefix = o->prefix;
 	if (cookie_key_init(key) == -1)
 		die(1, errno, "%s", _("cannot get random bytes"));
 	relay_hex(relay->node, key, RELAY_NODE_CHARS / 2);
