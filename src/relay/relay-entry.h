@@ -65,7 +65,7 @@ struct relay_event {
 	/* JOIN, NICK: the nick; else "". */
 	char			 nick[NICK_MAX_BYTES];
 	const char		*line;	/* neutralised; NULL: none */
-	size_t			 len;
+	size_t			 len;	/* of LINE */
 };
 
 /*
@@ -78,10 +78,11 @@ struct relay_entry {
 	/* Fields before the first event other than "node" and "s". */
 	int			 junk;
 
+	/* The reader's own. */
 	const struct relay_field *f;
-	size_t			 n, at;
-	size_t			 line_max;
-	char			*buf;
+	size_t			 n, at;	/* fields; the next event's first */
+	size_t			 line_max;	/* the longest line taken */
+	char			*buf;	/* the neutralised line */
 	size_t			 size;
 };
 
