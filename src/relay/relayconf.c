@@ -1,7 +1,7 @@
 /*
- * relayconf.c: parsing relay URLs. Everything here is checked before the
- * server starts, so that a typo is a usage error and not a silent
- * reconnect loop.
+ * relayconf.c: parsing relay URLs, and checking the names of key prefixes
+ * and servers. Everything here is checked before the server starts, so
+ * that a typo is a usage error and not a silent reconnect loop.
  */
 #include "common.h"
 

@@ -1,6 +1,6 @@
 /*
- * relayconf.h: what --relay, --room and --node-name say: where Redis is,
- * how to log in, and the names of the room's keys.
+ * relayconf.h: what --relay, --relay-prefix and --node-name say: where
+ * Redis is, how to log in, and the names of the room's keys and servers.
  */
 #ifndef TSCHAT_RELAYCONF_H
 #define TSCHAT_RELAYCONF_H

@@ -1,0 +1,167 @@
+/*
+ * relay-int.h: what the relay's files share and no one else sees: the one
+ * struct relay (the connections, the queue of what is to be sent, the
+ * other servers as this one knows them, the counters), the structs it
+ * holds, and the functions that one part of the relay calls in another.
+ */
+#ifndef TSCHAT_RELAY_INT_H
+#define TSCHAT_RELAY_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include EV_HEADER
+#include <hiredis/async.h>
+
+#include "relay-entry.h"
+#include "relayconf.h"
+#include "room.h"
+
+#define RELAY_BACKOFF_FIRST	0.1
+#define RELAY_BACKOFF_MAX	5.0
+#define RELAY_BEAT_SECS		3.0
+/* Events put in one stream entry at most. */
+#define RELAY_BATCH_EVENTS	256
+/* The longest stream entry id kept. */
+#define RELAY_ID_MAX		48
+
+/* A member of another server. */
+struct rmember {
+	struct rmember	*next;
+	uint32_t	 id;
+	char		*nick;
+};
+
+/* Another server, as its entries and its presence hash tell. */
+struct rnode {
+	struct rnode	*next;
+	char		 id[RELAY_NODE_CHARS + 1];
+	char		 name[RELAY_NAME_MAX + 1];	/* "": not known yet */
+	struct rmember	*members;
+	unsigned int	 count;
+	uint64_t	 last_seq;	/* of its entries, to drop doubles */
+	int		 checking;	/* an EXISTS is under way */
+};
+
+/* What this server will append to the stream next. */
+struct batch_event {
+	enum room_event		 type;
+	uint32_t		 mid;
+	char			*nick;
+	char			*line;
+	size_t			 len;
+};
+
+/*
+ * An entry Redis has not confirmed yet: kept, and sent again after a
+ * reconnection, so that nothing said while the connection was down is
+ * lost; its sequence number lets readers drop one that arrives twice.
+ */
+struct pending {
+	struct pending		*next;
+	uint64_t		 seq;
+	struct batch_event	*events;
+	size_t			 nevents;
+	size_t			 bytes;
+	int			 sent;		/* on the current connection */
+};
+
+/* The relay: there is one, while --relay is given. */
+struct relay {
+	struct ev_loop		*loop;
+	struct room		*lobby;
+	struct relay_url	 url;
+	const char		*prefix;	/* --relay-prefix */
+	char			 node[RELAY_NODE_CHARS + 1];	/* random id */
+	char			*key_log, *key_nicks, *key_nodes, *key_node,
+				*key_epoch;
+
+	redisAsyncContext	*w;		/* commands, pipelined */
+	redisAsyncContext	*r;		/* XREAD BLOCK */
+	int			 connected;	/* contexts up: 0, 1 or 2 */
+	int			 up;		/* bootstrapped: relaying */
+	int			 down_told;	/* peers told "relay lost" */
+	double			 backoff;
+	ev_timer		 retry_w;
+	ev_timer		 beat_w;
+	ev_prepare		 flush_w;
+
+	char			 last_id[RELAY_ID_MAX];
+	int			 have_last;
+
+	struct batch_event	 batch[RELAY_BATCH_EVENTS];
+	size_t			 nbatch;
+	struct pending		*pend, *pend_tail;	/* oldest first */
+	size_t			 pend_bytes;
+	uint64_t		 out_seq;
+	char			 epoch[RELAY_NODE_CHARS + 1];	/* Redis's life */
+	char			 name[RELAY_NAME_MAX + 1];	/* --node-name */
+	int			 restarted;
+
+	struct rnode		*nodes;
+	unsigned int		 remote_count;
+
+	struct relay_entry	 dec;		/* reads the others' entries */
+	struct relay_field	*fields;	/* of the entry read */
+	size_t			 fields_size;
+
+	uint64_t		 out_entries, out_events, in_entries,
+				 in_events, bad, reconnects, gaps, lost,
+				 doubles;
+	double			 lag_ms;
+};
+
+extern struct relay	*relay;
+
+/* relay.c: the names of the room's keys. */
+char	*relay_node_key(const char *id);
+
+/* relay-conn.c: the connections to Redis, and commands on them. */
+void	relay_connect(void);
+void	relay_down(const char *why);
+void	relay_retry_cb(struct ev_loop *, ev_timer *, int);
+void	relay_command_argv(redisAsyncContext *, redisCallbackFn *,
+	    void *priv, int argc, const char **argv, const size_t *lens);
+void	relay_command(redisCallbackFn *, void *priv, int argc, ...);
+void	relay_check_cb(redisAsyncContext *, void *reply, void *priv);
+
+/* relay-send.c: what this server says, batched, queued and sent. */
+void	relay_publish(void *arg, enum room_event, uint32_t id,
+	    const char *nick, const char *line, size_t len);
+void	relay_flush_cb(struct ev_loop *, ev_prepare *, int);
+void	relay_send_pending(void);
+void	relay_send_again(void);
+void	relay_send_sync(void);
+void	relay_drop_pending(void);
+void	relay_send_free(void);
+
+/* relay-nick.c: nicks claimed across the servers. */
+void	relay_nick_claim(void *arg, uint32_t id, const char *nick,
+	    const char *old);
+void	relay_nick_release(void *arg, uint32_t id, const char *nick);
+void	relay_nicks_reclaim(void);
+void	relay_nicks_release_node(const char *node);
+
+/* relay-presence.c: this server's presence, and the others' liveness. */
+void	relay_presence_publish(void);
+void	relay_presence_event(const struct batch_event *);
+void	relay_beat(void);
+void	relay_beat_cb(struct ev_loop *, ev_timer *, int);
+
+/* relay-remote.c: the other servers and their members. */
+struct rnode *relay_node_find(const char *id);
+void	relay_node_forget(struct rnode *);
+void	relay_node_free(struct rnode *);
+void	relay_nodes_clear(void);
+void	relay_node_sync(struct rnode *);
+void	relay_nodes_read(void);
+void	relay_member_set(struct rnode *, uint32_t id, const char *nick);
+void	relay_member_remove(struct rnode *, uint32_t id);
+unsigned int relay_remote_count(void *arg);
+void	relay_remote_each(void *arg, room_remote_fn *fn, void *fnarg);
+int	relay_nick_in_use(void *arg, const char *nick, size_t len);
+
+/* relay-recv.c: the other servers' entries, read and applied. */
+void	relay_read_next(void);
+
+#endif

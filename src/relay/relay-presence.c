@@ -1,0 +1,137 @@
+/*
+ * relay-presence.c: this server's presence (its members in the hash
+ * tschat:PREFIX:node:ID, which expires unless a beat refreshes it, and
+ * itself in tschat:PREFIX:nodes) and the others' liveness: a server whose
+ * hash expired died without a word, and its members are said to leave.
+ */
+#include "common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+
+#include "log.h"
+#include "nick.h"
+#include "relay-int.h"
+#include "xmalloc.h"
+
+/* A server silent this long is gone; checked at every beat. */
+#define RELAY_NODE_TTL_SECS	15
+
+/* The members of this server, all of them, into its presence hash. */
+static void
+presence_one(uint32_t id, const char *nick, int named, void *arg)
+{
+	char	mid[16];
+
+	snprintf(mid, sizeof mid, "%u", id);
+	relay_command(relay_check_cb, NULL, 4, "HSET", relay->key_node, mid,
+	    nick);
+}
+
+/* Say again, whole, who is on this server: after a reconnection. */
+void
+relay_presence_publish(void)
+{
+	relay_command(relay_check_cb, NULL, 2, "DEL", relay->key_node);
+	room_each_member(relay->lobby, presence_one, NULL);
+	relay_command(relay_check_cb, NULL, 6, "HSET", relay->key_node, "_node",
+	    relay->node, "_name", relay->name);
+}
+
+/* Keep this server's presence hash in step with an event. */
+void
+relay_presence_event(const struct batch_event *e)
+{
+	char	mid[16];
+
+	if (e->type == ROOM_MSG)
+		return;
+	snprintf(mid, sizeof mid, "%u", e->mid);
+	if (e->type == ROOM_LEAVE)
+		relay_command(relay_check_cb, NULL, 3, "HDEL", relay->key_node,
+		    mid);
+	else
+		relay_command(relay_check_cb, NULL, 4, "HSET", relay->key_node,
+		    mid, e->nick);
+}
+
+/* This server lives: its hash refreshed and kept, and itself listed. */
+void
+relay_beat(void)
+{
+	char	ttl[16];
+
+	snprintf(ttl, sizeof ttl, "%d", RELAY_NODE_TTL_SECS);
+	relay_command(relay_check_cb, NULL, 6, "HSET", relay->key_node, "_node",
+	    relay->node, "_name", relay->name);
+	relay_command(relay_check_cb, NULL, 3, "EXPIRE", relay->key_node, ttl);
+	relay_command(relay_check_cb, NULL, 3, "SADD", relay->key_nodes,
+	    relay->node);
+}
+
+/* A server whose presence expired died: its members left. */
+static void
+node_gone(struct rnode *n)
+{
+	char	 buf[NICK_MAX_BYTES + 64];
+
+	log_info("relay: server %s is gone: %u members left", n->id,
+	    n->count);
+	/* Its nicks, those of members this server never heard of too. */
+	relay_nicks_release_node(n->id);
+	while (n->members != NULL) {
+		snprintf(buf, sizeof buf, "%s", n->members->nick);
+		relay_member_remove(n, n->members->id);
+		room_remote_left(relay->lobby, buf);
+	}
+	relay_command(relay_check_cb, NULL, 3, "SREM", relay->key_nodes, n->id);
+}
+
+/* Whether another server's hash is still there; if not, it is gone. */
+static void
+exists_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+	char		*id = priv;
+	struct rnode	*n, **pp;
+
+	if (relay == NULL || reply == NULL) {
+		free(id);
+		return;
+	}
+	for (pp = &relay->nodes; (n = *pp) != NULL; pp = &n->next) {
+		if (strcmp(n->id, id) != 0)
+			continue;
+		n->checking = 0;
+		if (reply->type == REDIS_REPLY_INTEGER && reply->integer == 0) {
+			node_gone(n);
+			*pp = n->next;
+			relay_node_free(n);
+		}
+		break;
+	}
+	free(id);
+}
+
+/* Every few seconds: beat, and ask after each other server. */
+void
+relay_beat_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct rnode	*n;
+	char		*key;
+
+	if (!relay->up)
+		return;
+	relay_beat();
+	for (n = relay->nodes; n != NULL; n = n->next) {
+		if (n->checking)
+			continue;
+		n->checking = 1;
+		key = relay_node_key(n->id);
+		relay_command(exists_cb, xstrdup(n->id), 2, "EXISTS", key);
+		free(key);
+	}
+}
