@@ -49,6 +49,29 @@ locale_dir(void)
 }
 #endif
 
+/* Relay the lobby through Redis (--relay); PORT is the one listened on. */
+static void
+start_relay(struct ev_loop *loop, const struct srvconf *c, uint16_t port)
+{
+#ifdef HAVE_HIREDIS
+	struct relay_options	ro;
+
+	memset(&ro, 0, sizeof ro);
+	ro.url = c->relay;
+	ro.password = c->relay_password;
+	ro.prefix = c->room;
+	ro.node_name = c->node_name;
+	ro.port = port;
+	ro.max_line = c->max_line;
+	/* srvconf takes --relay with --broadcast only: a room. */
+	relay_init(loop, &ro, rooms_lobby());
+	server_stats_hook(relay_stats, NULL);
+#else
+	/* srvconf refuses --relay in a build without hiredis. */
+	fatalx("relay: not built in");
+#endif
+}
+
 int
 main(int argc, char **argv)
 {
@@ -56,9 +79,6 @@ main(int argc, char **argv)
 	struct ev_loop	*loop;
 	char		 err[512];
 	uint16_t	 port;
-#ifdef HAVE_HIREDIS
-	struct relay_options ro;
-#endif
 
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, locale_dir());
@@ -89,20 +109,8 @@ main(int argc, char **argv)
 	if ((loop = ev_default_loop(EVFLAG_AUTO)) == NULL)
 		die(1, 0, _("cannot initialise the event loop"));
 	port = server_init(loop, &conf);
-#ifdef HAVE_HIREDIS
-	if (conf.relay != NULL) {
-		memset(&ro, 0, sizeof ro);
-		ro.url = conf.relay;
-		ro.password = conf.relay_password;
-		ro.prefix = conf.room;
-		ro.node_name = conf.node_name;
-		ro.port = port;
-		ro.max_line = conf.max_line;
-		/* srvconf takes --relay with --broadcast only: a room. */
-		relay_init(loop, &ro, rooms_lobby());
-		server_stats_hook(relay_stats, NULL);
-	}
-#endif
+	if (conf.relay != NULL)
+		start_relay(loop, &conf, port);
 	server_run();
 #ifdef HAVE_HIREDIS
 	relay_free();
