@@ -14,11 +14,10 @@
 #include <string.h>
 
 #include "client.h"
+#include "command.h"
 #include "tui.h"
 #include "utf8.h"
 #include "xmalloc.h"
-
-static void	submit(struct client *);
 
 static void
 end_completion(struct client *cl)
@@ -59,37 +58,17 @@ complete_word(struct client *cl)
 		editor_insert_utf8(ed, ": ", 2);
 }
 
-/* Send one line, or act on /quit and /clear. */
-static void
-send_text(struct client *cl, const char *line, size_t len)
-{
-	if (len == 0)
-		return;
-	if ((len == 5 || (len > 5 && line[5] == ' ')) &&
-	    strncmp(line, "/quit", 5) == 0) {
-		(void)conn_send(&cl->conn, line, len);
-		client_quit(cl);
-		return;
-	}
-	if (len == 6 && strncmp(line, "/clear", 6) == 0) {
-		sb_clear(&cl->sb);
-		cl->dirty = 1;
-		return;
-	}
-	if (conn_send(&cl->conn, line, len) == -1)
-		client_say(cl, "%s", _("*** not connected: the line was not sent"));
-}
-
 /* Enter: send the line, unless there is no connection to take it. */
 static void
 submit(struct client *cl)
 {
-	char	*line;
-	size_t	 len;
+	enum client_command	 what;
+	char			*line;
+	size_t			 len;
 
 	line = editor_utf8(&cl->ed, &len);
-	if (len > 0 && cl->conn.state != CONN_UP &&
-	    strncmp(line, "/quit", 5) != 0 && strcmp(line, "/clear") != 0) {
+	what = command_client(line, len);
+	if (len > 0 && what == CLIENT_SEND && cl->conn.state != CONN_UP) {
 		/* Keep what was typed: it goes once we are back. */
 		client_say(cl, "%s", _("*** not connected: the line is kept; press "
 		    "Enter again once connected"));
@@ -101,7 +80,22 @@ submit(struct client *cl)
 	history_reset(&cl->hist);
 	editor_clear(&cl->ed);
 	sb_bottom(&cl->sb);
-	send_text(cl, line, len);
+	switch (what) {
+	case CLIENT_QUIT:
+		/* The server hears it when there is one; we leave anyway. */
+		(void)conn_send(&cl->conn, line, len);
+		client_quit(cl);
+		break;
+	case CLIENT_CLEAR:
+		sb_clear(&cl->sb);
+		cl->dirty = 1;
+		break;
+	case CLIENT_SEND:
+		if (len > 0 && conn_send(&cl->conn, line, len) == -1)
+			client_say(cl, "%s", _("*** not connected: the line "
+			    "was not sent"));
+		break;
+	}
 	free(line);
 }
 
