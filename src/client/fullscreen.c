@@ -162,6 +162,10 @@ update_state(struct fullscreen *fs)
 		    _("reconnecting in %.0fs"),
 		    conn_retry_in(&fs->conn) + 0.49);
 		break;
+	case CONN_FAILED:
+	case CONN_CLOSED:
+		/* Not under CONN_RECONNECT. */
+		break;
 	}
 	fs->dirty = 1;
 }
@@ -185,12 +189,19 @@ static void
 on_state(void *arg, enum conn_state st, int why)
 {
 	struct fullscreen	*fs = arg;
+	char			*cmd;
 
 	switch (st) {
 	case CONN_UP:
 		learn_self(fs);
 		fullscreen_say(fs, _("*** connected to %s"), fs->conn.name);
 		ev_timer_stop(fs->loop, &fs->tick_w);
+		/* --nick on each connection: a new server knows us not. */
+		if (fs->conf->nick != NULL) {
+			xasprintf(&cmd, "/nick %s", fs->conf->nick);
+			(void)conn_send(&fs->conn, cmd, strlen(cmd));
+			free(cmd);
+		}
 		break;
 	case CONN_WAITING:
 		if (why != 0)
@@ -204,12 +215,17 @@ on_state(void *arg, enum conn_state st, int why)
 		ev_timer_again(fs->loop, &fs->tick_w);
 		break;
 	case CONN_CONNECTING:
+	case CONN_FAILED:
+	case CONN_CLOSED:
 		break;
 	}
 	update_state(fs);
 }
 
-static const struct conn_events conn_events = { on_message, on_state };
+static const struct conn_events conn_events = {
+	.message = on_message,
+	.state = on_state,
+};
 
 void
 fullscreen_quit(struct fullscreen *fs)
@@ -315,7 +331,8 @@ fullscreen_run(const struct cliconf *c)
 	ev_init(&fs->tick_w, tick_cb);
 	fs->tick_w.repeat = 1.0;
 	/* A name that does not resolve is said before the screen opens. */
-	if (conn_start(&fs->conn, fs->loop, c, &conn_events, fs, &why) == -1) {
+	if (conn_start(&fs->conn, fs->loop, c, CONN_RECONNECT, &conn_events, fs,
+	    &why) == -1) {
 		fullscreen_free(fs);
 		die(1, 0, _("cannot resolve %s: %s"), c->host, why);
 	}

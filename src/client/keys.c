@@ -91,7 +91,8 @@ submit(struct fullscreen *fs)
 		fs->dirty = 1;
 		break;
 	case CLIENT_SEND:
-		if (len > 0 && conn_send(&fs->conn, line, len) == -1)
+		if (len > 0 &&
+		    conn_send(&fs->conn, line, len) == CONN_NOT_UP)
 			fullscreen_say(fs, "%s", _("*** not connected: the "
 			    "line was not sent"));
 		break;
