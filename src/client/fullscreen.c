@@ -24,12 +24,17 @@
 
 #include "addr.h"
 #include "fullscreen.h"
+#include "keydecode.h"
 #include "log.h"
 #include "sanitize.h"
 #include "scrollback.h"
 #include "tui.h"
 #include "utf8.h"
 #include "xmalloc.h"
+
+/* How long an ESC waits for the rest of its sequence (ncurses' ESCDELAY). */
+#define ESC_DELAY_SECS		0.025
+#define KEYS_READ_BYTES		4096
 
 void
 fullscreen_say(struct fullscreen *fs, const char *fmt, ...)
@@ -235,6 +240,49 @@ fullscreen_quit(struct fullscreen *fs)
 }
 
 static void
+key_cb(void *arg, const struct key *k)
+{
+	keybind_key(arg, k);
+}
+
+/* The terminal sent bytes: the keys they are go to what they do. */
+static void
+keys_read_cb(struct ev_loop *loop, ev_io *w, int revents UNUSED)
+{
+	struct fullscreen	*fs = container_of(w, struct fullscreen,
+				    key_w);
+	char			 buf[KEYS_READ_BYTES];
+	ssize_t			 n;
+
+	if ((n = read(STDIN_FILENO, buf, sizeof buf)) == -1) {
+		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+			return;
+	}
+	if (n <= 0) {
+		/* The terminal has gone. */
+		fullscreen_quit(fs);
+		return;
+	}
+	ev_timer_stop(loop, &fs->esc_w);
+	keydecode_feed(&fs->keys, buf, (size_t)n, key_cb, fs);
+	/* A lone ESC, or a sequence cut: the rest may be on its way. */
+	if (keydecode_pending(&fs->keys)) {
+		ev_timer_set(&fs->esc_w, ESC_DELAY_SECS, 0.);
+		ev_timer_start(loop, &fs->esc_w);
+	}
+}
+
+/* Nothing followed in time: what waits is the key it is so far. */
+static void
+esc_cb(struct ev_loop *loop UNUSED, ev_timer *w, int revents UNUSED)
+{
+	struct fullscreen	*fs = container_of(w, struct fullscreen,
+				    esc_w);
+
+	keydecode_flush(&fs->keys, key_cb, fs);
+}
+
+static void
 draw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct fullscreen	*fs = container_of(w, struct fullscreen,
@@ -343,7 +391,9 @@ fullscreen_run(const struct cliconf *c)
 	update_state(fs);
 
 	tui_init(!c->no_color);
-	ev_io_init(&fs->key_w, keys_cb, STDIN_FILENO, EV_READ);
+	keydecode_init(&fs->keys);
+	ev_init(&fs->esc_w, esc_cb);
+	ev_io_init(&fs->key_w, keys_read_cb, STDIN_FILENO, EV_READ);
 	ev_io_start(fs->loop, &fs->key_w);
 	ev_signal_init(&fs->winch_w, winch_cb, SIGWINCH);
 	ev_signal_start(fs->loop, &fs->winch_w);
@@ -360,6 +410,7 @@ fullscreen_run(const struct cliconf *c)
 	tui_end();
 	conn_close(&fs->conn);
 	ev_timer_stop(fs->loop, &fs->tick_w);
+	ev_timer_stop(fs->loop, &fs->esc_w);
 	fullscreen_free(fs);
 	outq_shutdown();
 	return 0;

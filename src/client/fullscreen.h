@@ -1,6 +1,7 @@
 /*
  * fullscreen.h: the full-screen client: its state, shared by the code that
- * handles keys (keys.c) and the code that handles the rest (fullscreen.c).
+ * binds keys to what they do (keybind.c) and the code that handles the
+ * rest (fullscreen.c).
  */
 #ifndef TSCHAT_FULLSCREEN_H
 #define TSCHAT_FULLSCREEN_H
@@ -13,23 +14,17 @@
 #include "editor.h"
 #include EV_HEADER
 #include "history.h"
+#include "keydecode.h"
 #include "scrollback.h"
 
 #define PASTE_CONFIRM_LINES	5
 #define PASTE_MAX_BYTES		(1024 * 1024)
-#define CSI_MAX_BYTES		16
 #define TAB_STOP		8
 
 enum mode {
 	MODE_EDIT,
 	MODE_SEARCH,		/* C-r */
 	MODE_CONFIRM,		/* send a long paste? */
-};
-
-enum keyseq {
-	SEQ_NONE,
-	SEQ_ESC,		/* ESC seen: a Meta key, or a CSI */
-	SEQ_CSI,		/* ESC [ seen */
 };
 
 struct fullscreen {
@@ -48,9 +43,7 @@ struct fullscreen {
 	char			 prompt[256];
 
 	enum mode		 mode;
-	enum keyseq		 seq;
-	char			 csi[CSI_MAX_BYTES];
-	size_t			 csi_len;
+	struct keydecode	 keys;		/* bytes from the terminal */
 	int			 pasting;
 	char			*paste;		/* pasted text, UTF-8 */
 	size_t			 paste_len;
@@ -67,6 +60,7 @@ struct fullscreen {
 	int			 quit;
 
 	ev_io			 key_w;
+	ev_timer		 esc_w;		/* a lone ESC is Escape */
 	ev_signal		 winch_w;
 	ev_signal		 term_w;
 	ev_signal		 hup_w;
@@ -83,7 +77,7 @@ void	fullscreen_say(struct fullscreen *, const char *, ...)
 /* Leave: the loop ends. */
 void	fullscreen_quit(struct fullscreen *);
 
-/* Standard input is readable: take every key there is (keys.c). */
-void	keys_cb(struct ev_loop *, ev_io *, int);
+/* What key K does (keybind.c). */
+void	keybind_key(struct fullscreen *, const struct key *k);
 
 #endif

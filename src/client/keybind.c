@@ -1,23 +1,26 @@
 /*
- * keys.c: what each key does: editing, history, paging, Tab completion,
+ * keybind.c: what each key does: editing, history, paging, Tab completion,
  * reverse search, and pastes, which come between bracketed-paste markers
- * and are sent only on confirmation when they hold many lines.
+ * and are sent only on confirmation when they hold many lines. The keys
+ * come decoded (keydecode.c); no byte of the terminal is looked at here.
  */
 #include "common.h"
 
-/* The wide-character curses API. */
-#define NCURSES_WIDECHAR 1
-
-#include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "command.h"
 #include "fullscreen.h"
+#include "keydecode.h"
 #include "tui.h"
 #include "utf8.h"
 #include "xmalloc.h"
+
+/* The controls bound, by their letter: C-a is 1. */
+#define CTRL(c)		((c) & 0x1F)
+#define ESCAPE		0x1B
+#define DEL		0x7F
 
 static void
 end_completion(struct fullscreen *fs)
@@ -103,7 +106,7 @@ submit(struct fullscreen *fs)
 /* --- pasting ----------------------------------------------------------- */
 
 static void
-paste_add(struct fullscreen *fs, wint_t ch)
+paste_add(struct fullscreen *fs, uint32_t ch)
 {
 	char	buf[4];
 	size_t	n;
@@ -171,11 +174,12 @@ paste_end(struct fullscreen *fs)
 }
 
 static void
-confirm_key(struct fullscreen *fs, wint_t ch)
+confirm_key(struct fullscreen *fs, uint32_t ch)
 {
 	if (ch == 'y' || ch == 'Y')
 		paste_send(fs);
-	else if (ch == 'n' || ch == 'N' || ch == 27 || ch == 3 || ch == 7)
+	else if (ch == 'n' || ch == 'N' || ch == ESCAPE || ch == CTRL('c') ||
+	    ch == CTRL('g'))
 		fullscreen_say(fs, "%s", _("*** paste not sent"));
 	else
 		return;
@@ -229,23 +233,28 @@ search_end(struct fullscreen *fs)
 
 /* A key while searching: text narrows, C-r goes further, others end it. */
 static int
-search_key(struct fullscreen *fs, wint_t ch, int is_key)
+search_key(struct fullscreen *fs, const struct key *k)
 {
-	char	buf[4];
-	size_t	len;
+	uint32_t	ch = k->ch;
+	char		buf[4];
+	size_t		len, n;
 
-	if (!is_key && ch == 18) {
+	if (k->code != KEYC_CHAR || k->mods != 0) {
+		/* Any other key takes the line found and acts as usual. */
+		search_end(fs);
+		return 0;
+	}
+	if (ch == CTRL('r')) {
 		search_update(fs, 1);
 		return 1;
 	}
-	if (!is_key && (ch == 7 || ch == 27)) {
+	if (ch == CTRL('g') || ch == ESCAPE) {
 		/* Given up: the line typed before C-r comes back, as in bash. */
 		editor_set(&fs->ed, fs->search_saved, strlen(fs->search_saved));
 		search_end(fs);
 		return 1;
 	}
-	if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 ||
-	    ch == 8))) {
+	if (ch == DEL || ch == CTRL('h')) {
 		len = strlen(fs->search);
 		while (len > 0 && ((unsigned char)fs->search[len - 1] &
 		    0xC0) == 0x80)
@@ -255,54 +264,28 @@ search_key(struct fullscreen *fs, wint_t ch, int is_key)
 		search_update(fs, 0);
 		return 1;
 	}
-	if (!is_key && ch >= 0x20 && ch != 0x7F && !(ch >= 0x80 && ch < 0xA0)) {
+	if (ch >= 0x20 && ch != DEL && !(ch >= 0x80 && ch < 0xA0)) {
 		len = strlen(fs->search);
 		if (len < 200) {
-			fs->search = xreallocarray(fs->search, len + 5, 1);
-			memcpy(fs->search + len, buf, utf8_encode(ch, buf));
-			fs->search[len + utf8_encode(ch, buf)] = '\0';
+			n = utf8_encode(ch, buf);
+			fs->search = xreallocarray(fs->search, len + n + 1, 1);
+			memcpy(fs->search + len, buf, n);
+			fs->search[len + n] = '\0';
 		}
 		search_update(fs, 0);
 		return 1;
 	}
-	/* Any other key takes the line found and acts as usual. */
 	search_end(fs);
 	return 0;
 }
 
 /* --- the keyboard ------------------------------------------------------ */
 
-/* ESC [ ... final: only the bracketed paste markers matter here. */
+/* A character with Meta (Alt, or ESC before it). */
 static void
-csi_key(struct fullscreen *fs, wint_t ch)
+meta_key(struct fullscreen *fs, uint32_t ch)
 {
-	if (fs->csi_len < sizeof fs->csi - 1)
-		fs->csi[fs->csi_len++] = (char)ch;
-	if (ch < 0x40 || ch > 0x7E)
-		return;
-	fs->csi[fs->csi_len] = '\0';
-	fs->seq = SEQ_NONE;
-	if (strcmp(fs->csi, "200~") == 0)
-		fs->pasting = 1;
-	else if (strcmp(fs->csi, "201~") == 0 && fs->pasting)
-		paste_end(fs);
-}
-
-/* ESC then CH: a Meta key. */
-static void
-meta_key(struct fullscreen *fs, wint_t ch, int is_key)
-{
-	fs->seq = SEQ_NONE;
-	if (is_key) {
-		if (ch == KEY_BACKSPACE)
-			editor_kill_word_left(&fs->ed);
-		return;
-	}
 	switch (ch) {
-	case '[':
-		fs->seq = SEQ_CSI;
-		fs->csi_len = 0;
-		break;
 	case 'b':
 	case 'B':
 		editor_word_left(&fs->ed);
@@ -315,8 +298,8 @@ meta_key(struct fullscreen *fs, wint_t ch, int is_key)
 	case 'D':
 		editor_kill_word_right(&fs->ed);
 		break;
-	case 127:
-	case 8:
+	case DEL:
+	case CTRL('h'):
 		editor_kill_word_left(&fs->ed);
 		break;
 	}
@@ -354,111 +337,103 @@ page(struct fullscreen *fs, int dir)
 	sb_scroll(&fs->sb, (long)dir * (rows > 2 ? rows - 1 : 1));
 }
 
+/* A key that is no character: the cursor and editing keys. */
 static void
-edit_key(struct fullscreen *fs, wint_t ch, int is_key)
+special_key(struct fullscreen *fs, const struct key *k)
 {
 	struct editor	*ed = &fs->ed;
 
-	if (is_key) {
-		switch (ch) {
-		case KEY_LEFT:		editor_left(ed); break;
-		case KEY_RIGHT:		editor_right(ed); break;
-		case KEY_HOME:		editor_home(ed); break;
-		case KEY_END:		editor_end(ed); break;
-		case KEY_BACKSPACE:	editor_backspace(ed); break;
-		case KEY_DC:		editor_delete(ed); break;
-		case KEY_ENTER:		submit(fs); break;
-		case KEY_PPAGE:		page(fs, 1); break;
-		case KEY_NPAGE:		page(fs, -1); break;
-		case KEY_UP:		history_prev(fs); break;
-		case KEY_DOWN:		history_next(fs); break;
-		}
+	/* With modifiers they are not bound (yet). */
+	if (k->mods != 0)
+		return;
+	switch (k->code) {
+	case KEYC_LEFT:		editor_left(ed); break;
+	case KEYC_RIGHT:	editor_right(ed); break;
+	case KEYC_HOME:		editor_home(ed); break;
+	case KEYC_END:		editor_end(ed); break;
+	case KEYC_DELETE:	editor_delete(ed); break;
+	case KEYC_KP_ENTER:	submit(fs); break;
+	case KEYC_PAGE_UP:	page(fs, 1); break;
+	case KEYC_PAGE_DOWN:	page(fs, -1); break;
+	case KEYC_UP:		history_prev(fs); break;
+	case KEYC_DOWN:		history_next(fs); break;
+	default:		break;
+	}
+}
+
+static void
+edit_key(struct fullscreen *fs, const struct key *k)
+{
+	struct editor	*ed = &fs->ed;
+
+	if (k->code != KEYC_CHAR) {
+		special_key(fs, k);
 		return;
 	}
-	switch (ch) {
-	case 1:		editor_home(ed); break;			/* C-a */
-	case 2:		editor_left(ed); break;			/* C-b */
-	case 3:		fullscreen_quit(fs); break;		/* C-c */
-	case 4:						/* C-d */
+	if (k->mods & KEYM_META) {
+		meta_key(fs, k->ch);
+		return;
+	}
+	switch (k->ch) {
+	case CTRL('a'):	editor_home(ed); break;
+	case CTRL('b'):	editor_left(ed); break;
+	case CTRL('c'):	fullscreen_quit(fs); break;
+	case CTRL('d'):
 		if (ed->len == 0)
 			fullscreen_quit(fs);
 		else
 			editor_delete(ed);
 		break;
-	case 5:		editor_end(ed); break;			/* C-e */
-	case 6:		editor_right(ed); break;		/* C-f */
-	case 8:
-	case 127:	editor_backspace(ed); break;
-	case 9:		complete_word(fs); break;		/* Tab */
-	case 11:	editor_kill_to_end(ed); break;		/* C-k */
-	case 12:	clearok(curscr, TRUE); break;		/* C-l */
-	case 10:
-	case 13:	submit(fs); break;			/* Enter */
-	case 14:	history_next(fs); break;		/* C-n */
-	case 16:	history_prev(fs); break;		/* C-p */
-	case 18:	search_start(fs); break;		/* C-r */
-	case 21:	editor_kill_to_start(ed); break;	/* C-u */
-	case 23:	editor_kill_word_left(ed); break;	/* C-w */
-	case 25:	editor_yank(ed); break;			/* C-y */
-	case 27:	fs->seq = SEQ_ESC; break;
+	case CTRL('e'):	editor_end(ed); break;
+	case CTRL('f'):	editor_right(ed); break;
+	case CTRL('h'):
+	case DEL:	editor_backspace(ed); break;
+	case CTRL('i'):	complete_word(fs); break;		/* Tab */
+	case CTRL('k'):	editor_kill_to_end(ed); break;
+	case CTRL('l'):	tui_repaint(); break;
+	case CTRL('j'):
+	case CTRL('m'):	submit(fs); break;			/* Enter */
+	case CTRL('n'):	history_next(fs); break;
+	case CTRL('p'):	history_prev(fs); break;
+	case CTRL('r'):	search_start(fs); break;
+	case CTRL('u'):	editor_kill_to_start(ed); break;
+	case CTRL('w'):	editor_kill_word_left(ed); break;
+	case CTRL('y'):	editor_yank(ed); break;
 	default:
-		if (ch >= 0x20)
-			(void)editor_insert(ed, ch);
+		/* Escape alone, and the controls not bound, do nothing. */
+		if (k->ch >= 0x20)
+			(void)editor_insert(ed, k->ch);
 		break;
 	}
 }
 
-static void
-key(struct fullscreen *fs, wint_t ch, int is_key)
+void
+keybind_key(struct fullscreen *fs, const struct key *k)
 {
+	if (fs->quit)
+		return;
 	fs->dirty = 1;
-	/*
-	 * The SIGWINCH watcher resized already; resizeterm() itself pushes
-	 * this key back, so resizing again here would loop for ever.
-	 */
-	if (is_key && ch == KEY_RESIZE)
-		return;
 	/* Any key but Tab ends a completion: the next Tab starts anew. */
-	if (is_key || ch != 9 || fs->seq != SEQ_NONE || fs->pasting ||
-	    fs->mode != MODE_EDIT)
+	if (k->code != KEYC_CHAR || k->ch != CTRL('i') || k->mods != 0 ||
+	    fs->pasting || fs->mode != MODE_EDIT)
 		end_completion(fs);
-	if (fs->seq == SEQ_CSI && !is_key) {
-		csi_key(fs, ch);
-		return;
-	}
-	if (fs->seq == SEQ_ESC) {
-		meta_key(fs, ch, is_key);
+	if (k->code == KEYC_PASTE_START) {
+		fs->pasting = 1;
 		return;
 	}
 	if (fs->pasting) {
-		if (!is_key && ch == 27)
-			fs->seq = SEQ_ESC;
-		else if (!is_key)
-			paste_add(fs, ch);
+		if (k->code == KEYC_PASTE_END)
+			paste_end(fs);
+		else if (k->code == KEYC_CHAR)
+			paste_add(fs, k->ch);
 		return;
 	}
 	if (fs->mode == MODE_CONFIRM) {
-		if (!is_key)
-			confirm_key(fs, ch);
+		if (k->code == KEYC_CHAR && k->mods == 0)
+			confirm_key(fs, k->ch);
 		return;
 	}
-	if (fs->mode == MODE_SEARCH && search_key(fs, ch, is_key))
+	if (fs->mode == MODE_SEARCH && search_key(fs, k))
 		return;
-	edit_key(fs, ch, is_key);
+	edit_key(fs, k);
 }
-
-void
-keys_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct fullscreen	*fs = container_of(w, struct fullscreen,
-				    key_w);
-	wint_t		 ch;
-	int		 rc;
-
-	while (!fs->quit && (rc = get_wch(&ch)) != ERR)
-		key(fs, ch, rc == KEY_CODE_YES);
-	/* An ESC with nothing after it was a key of its own. */
-	if (fs->seq == SEQ_ESC && !fs->pasting)
-		fs->seq = SEQ_NONE;
-}
-
