@@ -138,7 +138,7 @@ static void
 on_message(void *arg, const char *msg, size_t len)
 {
 	struct fullscreen	*fs = arg;
-	char		*line;
+	char			*line;
 
 	line = displayable(msg, len);
 	complete_learn(&fs->comp, line, strlen(line));
@@ -287,7 +287,7 @@ draw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct fullscreen	*fs = container_of(w, struct fullscreen,
 				    draw_w);
-	struct tui_view	 v;
+	struct tui_view		 v;
 
 	if (!fs->dirty || fs->quit)
 		return;
@@ -354,10 +354,10 @@ int
 fullscreen_run(const struct cliconf *c)
 {
 	struct fullscreen	*fs;
-	struct ev_loop	*loop;
-	const char	*why;
-	char		*host;
-	FILE		*log = NULL;
+	struct ev_loop		*loop;
+	const char		*why;
+	char			*host;
+	FILE			*log = NULL;
 
 	/* What can fail comes first: a failure leaves nothing allocated. */
 	if (!tui_usable())
