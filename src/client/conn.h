@@ -47,7 +47,7 @@ struct conn_events {
 	void	(*state)(void *arg, enum conn_state, int why);
 
 	/* The rest may be NULL. */
-	/* A read brought bytes; its messages, if any, came just before. */
+	/* A read came (bytes, or a datagram); its messages came first. */
 	void	(*received)(void *arg);
 	/* UDP: a room's token was answered, the last line sent again. */
 	void	(*joined)(void *arg);
