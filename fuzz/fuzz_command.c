@@ -1,7 +1,8 @@
 /*
  * fuzz_command.c: what a room member types (command_parse), the nicks it
  * asks for (nick_check) and what the client takes for a UDP join notice
- * (command_join_notice). Invariants: every pointer returned lies in the
+ * (command_join_notice), and which typed lines the client acts on itself
+ * (command_client). Invariants: every pointer returned lies in the
  * input; a command's kind agrees with its text; an accepted nick is 1 to
  * 32 characters of valid UTF-8 without a space, control or ':'; an
  * accepted token is 1 to 16 printable ASCII characters at the notice's
@@ -104,6 +105,31 @@ check_command(const char *s, size_t len)
 		check_nick(c.arg, c.arglen);
 }
 
+/* The client acts on /quit and on /clear alone, never on other lines. */
+static void
+check_client(const char *s, size_t len)
+{
+	enum client_command	 a = command_client(s, len);
+	struct command		 c;
+
+	command_parse(s, len, &c);
+	switch (a) {
+	case CLIENT_QUIT:
+		CHECK(c.kind == CMD_QUIT, "/quit taken from kind %d", c.kind);
+		break;
+	case CLIENT_CLEAR:
+		CHECK(c.kind == CMD_UNKNOWN && c.arglen == 0 &&
+		    c.namelen == 5 && strncasecmp(c.name, "clear", 5) == 0,
+		    "/clear taken from something else");
+		break;
+	case CLIENT_SEND:
+		CHECK(c.kind != CMD_QUIT, "a /quit sent as a line");
+		break;
+	default:
+		CHECK(0, "unknown client action %d", a);
+	}
+}
+
 static void
 check_notice(const char *s, size_t len)
 {
@@ -131,6 +157,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_command(s, size);
 	check_nick(s, size);
+	check_client(s, size);
 	check_notice(s, size);
 	free(s);
 	return 0;

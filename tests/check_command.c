@@ -1,7 +1,9 @@
 /*
  * check_command.c: what a room member types: plain text, "//" escaping,
  * each command with and without its argument, unknown commands, blanks
- * around the argument, and parsing that stays within the given length.
+ * around the argument, and parsing that stays within the given length;
+ * and the lines the client acts on itself (/quit, /clear) and those it
+ * sends however much they look like them.
  */
 #include "common.h"
 
@@ -287,6 +289,88 @@ START_TEST(test_command_every_prefix)
 }
 END_TEST
 
+/* --- what the client acts on itself ------------------------------------- */
+
+static const char *
+client_name(enum client_command c)
+{
+	switch (c) {
+	case CLIENT_SEND:
+		return "CLIENT_SEND";
+	case CLIENT_QUIT:
+		return "CLIENT_QUIT";
+	case CLIENT_CLEAR:
+		return "CLIENT_CLEAR";
+	}
+	return "(bad action)";
+}
+
+/* LINE, from an exact-size copy, is taken by the client for WANT. */
+static void
+expect_client(const char *line, size_t len, enum client_command want)
+{
+	unsigned char		*copy = dup_exact(line, len);
+	enum client_command	 got;
+
+	got = command_client((const char *)copy, len);
+	ck_assert_msg(got == want, "\"%s\": expected %s, got %s",
+	    esc(line, len), client_name(want), client_name(got));
+	free(copy);
+}
+
+#define CLIENT(line, want) expect_client(line, strlen(line), want)
+
+START_TEST(test_command_client_quit)
+{
+	CLIENT("/quit", CLIENT_QUIT);
+	CLIENT("/quit bye now", CLIENT_QUIT);
+	CLIENT("/quit\tbye", CLIENT_QUIT);
+	CLIENT("/QUIT", CLIENT_QUIT);
+	CLIENT("/quit ", CLIENT_QUIT);
+	/* Words that only start like it are lines for the server. */
+	CLIENT("/quitx", CLIENT_SEND);
+	CLIENT("/quitter now", CLIENT_SEND);
+	CLIENT("/qui", CLIENT_SEND);
+	CLIENT("//quit", CLIENT_SEND);
+	CLIENT(" /quit", CLIENT_SEND);
+	CLIENT("quit", CLIENT_SEND);
+	expect_client("/quit", 4, CLIENT_SEND);
+	expect_client("/quitx", 5, CLIENT_QUIT);
+}
+END_TEST
+
+START_TEST(test_command_client_clear)
+{
+	CLIENT("/clear", CLIENT_CLEAR);
+	CLIENT("/CLEAR", CLIENT_CLEAR);
+	CLIENT("/clear  ", CLIENT_CLEAR);
+	CLIENT("/clearx", CLIENT_SEND);
+	CLIENT("/clea", CLIENT_SEND);
+	/* It takes no argument: with one, the server has its say. */
+	CLIENT("/clear all", CLIENT_SEND);
+	CLIENT("//clear", CLIENT_SEND);
+	expect_client("/clear", 5, CLIENT_SEND);
+	expect_client("/clearing", 6, CLIENT_CLEAR);
+	/* The room does not know it: it stays an unknown command there. */
+	CMD("/clear", CMD_UNKNOWN, "", "clear", NULL);
+}
+END_TEST
+
+START_TEST(test_command_client_others)
+{
+	CLIENT("", CLIENT_SEND);
+	CLIENT("hello", CLIENT_SEND);
+	CLIENT("/nick bob", CLIENT_SEND);
+	CLIENT("/who", CLIENT_SEND);
+	CLIENT("/me waves", CLIENT_SEND);
+	CLIENT("/help", CLIENT_SEND);
+	CLIENT("/join 0123", CLIENT_SEND);
+	CLIENT("/foo", CLIENT_SEND);
+	CLIENT("/", CLIENT_SEND);
+	CLIENT("/nick", CLIENT_SEND);
+}
+END_TEST
+
 /* --- /help --------------------------------------------------------------- */
 
 START_TEST(test_command_help_text)
@@ -355,6 +439,12 @@ command_suite(void)
 	tc = tcase_create("bounds");
 	tcase_add_test(tc, test_command_uses_len);
 	tcase_add_test(tc, test_command_every_prefix);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("client");
+	tcase_add_test(tc, test_command_client_quit);
+	tcase_add_test(tc, test_command_client_clear);
+	tcase_add_test(tc, test_command_client_others);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("help");

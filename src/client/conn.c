@@ -1,7 +1,8 @@
 /*
- * conn.c: the full-screen client's connection. It never gives up: a
- * refused or lost connection is tried again after 0.5 s, doubling to 30 s,
- * and the screen says so meanwhile.
+ * conn.c: tschat's connection engine. Under CONN_RECONNECT it never gives
+ * up: a refused or lost connection is tried again after 0.5 s, doubling to
+ * 30 s, and its owner says so meanwhile. Under CONN_ONCE the first failure
+ * is the last: its owner is told once, and nothing is tried again.
  */
 #include "common.h"
 
@@ -25,7 +26,10 @@
 #define BACKOFF_FIRST_SECS	0.5
 #define BACKOFF_MAX_SECS	30.0
 #define CONN_IOV_MAX		16
+/* A refused send() is an earlier datagram's ICMP error: try this again. */
+#define SEND_TRIES		3
 
+/* A read is handled before the next is made: one buffer will do. */
 static char	rbuf[READ_BUF_BYTES];
 
 static void	conn_try(struct conn *);
@@ -45,27 +49,117 @@ arm(struct conn *c, double secs)
 	ev_timer_start(c->loop, &c->timer);
 }
 
-/* Drop the socket; try again after the backoff. */
+/* Close the socket and forget what belonged to it. */
 static void
-conn_lost(struct conn *c, int why)
+drop_socket(struct conn *c)
 {
 	ev_io_stop(c->loop, &c->rio);
 	ev_io_stop(c->loop, &c->wio);
+	ev_timer_stop(c->loop, &c->timer);
 	if (c->fd != -1)
 		close(c->fd);
 	c->fd = -1;
 	outq_clear(&c->out);
 	frame_free(&c->frame);
+	c->shut_wr = 0;
 	c->joined = 0;
+	c->heard = 0;
 	c->tail_len = 0;
+}
+
+/*
+ * There is no connection: ST (CONN_FAILED or CONN_CLOSED) for good under
+ * CONN_ONCE, or CONN_WAITING for the next try. The owner hears it last,
+ * as it may close the connection then.
+ */
+static void
+conn_down(struct conn *c, enum conn_state st, int why)
+{
+	drop_socket(c);
+	if (c->policy == CONN_ONCE) {
+		set_state(c, st, why);
+		return;
+	}
 	c->retry_at = ev_now(c->loop) + c->backoff;
 	arm(c, c->backoff);
 	c->backoff = MINIMUM(c->backoff * 2, BACKOFF_MAX_SECS);
 	set_state(c, CONN_WAITING, why);
 }
 
+/* Send LEN bytes as a datagram: CONN_SENT, CONN_FULL, or CONN_LOST. */
+static enum conn_sent
+send_datagram(struct conn *c, const char *data, size_t len)
+{
+	int	tries;
+
+	for (tries = 0; tries < SEND_TRIES; tries++) {
+		if (send(c->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL) != -1)
+			return CONN_SENT;
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
+			return CONN_FULL;
+		if (errno != EINTR && errno != ECONNREFUSED)
+			break;
+	}
+	return CONN_LOST;
+}
+
+/*
+ * A UDP room's "[STAMP] *** send /join TOKEN" (DESIGN.md, UDP): join, and
+ * send again the line that drew it, the last one. Once only until the next
+ * line, so that a server that keeps refusing makes no loop: its next
+ * notice is a message like any other (return 0).
+ */
+static int
+udp_join(struct conn *c, const char *msg, size_t len)
+{
+	const char	*tok;
+	size_t		 toklen;
+	char		 join[sizeof "/join \n" + COMMAND_TOKEN_MAX];
+	int		 n;
+
+	if (c->joined || command_join_notice(msg, len, &tok, &toklen) == -1)
+		return 0;
+	n = snprintf(join, sizeof join, "/join %.*s%s", (int)toklen, tok,
+	    c->conf->framing == FRAME_LINE ? "\n" : "");
+	(void)send_datagram(c, join, (size_t)n);
+	if (c->last_len > 0)
+		(void)send_datagram(c, c->last, c->last_len);
+	c->joined = 1;
+	if (c->ev->joined != NULL)
+		c->ev->joined(c->arg);
+	return 1;
+}
+
+static int
+message_cb(void *arg, const char *msg, size_t len, int flags UNUSED)
+{
+	struct conn	*c = arg;
+
+	if (c->conf->udp && udp_join(c, msg, len))
+		return FRAME_GO;
+	c->ev->message(c->arg, msg, len);
+	return c->state == CONN_UP ? FRAME_GO : FRAME_STOP;
+}
+
+/*
+ * The server closed (WHY 0) or the connection broke. What it sent last
+ * counts, unfinished as it may be, and so does a character begun.
+ */
 static void
-conn_flush(struct conn *c)
+conn_lost(struct conn *c, int why)
+{
+	enum frame_mode	mode = c->conf->framing;
+
+	if (c->tail_len > 0)
+		(void)frame_feed(&c->frame, mode, READ_BUF_BYTES,
+		    (const char *)c->tail, c->tail_len, message_cb, c);
+	(void)frame_finish(&c->frame, mode, READ_BUF_BYTES, message_cb, c);
+	conn_down(c, CONN_CLOSED, why);
+}
+
+/* Write what the socket takes now: 0, or -1 with errno. */
+static int
+write_out(struct conn *c)
 {
 	struct iovec	iov[CONN_IOV_MAX];
 	ssize_t		n;
@@ -78,91 +172,134 @@ conn_flush(struct conn *c)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			conn_lost(c, errno);
-			return;
+				return 0;
+			return -1;
 		}
 		outq_consume(&c->out, n);
-	}
-	if (c->out.bytes > 0)
-		ev_io_start(c->loop, &c->wio);
-	else
-		ev_io_stop(c->loop, &c->wio);
-}
-
-static void
-send_raw(struct conn *c, const char *data, size_t len)
-{
-	if (c->conf->udp) {
-		/* A lost datagram is lost: UDP promises no more. */
-		(void)send(c->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-		return;
-	}
-	outq_append(&c->out, data, len);
-	conn_flush(c);
-}
-
-int
-conn_send(struct conn *c, const char *line, size_t len)
-{
-	char	*buf;
-	int	 nl = c->conf->framing == FRAME_LINE;
-
-	if (c->state != CONN_UP)
-		return -1;
-	buf = xmalloc(len + 1);
-	memcpy(buf, line, len);
-	if (nl)
-		buf[len++] = '\n';
-	if (c->conf->udp) {
-		free(c->last);
-		c->last = buf;
-		c->last_len = len;
-		/* The server forgot us (--udp-peer-ttl): join again, once. */
-		c->joined = 0;
-		send_raw(c, buf, len);
-	} else {
-		send_raw(c, buf, len);
-		free(buf);
 	}
 	return 0;
 }
 
-/* A UDP room's "*** send /join TOKEN": answer it, send the last again. */
+/* TCP: write the queue; -1 if the connection went down meanwhile. */
 static int
-udp_join(struct conn *c, const char *msg, size_t len)
+conn_flush(struct conn *c)
 {
-	const char	*tok;
-	size_t		 toklen;
-	char		 join[64];
-	int		 n;
-
-	if (!c->conf->udp || command_join_notice(msg, len, &tok, &toklen) == -1)
+	if (write_out(c) == -1) {
+		conn_lost(c, errno);
+		return -1;
+	}
+	if (c->out.bytes > 0) {
+		ev_io_start(c->loop, &c->wio);
 		return 0;
-	if (c->joined)
-		return 0;
-	n = snprintf(join, sizeof join, "/join %.*s%s", (int)toklen, tok,
-	    c->conf->framing == FRAME_LINE ? "\n" : "");
-	send_raw(c, join, (size_t)n);
-	if (c->last != NULL)
-		send_raw(c, c->last, c->last_len);
-	c->joined = 1;
-	return 1;
+	}
+	ev_io_stop(c->loop, &c->wio);
+	/* An error here (the peer reset) shows up on the next read. */
+	if (c->shut_wr)
+		(void)shutdown(c->fd, SHUT_WR);
+	return 0;
 }
 
-static int
-message_cb(void *arg, const char *msg, size_t len, int flags)
+enum conn_sent
+conn_send(struct conn *c, const char *line, size_t len)
 {
-	struct conn	*c = arg;
+	enum conn_sent	 sent;
+	size_t		 n = len + (c->conf->framing == FRAME_LINE), size;
+	char		*buf;
 
-	if (udp_join(c, msg, len))
-		return FRAME_GO;
-	c->ev->message(c->arg, msg, len);
-	return c->state == CONN_UP ? FRAME_GO : FRAME_STOP;
+	if (c->state != CONN_UP)
+		return CONN_NOT_UP;
+	if (!c->conf->udp) {
+		outq_append(&c->out, line, len);
+		if (n > len)
+			outq_append(&c->out, "\n", 1);
+		ev_io_start(c->loop, &c->wio);
+		return CONN_SENT;
+	}
+	/* Made in the spare buffer: the last line stays if this one cannot go. */
+	if (n > c->spare_size) {
+		c->spare = xreallocarray(c->spare, n, 1);
+		c->spare_size = n;
+	}
+	memcpy(c->spare, line, len);
+	if (n > len)
+		c->spare[len] = '\n';
+	if ((sent = send_datagram(c, c->spare, n)) == CONN_FULL) {
+		ev_io_start(c->loop, &c->wio);
+		return sent;
+	}
+	/* Sent or lost, it is the last line now, for a join to send again. */
+	buf = c->last;
+	size = c->last_size;
+	c->last = c->spare;
+	c->last_size = c->spare_size;
+	c->last_len = n;
+	c->spare = buf;
+	c->spare_size = size;
+	/* The server may have forgotten us (--udp-peer-ttl): join again. */
+	c->joined = 0;
+	return sent;
+}
+
+void
+conn_shutdown(struct conn *c)
+{
+	if (c->conf->udp || c->fd == -1)
+		return;
+	c->shut_wr = 1;
+	if (c->out.bytes == 0)
+		(void)shutdown(c->fd, SHUT_WR);
+}
+
+/*
+ * Open a socket to the next address that takes one, from c->ai on: 0, or
+ * -1 when none is left (c->err says why the last one failed).
+ */
+static int
+next_address(struct conn *c)
+{
+	int	type = c->conf->udp ? SOCK_DGRAM : SOCK_STREAM;
+
+	for (; c->ai != NULL; c->ai = c->ai->ai_next) {
+		if ((c->fd = net_connect(type, c->ai->ai_addr,
+		    c->ai->ai_addrlen)) != -1) {
+			ev_io_set(&c->rio, c->fd, EV_READ);
+			ev_io_set(&c->wio, c->fd, EV_WRITE);
+			return 0;
+		}
+		c->err = errno;
+	}
+	c->ai = c->res;
+	return -1;
+}
+
+/*
+ * UDP: a datagram was refused before any reply came. Before a reply that
+ * means the wrong address ("localhost" as ::1 for a server on 0.0.0.0):
+ * go on to the next, sending the last datagram there.
+ */
+static void
+udp_next(struct conn *c)
+{
+	ev_io_stop(c->loop, &c->rio);
+	ev_io_stop(c->loop, &c->wio);
+	close(c->fd);
+	c->fd = -1;
+	c->err = ECONNREFUSED;
+	c->ai = c->ai->ai_next;
+	if (next_address(c) == -1) {
+		conn_down(c, CONN_FAILED, c->err);
+		return;
+	}
+	ev_io_start(c->loop, &c->rio);
+	if (c->last_len > 0)
+		(void)send_datagram(c, c->last, c->last_len);
+	/* A new socket: whatever the old one could not take may go. */
+	if (c->ev->writable != NULL)
+		c->ev->writable(c->arg);
 }
 
 static void
-conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+conn_read_cb(struct ev_loop *loop UNUSED, ev_io *w, int revents UNUSED)
 {
 	struct conn	*c = container_of(w, struct conn, rio);
 	enum frame_mode	 mode = c->conf->framing;
@@ -175,20 +312,19 @@ conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if (n == -1) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
-		conn_lost(c, errno);
+		if (c->conf->udp && errno == ECONNREFUSED && !c->heard)
+			udp_next(c);
+		else if (!c->conf->udp || c->policy == CONN_RECONNECT)
+			conn_lost(c, errno);
+		/* Else UDP has nothing to lose: the server may be back. */
 		return;
 	}
-	c->tail_len = 0;
 	if (n == 0 && !c->conf->udp) {
-		if (have > 0 && frame_feed(&c->frame, mode, READ_BUF_BYTES,
-		    rbuf, have, message_cb, c) == -1)
-			return;
-		(void)frame_finish(&c->frame, mode, READ_BUF_BYTES, message_cb,
-		    c);
-		if (c->state == CONN_UP)
-			conn_lost(c, 0);
+		conn_lost(c, 0);
 		return;
 	}
+	c->heard = 1;
+	c->tail_len = 0;
 	n += (ssize_t)have;
 	if (mode == FRAME_RAW && !c->conf->udp) {
 		/* A character split between reads waits for its end. */
@@ -199,72 +335,62 @@ conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if (frame_feed(&c->frame, mode, READ_BUF_BYTES, rbuf, n - keep,
 	    message_cb, c) == -1)
 		return;
-	if (c->conf->udp)
-		(void)frame_finish(&c->frame, mode, READ_BUF_BYTES, message_cb,
-		    c);
+	/* A datagram's end also ends its line. */
+	if (c->conf->udp && frame_finish(&c->frame, mode, READ_BUF_BYTES,
+	    message_cb, c) == -1)
+		return;
+	if (c->ev->received != NULL)
+		c->ev->received(c->arg);
 }
 
 static void
 conn_up(struct conn *c)
 {
-	char	*cmd;
-
 	ev_timer_stop(c->loop, &c->timer);
 	c->backoff = BACKOFF_FIRST_SECS;
 	ev_io_start(c->loop, &c->rio);
 	set_state(c, CONN_UP, 0);
-	if (c->conf->nick != NULL) {
-		xasprintf(&cmd, "/nick %s", c->conf->nick);
-		(void)conn_send(c, cmd, strlen(cmd));
-		free(cmd);
-	}
 }
 
 static void
-conn_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+conn_write_cb(struct ev_loop *loop, ev_io *w, int revents UNUSED)
 {
 	struct conn	*c = container_of(w, struct conn, wio);
 	socklen_t	 len = sizeof c->err;
 	int		 err = 0;
 
-	if (c->state == CONN_UP) {
-		conn_flush(c);
+	if (c->state == CONN_CONNECTING) {
+		/* The connect finished: did it work? */
+		ev_io_stop(loop, w);
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+			err = errno;
+		if (err != 0) {
+			close(c->fd);
+			c->fd = -1;
+			c->err = err;
+			c->ai = c->ai->ai_next;
+			conn_try(c);
+			return;
+		}
+		conn_up(c);
 		return;
 	}
-	/* The connect finished: did it work? */
-	ev_io_stop(loop, w);
-	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
-		err = errno;
-	if (err != 0) {
-		close(c->fd);
-		c->fd = -1;
-		c->err = err;
-		c->ai = c->ai->ai_next;
-		conn_try(c);
+	if (c->conf->udp)
+		ev_io_stop(loop, w);
+	else if (conn_flush(c) == -1)
 		return;
-	}
-	conn_up(c);
+	if (c->ev->writable != NULL)
+		c->ev->writable(c->arg);
 }
 
-/* Connect to the next address; after the last, wait and start over. */
+/* Connect to the next address; after the last, the connection is down. */
 static void
 conn_try(struct conn *c)
 {
-	int	type = c->conf->udp ? SOCK_DGRAM : SOCK_STREAM;
-
-	for (; c->ai != NULL; c->ai = c->ai->ai_next) {
-		if ((c->fd = net_connect(type, c->ai->ai_addr,
-		    c->ai->ai_addrlen)) != -1)
-			break;
-		c->err = errno;
-	}
-	if (c->ai == NULL) {
-		c->ai = c->res;
-		conn_lost(c, c->err);
+	if (next_address(c) == -1) {
+		conn_down(c, CONN_FAILED, c->err);
 		return;
 	}
-	ev_io_set(&c->rio, c->fd, EV_READ);
-	ev_io_set(&c->wio, c->fd, EV_WRITE);
 	if (c->conf->udp) {
 		conn_up(c);
 		return;
@@ -275,7 +401,7 @@ conn_try(struct conn *c)
 }
 
 static void
-conn_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+conn_timer_cb(struct ev_loop *loop, ev_timer *w, int revents UNUSED)
 {
 	struct conn	*c = container_of(w, struct conn, timer);
 
@@ -292,23 +418,22 @@ conn_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 int
 conn_start(struct conn *c, struct ev_loop *loop, const struct cliconf *conf,
-    const struct conn_events *ev, void *arg, const char **err)
+    enum conn_policy policy, const struct conn_events *ev, void *arg,
+    const char **err)
 {
 	memset(c, 0, sizeof *c);
 	c->loop = loop;
 	c->conf = conf;
+	c->policy = policy;
 	c->ev = ev;
 	c->arg = arg;
 	c->fd = -1;
 	c->backoff = BACKOFF_FIRST_SECS;
+	if (net_resolve(conf->host, conf->port, conf->udp ? SOCK_DGRAM :
+	    SOCK_STREAM, 0, &c->res, err) == -1)
+		return -1;
 	xasprintf(&c->name, strchr(conf->host, ':') != NULL ? "[%s]:%u" :
 	    "%s:%u", conf->host, conf->port);
-	if (net_resolve(conf->host, conf->port, conf->udp ? SOCK_DGRAM :
-	    SOCK_STREAM, 0, &c->res, err) == -1) {
-		free(c->name);
-		c->name = NULL;
-		return -1;
-	}
 	c->ai = c->res;
 	ev_init(&c->rio, conn_read_cb);
 	ev_init(&c->wio, conn_write_cb);
@@ -332,18 +457,17 @@ conn_close(struct conn *c)
 	ev_io_stop(c->loop, &c->wio);
 	ev_timer_stop(c->loop, &c->timer);
 	if (c->fd != -1) {
-		if (c->out.bytes > 0) {
-			/* One last try, without waiting. */
-			(void)net_set_nonblock(c->fd);
-			conn_flush(c);
-		}
+		/* One last try, without waiting. */
+		(void)write_out(c);
 		close(c->fd);
 		c->fd = -1;
 	}
 	outq_clear(&c->out);
 	frame_free(&c->frame);
 	free(c->last);
-	c->last = NULL;
+	free(c->spare);
+	c->last = c->spare = NULL;
+	c->last_len = c->last_size = c->spare_size = 0;
 	if (c->res != NULL)
 		freeaddrinfo(c->res);
 	c->res = NULL;

@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "addr.h"
-#include "client.h"
 #include "fullscreen.h"
+#include "keydecode.h"
 #include "log.h"
 #include "sanitize.h"
 #include "scrollback.h"
@@ -32,10 +32,12 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* More pasted lines than this are sent only when the user says so. */
+/* How long an ESC waits for the rest of its sequence (ncurses' ESCDELAY). */
+#define ESC_DELAY_SECS		0.025
+#define KEYS_READ_BYTES		4096
 
 void
-client_say(struct client *cl, const char *fmt, ...)
+fullscreen_say(struct fullscreen *fs, const char *fmt, ...)
 {
 	char	*msg, *safe;
 	va_list	 ap;
@@ -45,10 +47,10 @@ client_say(struct client *cl, const char *fmt, ...)
 		fatal("vasprintf");
 	va_end(ap);
 	safe = sanitize_str(msg);
-	sb_add(&cl->sb, safe, LINE_CLIENT);
+	sb_add(&fs->sb, safe, LINE_CLIENT);
 	free(safe);
 	free(msg);
-	cl->dirty = 1;
+	fs->dirty = 1;
 }
 
 /* Sanitised, TABs made spaces: what the pane may show. */
@@ -102,7 +104,7 @@ starts_with_nick(const char *text, const char *nick, const char *suffix)
 }
 
 static enum line_kind
-classify(struct client *cl, const char *line)
+classify(struct fullscreen *fs, const char *line)
 {
 	const char	*text = after_stamp(line);
 	char		 old[300];
@@ -110,24 +112,24 @@ classify(struct client *cl, const char *line)
 
 	if (strncmp(text, "*** ", 4) == 0) {
 		/* Follow our own nick changes. */
-		if (cl->me != NULL && starts_with_nick(text + 4, cl->me,
+		if (fs->me != NULL && starts_with_nick(text + 4, fs->me,
 		    " is now known as ")) {
 			snprintf(old, sizeof old, "%s", text + 4 +
-			    strlen(cl->me) + 17);
-			free(cl->me);
-			cl->me = xstrdup(old);
+			    strlen(fs->me) + 17);
+			free(fs->me);
+			fs->me = xstrdup(old);
 		}
 		return LINE_NOTICE;
 	}
-	if (cl->me == NULL)
+	if (fs->me == NULL)
 		return LINE_NORMAL;
-	if (starts_with_nick(text, cl->me, ": ") ||
+	if (starts_with_nick(text, fs->me, ": ") ||
 	    (strncmp(text, "* ", 2) == 0 &&
-	    starts_with_nick(text + 2, cl->me, " ")))
+	    starts_with_nick(text + 2, fs->me, " ")))
 		return LINE_OWN;
 	/* A mention: our nick (not an address) in someone's text. */
-	if (strchr(cl->me, ':') == NULL && (p = strstr(text, ": ")) != NULL &&
-	    strcasestr(p, cl->me) != NULL)
+	if (strchr(fs->me, ':') == NULL && (p = strstr(text, ": ")) != NULL &&
+	    strcasestr(p, fs->me) != NULL)
 		return LINE_MENTION;
 	return LINE_NORMAL;
 }
@@ -135,107 +137,168 @@ classify(struct client *cl, const char *line)
 static void
 on_message(void *arg, const char *msg, size_t len)
 {
-	struct client	*cl = arg;
-	char		*line;
+	struct fullscreen	*fs = arg;
+	char			*line;
 
 	line = displayable(msg, len);
-	complete_learn(&cl->comp, line, strlen(line));
-	sb_add(&cl->sb, line, classify(cl, line));
-	if (cl->log != NULL) {
-		fputs(line, cl->log);
-		fputc('\n', cl->log);
-		fflush(cl->log);
+	complete_learn(&fs->comp, line, strlen(line));
+	sb_add(&fs->sb, line, classify(fs, line));
+	if (fs->log != NULL) {
+		fputs(line, fs->log);
+		fputc('\n', fs->log);
+		fflush(fs->log);
 	}
 	free(line);
-	cl->dirty = 1;
+	fs->dirty = 1;
 }
 
 static void
-update_state(struct client *cl)
+update_state(struct fullscreen *fs)
 {
-	switch (cl->conn.state) {
+	switch (fs->conn.state) {
 	case CONN_CONNECTING:
-		snprintf(cl->state, sizeof cl->state, "%s", _("connecting"));
+		snprintf(fs->state, sizeof fs->state, "%s", _("connecting"));
 		break;
 	case CONN_UP:
-		snprintf(cl->state, sizeof cl->state, "%s", _("connected"));
+		snprintf(fs->state, sizeof fs->state, "%s", _("connected"));
 		break;
 	case CONN_WAITING:
-		snprintf(cl->state, sizeof cl->state,
-		    _("reconnecting in %.0fs"), conn_retry_in(&cl->conn) + 0.49);
+		snprintf(fs->state, sizeof fs->state,
+		    _("reconnecting in %.0fs"),
+		    conn_retry_in(&fs->conn) + 0.49);
+		break;
+	case CONN_FAILED:
+	case CONN_CLOSED:
+		/* Not under CONN_RECONNECT. */
 		break;
 	}
-	cl->dirty = 1;
+	fs->dirty = 1;
 }
 
 /* Our address as the server sees it: our nick until we take one. */
 static void
-learn_self(struct client *cl)
+learn_self(struct fullscreen *fs)
 {
 	struct sockaddr_storage	ss;
 	socklen_t		len = sizeof ss;
 	char			buf[ADDR_STRLEN];
 
-	if (getsockname(cl->conn.fd, (struct sockaddr *)&ss, &len) == -1)
+	if (getsockname(fs->conn.fd, (struct sockaddr *)&ss, &len) == -1)
 		return;
-	free(cl->me);
-	cl->me = xstrdup(addr_format_sockaddr((struct sockaddr *)&ss, len,
+	free(fs->me);
+	fs->me = xstrdup(addr_format_sockaddr((struct sockaddr *)&ss, len,
 	    buf));
 }
 
 static void
 on_state(void *arg, enum conn_state st, int why)
 {
-	struct client	*cl = arg;
+	struct fullscreen	*fs = arg;
+	char			*cmd;
 
 	switch (st) {
 	case CONN_UP:
-		learn_self(cl);
-		client_say(cl, _("*** connected to %s"), cl->conn.name);
-		ev_timer_stop(cl->loop, &cl->tick_w);
+		learn_self(fs);
+		fullscreen_say(fs, _("*** connected to %s"), fs->conn.name);
+		ev_timer_stop(fs->loop, &fs->tick_w);
+		/* --nick on each connection: a new server knows us not. */
+		if (fs->conf->nick != NULL) {
+			xasprintf(&cmd, "/nick %s", fs->conf->nick);
+			(void)conn_send(&fs->conn, cmd, strlen(cmd));
+			free(cmd);
+		}
 		break;
 	case CONN_WAITING:
 		if (why != 0)
-			client_say(cl, _("*** cannot reach %s: %s; trying again in "
-			    "%.1f s"), cl->conn.name, strerror(why),
-			    conn_retry_in(&cl->conn));
+			fullscreen_say(fs, _("*** cannot reach %s: %s; trying "
+			    "again in %.1f s"), fs->conn.name, strerror(why),
+			    conn_retry_in(&fs->conn));
 		else
-			client_say(cl, _("*** %s closed the connection; trying again "
-			    "in %.1f s"), cl->conn.name,
-			    conn_retry_in(&cl->conn));
-		ev_timer_again(cl->loop, &cl->tick_w);
+			fullscreen_say(fs, _("*** %s closed the connection; "
+			    "trying again in %.1f s"), fs->conn.name,
+			    conn_retry_in(&fs->conn));
+		ev_timer_again(fs->loop, &fs->tick_w);
 		break;
 	case CONN_CONNECTING:
+	case CONN_FAILED:
+	case CONN_CLOSED:
 		break;
 	}
-	update_state(cl);
+	update_state(fs);
 }
 
-static const struct conn_events conn_events = { on_message, on_state };
+static const struct conn_events conn_events = {
+	.message = on_message,
+	.state = on_state,
+};
 
 void
-client_quit(struct client *cl)
+fullscreen_quit(struct fullscreen *fs)
 {
-	cl->quit = 1;
-	ev_break(cl->loop, EVBREAK_ALL);
+	fs->quit = 1;
+	ev_break(fs->loop, EVBREAK_ALL);
+}
+
+static void
+key_cb(void *arg, const struct key *k)
+{
+	keybind_key(arg, k);
+}
+
+/* The terminal sent bytes: the keys they are go to what they do. */
+static void
+keys_read_cb(struct ev_loop *loop, ev_io *w, int revents UNUSED)
+{
+	struct fullscreen	*fs = container_of(w, struct fullscreen,
+				    key_w);
+	char			 buf[KEYS_READ_BYTES];
+	ssize_t			 n;
+
+	if ((n = read(STDIN_FILENO, buf, sizeof buf)) == -1) {
+		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+			return;
+	}
+	if (n <= 0) {
+		/* The terminal has gone. */
+		fullscreen_quit(fs);
+		return;
+	}
+	ev_timer_stop(loop, &fs->esc_w);
+	keydecode_feed(&fs->keys, buf, (size_t)n, key_cb, fs);
+	/* A lone ESC, or a sequence cut: the rest may be on its way. */
+	if (keydecode_pending(&fs->keys)) {
+		ev_timer_set(&fs->esc_w, ESC_DELAY_SECS, 0.);
+		ev_timer_start(loop, &fs->esc_w);
+	}
+}
+
+/* Nothing followed in time: what waits is the key it is so far. */
+static void
+esc_cb(struct ev_loop *loop UNUSED, ev_timer *w, int revents UNUSED)
+{
+	struct fullscreen	*fs = container_of(w, struct fullscreen,
+				    esc_w);
+
+	keydecode_flush(&fs->keys, key_cb, fs);
 }
 
 static void
 draw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
-	struct client	*cl = container_of(w, struct client, draw_w);
-	struct tui_view	 v;
+	struct fullscreen	*fs = container_of(w, struct fullscreen,
+				    draw_w);
+	struct tui_view		 v;
 
-	if (!cl->dirty || cl->quit)
+	if (!fs->dirty || fs->quit)
 		return;
-	cl->dirty = 0;
+	fs->dirty = 0;
 	memset(&v, 0, sizeof v);
-	v.sb = &cl->sb;
-	v.ed = &cl->ed;
-	v.where = cl->where;
-	v.state = cl->state;
-	v.nick = cl->me;
-	v.prompt = cl->mode != MODE_EDIT ? cl->prompt : NULL;
+	v.sb = &fs->sb;
+	v.ed = &fs->ed;
+	v.where = fs->where;
+	v.state = fs->state;
+	v.nick = fs->me;
+	v.prompt = fs->mode != MODE_EDIT ? fs->prompt : NULL;
 	tui_draw(&v);
 }
 
@@ -243,57 +306,58 @@ draw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 static void
 winch_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
-	struct client	*cl = container_of(w, struct client, winch_w);
+	struct fullscreen	*fs = container_of(w, struct fullscreen,
+				    winch_w);
 
 	tui_resize();
-	cl->dirty = 1;
+	fs->dirty = 1;
 }
 
 static void
 term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
-	client_quit(container_of(w, struct client, term_w));
+	fullscreen_quit(container_of(w, struct fullscreen, term_w));
 }
 
 static void
 hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
-	client_quit(container_of(w, struct client, hup_w));
+	fullscreen_quit(container_of(w, struct fullscreen, hup_w));
 }
 
 /* While reconnecting: the countdown in the status bar. */
 static void
 tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	update_state(container_of(w, struct client, tick_w));
+	update_state(container_of(w, struct fullscreen, tick_w));
 }
 
 /* Free CL and what it holds but the connection. */
 static void
-client_free(struct client *cl)
+fullscreen_free(struct fullscreen *fs)
 {
-	if (cl->log != NULL)
-		fclose(cl->log);
-	sb_free(&cl->sb);
-	editor_free(&cl->ed);
-	history_free(&cl->hist);
-	complete_free(&cl->comp);
-	free(cl->comp_prefix);
-	free(cl->paste);
-	free(cl->search);
-	free(cl->search_saved);
-	free(cl->me);
-	free(cl);
+	if (fs->log != NULL)
+		fclose(fs->log);
+	sb_free(&fs->sb);
+	editor_free(&fs->ed);
+	history_free(&fs->hist);
+	complete_free(&fs->comp);
+	free(fs->comp_prefix);
+	free(fs->paste);
+	free(fs->search);
+	free(fs->search_saved);
+	free(fs->me);
+	free(fs);
 }
 
 int
 fullscreen_run(const struct cliconf *c)
 {
-	struct client	*cl;
-	struct ev_loop	*loop;
-	const char	*why;
-	char		*host;
-	FILE		*log = NULL;
+	struct fullscreen	*fs;
+	struct ev_loop		*loop;
+	const char		*why;
+	char			*host;
+	FILE			*log = NULL;
 
 	/* What can fail comes first: a failure leaves nothing allocated. */
 	if (!tui_usable())
@@ -303,47 +367,51 @@ fullscreen_run(const struct cliconf *c)
 		die(1, 0, "%s", _("cannot initialise the event loop"));
 	if (c->log_file != NULL && (log = fopen(c->log_file, "a")) == NULL)
 		die(1, errno, _("cannot open %s"), c->log_file);
-	cl = xcalloc(1, sizeof *cl);
-	cl->conf = c;
-	cl->loop = loop;
-	cl->log = log;
+	fs = xcalloc(1, sizeof *fs);
+	fs->conf = c;
+	fs->loop = loop;
+	fs->log = log;
 	/* The connection may report at once: the models come first. */
-	sb_init(&cl->sb, c->scrollback);
-	editor_init(&cl->ed);
-	history_init(&cl->hist);
-	complete_init(&cl->comp);
-	ev_init(&cl->tick_w, tick_cb);
-	cl->tick_w.repeat = 1.0;
+	sb_init(&fs->sb, c->scrollback);
+	editor_init(&fs->ed);
+	history_init(&fs->hist);
+	complete_init(&fs->comp);
+	ev_init(&fs->tick_w, tick_cb);
+	fs->tick_w.repeat = 1.0;
 	/* A name that does not resolve is said before the screen opens. */
-	if (conn_start(&cl->conn, cl->loop, c, &conn_events, cl, &why) == -1) {
-		client_free(cl);
+	if (conn_start(&fs->conn, fs->loop, c, CONN_RECONNECT, &conn_events, fs,
+	    &why) == -1) {
+		fullscreen_free(fs);
 		die(1, 0, _("cannot resolve %s: %s"), c->host, why);
 	}
-	host = sanitize_str(cl->conn.name);
-	snprintf(cl->where, sizeof cl->where, "%s %s", host,
+	host = sanitize_str(fs->conn.name);
+	snprintf(fs->where, sizeof fs->where, "%s %s", host,
 	    c->udp ? "udp" : "tcp");
 	free(host);
-	update_state(cl);
+	update_state(fs);
 
 	tui_init(!c->no_color);
-	ev_io_init(&cl->key_w, keys_cb, STDIN_FILENO, EV_READ);
-	ev_io_start(cl->loop, &cl->key_w);
-	ev_signal_init(&cl->winch_w, winch_cb, SIGWINCH);
-	ev_signal_start(cl->loop, &cl->winch_w);
-	ev_signal_init(&cl->term_w, term_cb, SIGTERM);
-	ev_signal_start(cl->loop, &cl->term_w);
-	ev_signal_init(&cl->hup_w, hup_cb, SIGHUP);
-	ev_signal_start(cl->loop, &cl->hup_w);
-	ev_prepare_init(&cl->draw_w, draw_cb);
-	ev_prepare_start(cl->loop, &cl->draw_w);
-	cl->dirty = 1;
+	keydecode_init(&fs->keys);
+	ev_init(&fs->esc_w, esc_cb);
+	ev_io_init(&fs->key_w, keys_read_cb, STDIN_FILENO, EV_READ);
+	ev_io_start(fs->loop, &fs->key_w);
+	ev_signal_init(&fs->winch_w, winch_cb, SIGWINCH);
+	ev_signal_start(fs->loop, &fs->winch_w);
+	ev_signal_init(&fs->term_w, term_cb, SIGTERM);
+	ev_signal_start(fs->loop, &fs->term_w);
+	ev_signal_init(&fs->hup_w, hup_cb, SIGHUP);
+	ev_signal_start(fs->loop, &fs->hup_w);
+	ev_prepare_init(&fs->draw_w, draw_cb);
+	ev_prepare_start(fs->loop, &fs->draw_w);
+	fs->dirty = 1;
 
-	ev_run(cl->loop, 0);
+	ev_run(fs->loop, 0);
 
 	tui_end();
-	conn_close(&cl->conn);
-	ev_timer_stop(cl->loop, &cl->tick_w);
-	client_free(cl);
+	conn_close(&fs->conn);
+	ev_timer_stop(fs->loop, &fs->tick_w);
+	ev_timer_stop(fs->loop, &fs->esc_w);
+	fullscreen_free(fs);
 	outq_shutdown();
 	return 0;
 }

@@ -1,12 +1,83 @@
 /*
- * fullscreen.h: the full-screen client.
+ * fullscreen.h: the full-screen client: its state, shared by the code that
+ * binds keys to what they do (keybind.c) and the code that handles the
+ * rest (fullscreen.c).
  */
 #ifndef TSCHAT_FULLSCREEN_H
 #define TSCHAT_FULLSCREEN_H
 
+#include <stdio.h>
+
 #include "cliconf.h"
+#include "complete.h"
+#include "conn.h"
+#include "editor.h"
+#include EV_HEADER
+#include "history.h"
+#include "keydecode.h"
+#include "scrollback.h"
+
+#define PASTE_CONFIRM_LINES	5
+#define PASTE_MAX_BYTES		(1024 * 1024)
+#define TAB_STOP		8
+
+enum mode {
+	MODE_EDIT,
+	MODE_SEARCH,		/* C-r */
+	MODE_CONFIRM,		/* send a long paste? */
+};
+
+struct fullscreen {
+	struct ev_loop		*loop;
+	const struct cliconf	*conf;
+	struct conn		 conn;
+	struct scrollback	 sb;
+	struct editor		 ed;
+	struct history		 hist;
+	struct complete		 comp;
+	FILE			*log;
+
+	char			*me;		/* our nick, as the server says */
+	char			 where[300];
+	char			 state[128];
+	char			 prompt[256];
+
+	enum mode		 mode;
+	struct keydecode	 keys;		/* bytes from the terminal */
+	int			 pasting;
+	char			*paste;		/* pasted text, UTF-8 */
+	size_t			 paste_len;
+
+	char			*search;	/* C-r: the text looked for */
+	char			*search_saved;	/* the line before C-r */
+	size_t			 search_from;
+
+	char			*comp_prefix;	/* Tab: what was completed */
+	size_t			 comp_start, comp_n;
+	int			 comp_active;
+
+	int			 dirty;
+	int			 quit;
+
+	ev_io			 key_w;
+	ev_timer		 esc_w;		/* a lone ESC is Escape */
+	ev_signal		 winch_w;
+	ev_signal		 term_w;
+	ev_signal		 hup_w;
+	ev_prepare		 draw_w;
+	ev_timer		 tick_w;
+};
 
 /* Run until the user leaves; return the exit status. */
 int	fullscreen_run(const struct cliconf *);
+
+/* A line from tschat itself, in the pane. */
+void	fullscreen_say(struct fullscreen *, const char *, ...)
+	    PRINTFLIKE(2, 3);
+/* Leave: the loop ends. */
+void	fullscreen_quit(struct fullscreen *);
+
+/* What key K does (keybind.c). */
+void	keybind_key(struct fullscreen *, const struct key *k);
 
 #endif

@@ -74,9 +74,14 @@ tui_init(int color)
 	raw();
 	noecho();
 	nonl();
+	/*
+	 * The keys are read and decoded elsewhere (keydecode.c), never by
+	 * curses; keypad mode only has the terminal send its application
+	 * keypad codes, which the decoder knows with the others. Keys that
+	 * wait must not cut a draw short either.
+	 */
 	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
+	typeahead(-1);
 	colors = color && has_colors();
 	if (colors) {
 		start_color();
@@ -105,6 +110,12 @@ tui_end(void)
 		pane = status = input = NULL;
 	}
 	endwin();
+}
+
+void
+tui_repaint(void)
+{
+	clearok(curscr, TRUE);
 }
 
 void

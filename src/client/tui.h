@@ -26,6 +26,9 @@ void	tui_end(void);
 /* The terminal may have changed size: take its size again. */
 void	tui_resize(void);
 
+/* The next draw repaints the whole terminal (C-l). */
+void	tui_repaint(void);
+
 /* Draw everything; one refresh. */
 void	tui_draw(const struct tui_view *);
 

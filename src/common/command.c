@@ -1,6 +1,7 @@
 /*
  * command.c: the room's command parser: a table from command word to kind,
- * and the rules for each one's argument.
+ * and the rules for each one's argument; and the few commands the client
+ * acts on itself, read through the same parser.
  */
 #include "common.h"
 
@@ -23,6 +24,14 @@ static const struct command_entry commands[] = {
 	{ "help",	CMD_HELP,	0,	"/help" },
 	{ "quit",	CMD_QUIT,	1,	"/quit [REASON]" },
 	{ "join",	CMD_JOIN,	2,	"/join TOKEN" },
+};
+
+/* The client's own commands, which take no argument. */
+static const struct {
+	const char		*name;
+	enum client_command	 action;
+} client_commands[] = {
+	{ "clear",	CLIENT_CLEAR },
 };
 
 const char *const command_help[] = {
@@ -107,4 +116,24 @@ command_join_notice(const char *msg, size_t len, const char **tok,
 			return -1;
 	}
 	return 0;
+}
+
+enum client_command
+command_client(const char *line, size_t len)
+{
+	struct command	cmd;
+	size_t		i;
+
+	command_parse(line, len, &cmd);
+	if (cmd.kind == CMD_QUIT)
+		return CLIENT_QUIT;
+	if (cmd.kind != CMD_UNKNOWN || cmd.arglen > 0)
+		return CLIENT_SEND;
+	for (i = 0; i < ARRAY_SIZE(client_commands); i++) {
+		if (strlen(client_commands[i].name) == cmd.namelen &&
+		    strncasecmp(client_commands[i].name, cmd.name,
+		    cmd.namelen) == 0)
+			return client_commands[i].action;
+	}
+	return CLIENT_SEND;
 }

@@ -1,6 +1,7 @@
 /*
  * command.h: parsing what a room member types: a message, or one of the
- * commands /nick /who /me /help /quit, or "//" to send a literal "/".
+ * commands /nick /who /me /help /quit, or "//" to send a literal "/"; and
+ * which of those lines tschat acts on itself (/quit, /clear).
  */
 #ifndef TSCHAT_COMMAND_H
 #define TSCHAT_COMMAND_H
@@ -30,6 +31,21 @@ struct command {
 
 /* Parse LINE (LEN bytes). ARG and NAME point into LINE. */
 void	command_parse(const char *line, size_t len, struct command *);
+
+/* What tschat does with a line its user typed. */
+enum client_command {
+	CLIENT_SEND,		/* send it as it is */
+	CLIENT_QUIT,		/* /quit [REASON]: send it, then leave */
+	CLIENT_CLEAR,		/* /clear: clear the pane; nothing is sent */
+};
+
+/*
+ * Read LINE (LEN bytes) as command_parse does and say what tschat does with
+ * it: /quit is the room's command, which the client also acts on; /clear
+ * is the client's own, which the server never sees. Given an argument it
+ * takes none, a client command is a line for the server like any other.
+ */
+enum client_command	command_client(const char *line, size_t len);
 
 /*
  * Whether MSG, a message from the server, is a UDP room's

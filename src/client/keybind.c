@@ -1,0 +1,439 @@
+/*
+ * keybind.c: what each key does: editing, history, paging, Tab completion,
+ * reverse search, and pastes, which come between bracketed-paste markers
+ * and are sent only on confirmation when they hold many lines. The keys
+ * come decoded (keydecode.c); no byte of the terminal is looked at here.
+ */
+#include "common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "fullscreen.h"
+#include "keydecode.h"
+#include "tui.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+/* The controls bound, by their letter: C-a is 1. */
+#define CTRL(c)		((c) & 0x1F)
+#define ESCAPE		0x1B
+#define DEL		0x7F
+
+static void
+end_completion(struct fullscreen *fs)
+{
+	fs->comp_active = 0;
+	free(fs->comp_prefix);
+	fs->comp_prefix = NULL;
+}
+
+/* Tab: complete the word before the cursor; again: the next match. */
+static void
+complete_word(struct fullscreen *fs)
+{
+	struct editor	*ed = &fs->ed;
+	const char	*nick;
+
+	if (!fs->comp_active) {
+		fs->comp_start = editor_word_start(ed);
+		if (fs->comp_start == ed->cursor)
+			return;
+		fs->comp_prefix = editor_utf8_range(ed, fs->comp_start,
+		    ed->cursor, NULL);
+		fs->comp_n = 0;
+		fs->comp_active = 1;
+	}
+	nick = complete_match(&fs->comp, fs->comp_prefix,
+	    strlen(fs->comp_prefix), fs->comp_n++);
+	if (nick == NULL) {
+		end_completion(fs);
+		return;
+	}
+	/* Take back the word, or the last completion, and put the nick. */
+	while (ed->cursor > fs->comp_start)
+		editor_backspace(ed);
+	editor_insert_utf8(ed, nick, strlen(nick));
+	/* At the start of the line, address the nick: "bob: ". */
+	if (fs->comp_start == 0)
+		editor_insert_utf8(ed, ": ", 2);
+}
+
+/* Enter: send the line, unless there is no connection to take it. */
+static void
+submit(struct fullscreen *fs)
+{
+	enum client_command	 what;
+	char			*line;
+	size_t			 len;
+
+	line = editor_utf8(&fs->ed, &len);
+	what = command_client(line, len);
+	if (len > 0 && what == CLIENT_SEND && fs->conn.state != CONN_UP) {
+		/* Keep what was typed: it goes once we are back. */
+		fullscreen_say(fs, "%s", _("*** not connected: the line is "
+		    "kept; press Enter again once connected"));
+		free(line);
+		return;
+	}
+	if (len > 0)
+		history_add(&fs->hist, line);
+	history_reset(&fs->hist);
+	editor_clear(&fs->ed);
+	sb_bottom(&fs->sb);
+	switch (what) {
+	case CLIENT_QUIT:
+		/* The server hears it when there is one; we leave anyway. */
+		(void)conn_send(&fs->conn, line, len);
+		fullscreen_quit(fs);
+		break;
+	case CLIENT_CLEAR:
+		sb_clear(&fs->sb);
+		fs->dirty = 1;
+		break;
+	case CLIENT_SEND:
+		if (len > 0 &&
+		    conn_send(&fs->conn, line, len) == CONN_NOT_UP)
+			fullscreen_say(fs, "%s", _("*** not connected: the "
+			    "line was not sent"));
+		break;
+	}
+	free(line);
+}
+
+/* --- pasting ----------------------------------------------------------- */
+
+static void
+paste_add(struct fullscreen *fs, uint32_t ch)
+{
+	char	buf[4];
+	size_t	n;
+
+	if (ch == '\r')
+		ch = '\n';
+	if (ch == '\t')
+		ch = ' ';
+	/* Controls are stripped from pasted text, but for line ends. */
+	if (ch != '\n' && (ch < 0x20 || ch == 0x7F || (ch >= 0x80 &&
+	    ch < 0xA0)))
+		return;
+	n = utf8_encode(ch, buf);
+	if (fs->paste_len + n > PASTE_MAX_BYTES)
+		return;
+	fs->paste = xreallocarray(fs->paste, fs->paste_len + n + 1, 1);
+	memcpy(fs->paste + fs->paste_len, buf, n);
+	fs->paste_len += n;
+}
+
+/* Send the pasted lines; what follows the last newline stays in the input. */
+static void
+paste_send(struct fullscreen *fs)
+{
+	char	*p = fs->paste, *end = fs->paste + fs->paste_len, *nl;
+
+	/*
+	 * Without a connection the lines could not go, and the editor holds
+	 * one line: they would run together there. Nothing of it is taken.
+	 */
+	if (fs->conn.state != CONN_UP && memchr(p, '\n', end - p) != NULL) {
+		fullscreen_say(fs, "%s", _("*** not connected: the pasted "
+		    "lines were not sent"));
+		return;
+	}
+	while (p < end && (nl = memchr(p, '\n', end - p)) != NULL) {
+		editor_insert_utf8(&fs->ed, p, nl - p);
+		submit(fs);
+		p = nl + 1;
+		if (fs->quit)
+			break;
+	}
+	if (p < end && !fs->quit)
+		editor_insert_utf8(&fs->ed, p, end - p);
+}
+
+static void
+paste_end(struct fullscreen *fs)
+{
+	size_t	lines = 0, i;
+
+	fs->pasting = 0;
+	for (i = 0; i < fs->paste_len; i++)
+		lines += fs->paste[i] == '\n';
+	if (lines > PASTE_CONFIRM_LINES) {
+		fs->mode = MODE_CONFIRM;
+		snprintf(fs->prompt, sizeof fs->prompt,
+		    _("Send %zu pasted lines? (y/n) "), lines);
+		return;
+	}
+	paste_send(fs);
+	free(fs->paste);
+	fs->paste = NULL;
+	fs->paste_len = 0;
+}
+
+static void
+confirm_key(struct fullscreen *fs, uint32_t ch)
+{
+	if (ch == 'y' || ch == 'Y')
+		paste_send(fs);
+	else if (ch == 'n' || ch == 'N' || ch == ESCAPE || ch == CTRL('c') ||
+	    ch == CTRL('g'))
+		fullscreen_say(fs, "%s", _("*** paste not sent"));
+	else
+		return;
+	fs->mode = MODE_EDIT;
+	free(fs->paste);
+	fs->paste = NULL;
+	fs->paste_len = 0;
+}
+
+/* --- reverse search ---------------------------------------------------- */
+
+static void
+search_update(struct fullscreen *fs, int further)
+{
+	const char	*found;
+	size_t		 from;
+
+	from = further ? fs->search_from : fs->hist.count;
+	/* Nothing typed yet finds nothing: the line stays as it is. */
+	found = *fs->search == '\0' ? NULL :
+	    history_search(&fs->hist, fs->search, &from);
+	if (found != NULL) {
+		fs->search_from = from;
+		editor_set(&fs->ed, found, strlen(found));
+	}
+	snprintf(fs->prompt, sizeof fs->prompt, "(%s)`%s': ",
+	    found != NULL || *fs->search == '\0' ? _("reverse-i-search") :
+	    _("failing reverse-i-search"), fs->search);
+}
+
+static void
+search_start(struct fullscreen *fs)
+{
+	fs->mode = MODE_SEARCH;
+	free(fs->search);
+	fs->search = xstrdup("");
+	free(fs->search_saved);
+	fs->search_saved = editor_utf8(&fs->ed, NULL);
+	fs->search_from = fs->hist.count;
+	search_update(fs, 0);
+}
+
+static void
+search_end(struct fullscreen *fs)
+{
+	fs->mode = MODE_EDIT;
+	fs->prompt[0] = '\0';
+	free(fs->search_saved);
+	fs->search_saved = NULL;
+}
+
+/* A key while searching: text narrows, C-r goes further, others end it. */
+static int
+search_key(struct fullscreen *fs, const struct key *k)
+{
+	uint32_t	ch = k->ch;
+	char		buf[4];
+	size_t		len, n;
+
+	if (k->code != KEYC_CHAR || k->mods != 0) {
+		/* Any other key takes the line found and acts as usual. */
+		search_end(fs);
+		return 0;
+	}
+	if (ch == CTRL('r')) {
+		search_update(fs, 1);
+		return 1;
+	}
+	if (ch == CTRL('g') || ch == ESCAPE) {
+		/* Given up: the line typed before C-r comes back, as in bash. */
+		editor_set(&fs->ed, fs->search_saved, strlen(fs->search_saved));
+		search_end(fs);
+		return 1;
+	}
+	if (ch == DEL || ch == CTRL('h')) {
+		len = strlen(fs->search);
+		while (len > 0 && ((unsigned char)fs->search[len - 1] &
+		    0xC0) == 0x80)
+			len--;
+		if (len > 0)
+			fs->search[len - 1] = '\0';
+		search_update(fs, 0);
+		return 1;
+	}
+	if (ch >= 0x20 && ch != DEL && !(ch >= 0x80 && ch < 0xA0)) {
+		len = strlen(fs->search);
+		if (len < 200) {
+			n = utf8_encode(ch, buf);
+			fs->search = xreallocarray(fs->search, len + n + 1, 1);
+			memcpy(fs->search + len, buf, n);
+			fs->search[len + n] = '\0';
+		}
+		search_update(fs, 0);
+		return 1;
+	}
+	search_end(fs);
+	return 0;
+}
+
+/* --- the keyboard ------------------------------------------------------ */
+
+/* A character with Meta (Alt, or ESC before it). */
+static void
+meta_key(struct fullscreen *fs, uint32_t ch)
+{
+	switch (ch) {
+	case 'b':
+	case 'B':
+		editor_word_left(&fs->ed);
+		break;
+	case 'f':
+	case 'F':
+		editor_word_right(&fs->ed);
+		break;
+	case 'd':
+	case 'D':
+		editor_kill_word_right(&fs->ed);
+		break;
+	case DEL:
+	case CTRL('h'):
+		editor_kill_word_left(&fs->ed);
+		break;
+	}
+}
+
+/* Up, C-p: the line before in the history. */
+static void
+history_prev(struct fullscreen *fs)
+{
+	const char	*h;
+	char		*cur;
+	size_t		 len;
+
+	cur = editor_utf8(&fs->ed, &len);
+	if ((h = history_up(&fs->hist, cur)) != NULL)
+		editor_set(&fs->ed, h, strlen(h));
+	free(cur);
+}
+
+/* Down, C-n: the line after, and at the bottom what was being typed. */
+static void
+history_next(struct fullscreen *fs)
+{
+	const char	*h;
+
+	if ((h = history_down(&fs->hist)) != NULL)
+		editor_set(&fs->ed, h, strlen(h));
+}
+
+static void
+page(struct fullscreen *fs, int dir)
+{
+	int	rows = tui_pane_rows();
+
+	sb_scroll(&fs->sb, (long)dir * (rows > 2 ? rows - 1 : 1));
+}
+
+/* A key that is no character: the cursor and editing keys. */
+static void
+special_key(struct fullscreen *fs, const struct key *k)
+{
+	struct editor	*ed = &fs->ed;
+
+	/* With modifiers they are not bound (yet). */
+	if (k->mods != 0)
+		return;
+	switch (k->code) {
+	case KEYC_LEFT:		editor_left(ed); break;
+	case KEYC_RIGHT:	editor_right(ed); break;
+	case KEYC_HOME:		editor_home(ed); break;
+	case KEYC_END:		editor_end(ed); break;
+	case KEYC_DELETE:	editor_delete(ed); break;
+	case KEYC_KP_ENTER:	submit(fs); break;
+	case KEYC_PAGE_UP:	page(fs, 1); break;
+	case KEYC_PAGE_DOWN:	page(fs, -1); break;
+	case KEYC_UP:		history_prev(fs); break;
+	case KEYC_DOWN:		history_next(fs); break;
+	default:		break;
+	}
+}
+
+static void
+edit_key(struct fullscreen *fs, const struct key *k)
+{
+	struct editor	*ed = &fs->ed;
+
+	if (k->code != KEYC_CHAR) {
+		special_key(fs, k);
+		return;
+	}
+	if (k->mods & KEYM_META) {
+		meta_key(fs, k->ch);
+		return;
+	}
+	switch (k->ch) {
+	case CTRL('a'):	editor_home(ed); break;
+	case CTRL('b'):	editor_left(ed); break;
+	case CTRL('c'):	fullscreen_quit(fs); break;
+	case CTRL('d'):
+		if (ed->len == 0)
+			fullscreen_quit(fs);
+		else
+			editor_delete(ed);
+		break;
+	case CTRL('e'):	editor_end(ed); break;
+	case CTRL('f'):	editor_right(ed); break;
+	case CTRL('h'):
+	case DEL:	editor_backspace(ed); break;
+	case CTRL('i'):	complete_word(fs); break;		/* Tab */
+	case CTRL('k'):	editor_kill_to_end(ed); break;
+	case CTRL('l'):	tui_repaint(); break;
+	case CTRL('j'):
+	case CTRL('m'):	submit(fs); break;			/* Enter */
+	case CTRL('n'):	history_next(fs); break;
+	case CTRL('p'):	history_prev(fs); break;
+	case CTRL('r'):	search_start(fs); break;
+	case CTRL('u'):	editor_kill_to_start(ed); break;
+	case CTRL('w'):	editor_kill_word_left(ed); break;
+	case CTRL('y'):	editor_yank(ed); break;
+	default:
+		/* Escape alone, and the controls not bound, do nothing. */
+		if (k->ch >= 0x20)
+			(void)editor_insert(ed, k->ch);
+		break;
+	}
+}
+
+void
+keybind_key(struct fullscreen *fs, const struct key *k)
+{
+	if (fs->quit)
+		return;
+	fs->dirty = 1;
+	/* Any key but Tab ends a completion: the next Tab starts anew. */
+	if (k->code != KEYC_CHAR || k->ch != CTRL('i') || k->mods != 0 ||
+	    fs->pasting || fs->mode != MODE_EDIT)
+		end_completion(fs);
+	if (k->code == KEYC_PASTE_START) {
+		fs->pasting = 1;
+		return;
+	}
+	if (fs->pasting) {
+		if (k->code == KEYC_PASTE_END)
+			paste_end(fs);
+		else if (k->code == KEYC_CHAR)
+			paste_add(fs, k->ch);
+		return;
+	}
+	if (fs->mode == MODE_CONFIRM) {
+		if (k->code == KEYC_CHAR && k->mods == 0)
+			confirm_key(fs, k->ch);
+		return;
+	}
+	if (fs->mode == MODE_SEARCH && search_key(fs, k))
+		return;
+	edit_key(fs, k);
+}
