@@ -29,7 +29,7 @@ free_args(void)
 }
 
 /* Parse "tschat" and the NULL-terminated arguments after it. */
-static enum cliconf_result
+static enum conf_result
 parse(const char *arg, ...)
 {
 	va_list	ap;
@@ -53,12 +53,12 @@ teardown(void)
 }
 
 #define ASSERT_OK(r) \
-	ck_assert_msg((r) == CLICONF_OK, "expected CLICONF_OK, got %d (%s)", \
+	ck_assert_msg((r) == CONF_OK, "expected CONF_OK, got %d (%s)", \
 	    (int)(r), err)
 #define ASSERT_ERROR(r, what) do {					\
-	enum cliconf_result r_ = (r);					\
-	ck_assert_msg(r_ == CLICONF_ERROR,				\
-	    "expected CLICONF_ERROR, got %d", (int)r_);			\
+	enum conf_result r_ = (r);					\
+	ck_assert_msg(r_ == CONF_ERROR,				\
+	    "expected CONF_ERROR, got %d", (int)r_);			\
 	ck_assert_msg(strstr(err, (what)) != NULL,			\
 	    "expected an error naming '%s', got '%s'", (what), err);	\
 } while (0)
@@ -266,20 +266,20 @@ END_TEST
 
 START_TEST(test_help_version)
 {
-	enum cliconf_result	r;
+	enum conf_result	r;
 
 	r = parse("-h", NULL);
-	ck_assert_msg(r == CLICONF_HELP, "expected CLICONF_HELP for -h, got %d",
+	ck_assert_msg(r == CONF_HELP, "expected CONF_HELP for -h, got %d",
 	    (int)r);
 	r = parse("localhost", "--help", NULL);
-	ck_assert_msg(r == CLICONF_HELP,
-	    "expected CLICONF_HELP for --help, got %d", (int)r);
+	ck_assert_msg(r == CONF_HELP,
+	    "expected CONF_HELP for --help, got %d", (int)r);
 	r = parse("-V", NULL);
-	ck_assert_msg(r == CLICONF_VERSION,
-	    "expected CLICONF_VERSION for -V, got %d", (int)r);
+	ck_assert_msg(r == CONF_VERSION,
+	    "expected CONF_VERSION for -V, got %d", (int)r);
 	r = parse("--version", NULL);
-	ck_assert_msg(r == CLICONF_VERSION,
-	    "expected CLICONF_VERSION for --version, got %d", (int)r);
+	ck_assert_msg(r == CONF_VERSION,
+	    "expected CONF_VERSION for --version, got %d", (int)r);
 }
 END_TEST
 

@@ -31,17 +31,17 @@ static struct srvconf	 conf;
 static char		 err[256];
 
 static const char *
-result_name(enum srvconf_result r)
+result_name(enum conf_result r)
 {
 	switch (r) {
-	case SRVCONF_OK:
-		return "SRVCONF_OK";
-	case SRVCONF_HELP:
-		return "SRVCONF_HELP";
-	case SRVCONF_VERSION:
-		return "SRVCONF_VERSION";
-	case SRVCONF_ERROR:
-		return "SRVCONF_ERROR";
+	case CONF_OK:
+		return "CONF_OK";
+	case CONF_HELP:
+		return "CONF_HELP";
+	case CONF_VERSION:
+		return "CONF_VERSION";
+	case CONF_ERROR:
+		return "CONF_ERROR";
 	}
 	return "(unknown)";
 }
@@ -62,7 +62,7 @@ cmdline(void)
 }
 
 /* Parse "tschatd" and the arguments up to NULL into conf and err. */
-static enum srvconf_result __attribute__((sentinel))
+static enum conf_result __attribute__((sentinel))
 parse(const char *arg, ...)
 {
 	va_list	ap;
@@ -95,15 +95,15 @@ teardown(void)
 }
 
 #define EXPECT_OK(...) do {						\
-	enum srvconf_result	r_ = parse(__VA_ARGS__, NULL);		\
+	enum conf_result	r_ = parse(__VA_ARGS__, NULL);		\
 									\
-	ck_assert_msg(r_ == SRVCONF_OK, "tschatd %s: expected "		\
-	    "SRVCONF_OK, got %s \"%s\"", cmdline(), result_name(r_),	\
+	ck_assert_msg(r_ == CONF_OK, "tschatd %s: expected "		\
+	    "CONF_OK, got %s \"%s\"", cmdline(), result_name(r_),	\
 	    esc_str(err));						\
 } while (0)
 
 #define EXPECT_RESULT(want, ...) do {					\
-	enum srvconf_result	r_ = parse(__VA_ARGS__, NULL);		\
+	enum conf_result	r_ = parse(__VA_ARGS__, NULL);		\
 									\
 	ck_assert_msg(r_ == (want), "tschatd %s: expected %s, got %s "	\
 	    "\"%s\"", cmdline(), result_name(want), result_name(r_),	\
@@ -111,10 +111,10 @@ teardown(void)
 } while (0)
 
 #define EXPECT_ERROR(msg, ...) do {					\
-	enum srvconf_result	r_ = parse(__VA_ARGS__, NULL);		\
+	enum conf_result	r_ = parse(__VA_ARGS__, NULL);		\
 									\
-	ck_assert_msg(r_ == SRVCONF_ERROR && strcmp(err, (msg)) == 0,	\
-	    "tschatd %s: expected SRVCONF_ERROR \"%s\", got %s \"%s\"",	\
+	ck_assert_msg(r_ == CONF_ERROR && strcmp(err, (msg)) == 0,	\
+	    "tschatd %s: expected CONF_ERROR \"%s\", got %s \"%s\"",	\
 	    cmdline(), (msg), result_name(r_), esc_str(err));		\
 } while (0)
 
@@ -122,9 +122,9 @@ teardown(void)
 
 START_TEST(test_srvconf_defaults)
 {
-	enum srvconf_result	r = parse(NULL, NULL);
+	enum conf_result	r = parse(NULL, NULL);
 
-	ck_assert_msg(r == SRVCONF_OK, "no options: expected SRVCONF_OK, got "
+	ck_assert_msg(r == CONF_OK, "no options: expected CONF_OK, got "
 	    "%s \"%s\"", result_name(r), esc_str(err));
 	ck_assert_int_eq(conf.port, 8080);
 	ck_assert_int_eq(conf.tcp, 1);
@@ -269,12 +269,12 @@ END_TEST
 
 START_TEST(test_srvconf_help_version)
 {
-	EXPECT_RESULT(SRVCONF_HELP, "-h");
-	EXPECT_RESULT(SRVCONF_HELP, "--help");
-	EXPECT_RESULT(SRVCONF_HELP, "-p", "1", "--help");
-	EXPECT_RESULT(SRVCONF_VERSION, "-V");
-	EXPECT_RESULT(SRVCONF_VERSION, "--version");
-	EXPECT_RESULT(SRVCONF_VERSION, "-t", "-V", "-u");
+	EXPECT_RESULT(CONF_HELP, "-h");
+	EXPECT_RESULT(CONF_HELP, "--help");
+	EXPECT_RESULT(CONF_HELP, "-p", "1", "--help");
+	EXPECT_RESULT(CONF_VERSION, "-V");
+	EXPECT_RESULT(CONF_VERSION, "--version");
+	EXPECT_RESULT(CONF_VERSION, "-t", "-V", "-u");
 }
 END_TEST
 
@@ -328,7 +328,7 @@ END_TEST
  */
 START_TEST(test_srvconf_missing_value_long)
 {
-	enum srvconf_result	r;
+	enum conf_result	r;
 
 	EXPECT_ERROR("option '--framing' needs a value", "--framing");
 	EXPECT_ERROR("option '--time-format' needs a value", "--time-format");
@@ -337,10 +337,10 @@ START_TEST(test_srvconf_missing_value_long)
 	    "--max-queue");
 	/* An option with a short form may be named either way. */
 	r = parse("--port", NULL);
-	ck_assert_msg(r == SRVCONF_ERROR &&
+	ck_assert_msg(r == CONF_ERROR &&
 	    (strcmp(err, "option '--port' needs a value") == 0 ||
 	    strcmp(err, "option '-p' needs a value") == 0),
-	    "tschatd --port: expected SRVCONF_ERROR \"option '--port' needs a "
+	    "tschatd --port: expected CONF_ERROR \"option '--port' needs a "
 	    "value\", got %s \"%s\"", result_name(r), esc_str(err));
 }
 END_TEST
@@ -358,13 +358,13 @@ START_TEST(test_srvconf_value_not_allowed)
 		{ "--tcp=1", "--tcp" },
 		{ "--help=me", "--help" },
 	};
-	enum srvconf_result		 r;
+	enum conf_result		 r;
 	size_t				 i, j;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		r = parse(cases[i][0], NULL);
-		ck_assert_msg(r == SRVCONF_ERROR, "tschatd %s: expected "
-		    "SRVCONF_ERROR, got %s", cases[i][0], result_name(r));
+		ck_assert_msg(r == CONF_ERROR, "tschatd %s: expected "
+		    "CONF_ERROR, got %s", cases[i][0], result_name(r));
 		for (j = 0; err[j] != '\0'; j++)
 			ck_assert_msg((unsigned char)err[j] >= 0x20,
 			    "tschatd %s: expected a printable message, got "
@@ -388,7 +388,7 @@ END_TEST
 
 START_TEST(test_srvconf_error_truncated)
 {
-	enum srvconf_result	r;
+	enum conf_result	r;
 	char			small[8];
 	char			*argv[] = { arg_store[0], arg_store[1], NULL };
 
@@ -397,7 +397,7 @@ START_TEST(test_srvconf_error_truncated)
 	memset(small, 'X', sizeof small);
 	srvconf_free(&conf);
 	r = srvconf_parse(&conf, 2, argv, small, sizeof small);
-	ck_assert_msg(r == SRVCONF_ERROR && memchr(small, '\0', sizeof small)
+	ck_assert_msg(r == CONF_ERROR && memchr(small, '\0', sizeof small)
 	    != NULL && strcmp(small, "unknown") == 0,
 	    "-x with 8 bytes for the error: expected \"unknown\", got \"%s\"",
 	    esc(small, sizeof small));

@@ -5,7 +5,6 @@
 #include "common.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "addr.h"
@@ -77,17 +76,6 @@ cliconf_usage(FILE *f)
 	fprintf(f, _("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
 }
 
-static enum cliconf_result PRINTFLIKE(3, 4)
-fail(char *err, size_t size, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	return CLICONF_ERROR;
-}
-
 /*
  * The element of ARGV that getopt_long() refused an option from. A long
  * option is taken whole, so it is the one before optind (non-options
@@ -103,7 +91,7 @@ refused_at(char **argv)
 	return optind - 1;
 }
 
-enum cliconf_result
+enum conf_result
 cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
     size_t size)
 {
@@ -130,13 +118,13 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 			break;
 		case OPT_FRAMING:
 			if (frame_mode_parse(optarg, &c->framing) == -1)
-				return fail(err, size, _("invalid framing "
+				return optmsg_fail(err, size, _("invalid framing "
 				    "'%s': use 'line' or 'raw'"), optarg);
 			break;
 		case 'n':
 		case OPT_NICK:
 			if (nick_check(optarg, strlen(optarg)) != NICK_OK)
-				return fail(err, size, _("invalid nick '%s'"),
+				return optmsg_fail(err, size, _("invalid nick '%s'"),
 				    optarg);
 			c->nick = optarg;
 			break;
@@ -148,7 +136,7 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 		case OPT_WAIT:
 			if (strsecs(optarg, 0, MAX_WAIT_SECS, &c->wait, &why)
 			    == -1)
-				return fail(err, size, _("invalid --wait '%s': "
+				return optmsg_fail(err, size, _("invalid --wait '%s': "
 				    "%s"), optarg, _(why));
 			break;
 		case OPT_NO_COLOR:
@@ -156,43 +144,43 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 			break;
 		case OPT_LOG:
 			if (*optarg == '\0')
-				return fail(err, size,
+				return optmsg_fail(err, size,
 				    _("invalid log file ''"));
 			c->log_file = optarg;
 			break;
 		case OPT_SCROLLBACK:
 			if (strnum(optarg, 1, MAX_SCROLLBACK_LINES, &n, &why)
 			    == -1)
-				return fail(err, size, _("invalid --scrollback "
+				return optmsg_fail(err, size, _("invalid --scrollback "
 				    "'%s': %s"), optarg, _(why));
 			c->scrollback = n;
 			break;
 		case 'h':
 		case OPT_HELP:
-			return CLICONF_HELP;
+			return CONF_HELP;
 		case 'V':
 		case OPT_VERSION:
-			return CLICONF_VERSION;
+			return CONF_VERSION;
 		default:
 			optmsg_error(err, size, ch, argv, refused_at(argv));
-			return CLICONF_ERROR;
+			return CONF_ERROR;
 		}
 	}
 	if (optind < argc) {
 		if (*argv[optind] == '\0')
-			return fail(err, size, _("invalid host ''"));
+			return optmsg_fail(err, size, _("invalid host ''"));
 		c->host = argv[optind++];
 	}
 	if (optind < argc) {
 		if (addr_parse_port(argv[optind], 0, &c->port, &why) == -1)
-			return fail(err, size, _("invalid port '%s': %s"),
+			return optmsg_fail(err, size, _("invalid port '%s': %s"),
 			    argv[optind], _(why));
 		optind++;
 	}
 	if (optind < argc)
-		return fail(err, size, _("unexpected argument '%s'"),
+		return optmsg_fail(err, size, _("unexpected argument '%s'"),
 		    argv[optind]);
-	return CLICONF_OK;
+	return CONF_OK;
 }
 
 void

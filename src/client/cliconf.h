@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "frame.h"
+#include "optmsg.h"
 
 struct cliconf {
 	const char	*host;		/* from argv, or DEFAULT_HOST */
@@ -23,18 +24,11 @@ struct cliconf {
 	size_t		 scrollback;	/* lines */
 };
 
-enum cliconf_result {
-	CLICONF_OK,
-	CLICONF_HELP,
-	CLICONF_VERSION,
-	CLICONF_ERROR,
-};
-
 /*
- * Parse ARGV into C; the strings in C point into ARGV. On CLICONF_ERROR,
+ * Parse ARGV into C; the strings in C point into ARGV. On CONF_ERROR,
  * ERR (SIZE bytes) holds the translated reason, without the program name.
  */
-enum cliconf_result cliconf_parse(struct cliconf *c, int argc, char **argv,
+enum conf_result cliconf_parse(struct cliconf *c, int argc, char **argv,
 	    char *err, size_t size);
 
 void	cliconf_free(struct cliconf *c);

@@ -5,7 +5,6 @@
 #include "common.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "fullscreen.h"
 #include "linemode.h"
 #include "log.h"
+#include "nls.h"
 
 /* What --help and --version printed must have reached stdout. */
 static int
@@ -33,20 +33,6 @@ version(void)
 	puts(_("License MIT."));
 }
 
-#ifdef ENABLE_NLS
-/*
- * Where the catalogues are: TSCHAT_LOCALEDIR when set, as git has
- * GIT_TEXTDOMAINDIR, so that the tests can use the build's own.
- */
-static const char *
-locale_dir(void)
-{
-	const char	*dir = getenv("TSCHAT_LOCALEDIR");
-
-	return dir != NULL && *dir != '\0' ? dir : LOCALEDIR;
-}
-#endif
-
 int
 main(int argc, char **argv)
 {
@@ -55,21 +41,19 @@ main(int argc, char **argv)
 	char		err[256];
 	int		status;
 
-	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, locale_dir());
-	textdomain(PACKAGE);
+	nls_init();
 	log_progname = "tschat";
 
 	switch (cliconf_parse(&conf, argc, argv, err, sizeof err)) {
-	case CLICONF_OK:
+	case CONF_OK:
 		break;
-	case CLICONF_HELP:
+	case CONF_HELP:
 		cliconf_usage(stdout);
 		return close_stdout();
-	case CLICONF_VERSION:
+	case CONF_VERSION:
 		version();
 		return close_stdout();
-	case CLICONF_ERROR:
+	case CONF_ERROR:
 		usage_error("%s", err);
 	}
 	if ((no_color = getenv("NO_COLOR")) != NULL && *no_color != '\0')

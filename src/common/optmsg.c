@@ -6,6 +6,7 @@
 #include "common.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,4 +34,15 @@ optmsg_error(char *err, size_t size, int ch, char *const *argv, int cur)
 		snprintf(err, size, _("option '-%c' needs a value"), optopt);
 	else
 		snprintf(err, size, _("unknown option '-%c'"), optopt);
+}
+
+enum conf_result
+optmsg_fail(char *err, size_t size, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+	return CONF_ERROR;
 }

@@ -5,7 +5,6 @@
 #include "common.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,26 +126,15 @@ srvconf_usage(FILE *f)
 	fprintf(f, _("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
 }
 
-static enum srvconf_result PRINTFLIKE(3, 4)
-fail(char *err, size_t size, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	return SRVCONF_ERROR;
-}
-
-static enum srvconf_result
+static enum conf_result
 bad_value(char *err, size_t size, const char *opt, const char *value,
     const char *why)
 {
 	/* TRANSLATORS: "invalid --max-line '9x': invalid". */
-	return fail(err, size, _("invalid %s '%s': %s"), opt, value, _(why));
+	return optmsg_fail(err, size, _("invalid %s '%s': %s"), opt, value, _(why));
 }
 
-enum srvconf_result
+enum conf_result
 srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
     size_t size)
 {
@@ -178,7 +166,7 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 		switch (ch) {
 		case 'b':
 			if (*optarg == '\0')
-				return fail(err, size,
+				return optmsg_fail(err, size,
 				    _("invalid bind address ''"));
 			c->binds = xreallocarray(c->binds, c->nbinds + 1,
 			    sizeof *c->binds);
@@ -186,7 +174,7 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 			break;
 		case 'p':
 			if (addr_parse_port(optarg, 1, &c->port, &why) == -1)
-				return fail(err, size,
+				return optmsg_fail(err, size,
 				    _("invalid port '%s': %s"), optarg, _(why));
 			break;
 		case 't':
@@ -200,12 +188,12 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 			break;
 		case OPT_FRAMING:
 			if (frame_mode_parse(optarg, &c->framing) == -1)
-				return fail(err, size, _("invalid framing '%s': "
+				return optmsg_fail(err, size, _("invalid framing '%s': "
 				    "use 'line' or 'raw'"), optarg);
 			break;
 		case OPT_TIME_FORMAT:
 			if (stamp_check_format(optarg) == -1)
-				return fail(err, size, _("invalid time format "
+				return optmsg_fail(err, size, _("invalid time format "
 				    "'%s': its stamps would be too long"),
 				    optarg);
 			c->time_format = optarg;
@@ -242,7 +230,7 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 			c->allow = xreallocarray(c->allow, c->nallow + 1,
 			    sizeof *c->allow);
 			if (cidr_parse(optarg, &c->allow[c->nallow]) == -1)
-				return fail(err, size, _("invalid --allow '%s': "
+				return optmsg_fail(err, size, _("invalid --allow '%s': "
 				    "not an address or prefix"), optarg);
 			c->nallow++;
 			break;
@@ -279,26 +267,26 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 				struct relay_url	u;
 
 				if (relay_url_parse(optarg, &u, &why) == -1)
-					return fail(err, size, _("invalid --relay "
+					return optmsg_fail(err, size, _("invalid --relay "
 					    "'%s': %s"), optarg, _(why));
 				relay_url_free(&u);
 			}
 			c->relay = optarg;
 			break;
 #else
-			return fail(err, size, _("--relay needs Redis support "
+			return optmsg_fail(err, size, _("--relay needs Redis support "
 			    "(hiredis), which this tschatd was built without"));
 #endif
 		case OPT_ROOM:
 			if (!relay_name_ok(optarg))
-				return fail(err, size, _("invalid --room '%s': use "
+				return optmsg_fail(err, size, _("invalid --room '%s': use "
 				    "1 to 64 letters, digits, '.', '_', ':' or "
 				    "'-'"), optarg);
 			c->room = optarg;
 			break;
 		case OPT_NODE_NAME:
 			if (!relay_name_ok(optarg))
-				return fail(err, size, _("invalid --node-name "
+				return optmsg_fail(err, size, _("invalid --node-name "
 				    "'%s': use 1 to 64 letters, digits, '.', '_', "
 				    "':' or '-'"), optarg);
 			c->node_name = optarg;
@@ -310,23 +298,23 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 			c->log_level = LOG_LEVEL_DEBUG;
 			break;
 		case 'h':
-			return SRVCONF_HELP;
+			return CONF_HELP;
 		case 'V':
-			return SRVCONF_VERSION;
+			return CONF_VERSION;
 		default:
 			optmsg_error(err, size, ch, argv, cur);
-			return SRVCONF_ERROR;
+			return CONF_ERROR;
 		}
 	}
 	if (optind < argc)
-		return fail(err, size, _("unexpected argument '%s'"),
+		return optmsg_fail(err, size, _("unexpected argument '%s'"),
 		    argv[optind]);
 	if (!c->tcp && !c->udp)
 		c->tcp = 1;
 	if (c->relay != NULL && !c->broadcast)
-		return fail(err, size, "%s", _("--relay needs --broadcast: it "
+		return optmsg_fail(err, size, "%s", _("--relay needs --broadcast: it "
 		    "joins rooms"));
-	return SRVCONF_OK;
+	return CONF_OK;
 }
 
 void

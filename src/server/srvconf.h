@@ -10,6 +10,7 @@
 
 #include "cidr.h"
 #include "frame.h"
+#include "optmsg.h"
 #include "log.h"
 
 struct srvconf {
@@ -40,18 +41,11 @@ struct srvconf {
 	const char	 *node_name;	/* NULL: HOSTNAME:PORT */
 };
 
-enum srvconf_result {
-	SRVCONF_OK,
-	SRVCONF_HELP,
-	SRVCONF_VERSION,
-	SRVCONF_ERROR,
-};
-
 /*
- * Parse ARGV into C. On SRVCONF_ERROR, ERR (SIZE bytes) holds the
+ * Parse ARGV into C. On CONF_ERROR, ERR (SIZE bytes) holds the
  * translated reason, without the program name.
  */
-enum srvconf_result srvconf_parse(struct srvconf *c, int argc, char **argv,
+enum conf_result srvconf_parse(struct srvconf *c, int argc, char **argv,
 	    char *err, size_t size);
 
 void	srvconf_free(struct srvconf *c);

@@ -3,7 +3,6 @@
  */
 #include "common.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include EV_HEADER
 #include "log.h"
+#include "nls.h"
 #include "relay.h"
 #include "rooms.h"
 #include "server.h"
@@ -34,20 +34,6 @@ version(void)
 	    "and redistribute it.\nThere is NO WARRANTY, to the extent "
 	    "permitted by law.\n"), stdout);
 }
-
-#ifdef ENABLE_NLS
-/*
- * Where the catalogues are: TSCHAT_LOCALEDIR when set, as git has
- * GIT_TEXTDOMAINDIR, so that the tests can use the build's own.
- */
-static const char *
-locale_dir(void)
-{
-	const char	*dir = getenv("TSCHAT_LOCALEDIR");
-
-	return dir != NULL && *dir != '\0' ? dir : LOCALEDIR;
-}
-#endif
 
 /* Relay the lobby through Redis (--relay); PORT is the one listened on. */
 static void
@@ -80,24 +66,22 @@ main(int argc, char **argv)
 	char		 err[512];
 	uint16_t	 port;
 
-	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, locale_dir());
-	textdomain(PACKAGE);
+	nls_init();
 	log_init("tschatd", LOG_LEVEL_INFO, 0);
 
 	switch (srvconf_parse(&conf, argc, argv, err, sizeof err)) {
-	case SRVCONF_HELP:
+	case CONF_HELP:
 		srvconf_free(&conf);
 		srvconf_usage(stdout);
 		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-	case SRVCONF_VERSION:
+	case CONF_VERSION:
 		srvconf_free(&conf);
 		version();
 		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-	case SRVCONF_ERROR:
+	case CONF_ERROR:
 		srvconf_free(&conf);
 		usage_error("%s", err);
-	case SRVCONF_OK:
+	case CONF_OK:
 		break;
 	}
 	log_init("tschatd", conf.log_level, conf.syslog);
