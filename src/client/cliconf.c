@@ -118,13 +118,15 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 			break;
 		case OPT_FRAMING:
 			if (frame_mode_parse(optarg, &c->framing) == -1)
-				return optmsg_fail(err, size, _("invalid framing "
+				return optmsg_fail(err, size,
+				    _("invalid framing "
 				    "'%s': use 'line' or 'raw'"), optarg);
 			break;
 		case 'n':
 		case OPT_NICK:
 			if (nick_check(optarg, strlen(optarg)) != NICK_OK)
-				return optmsg_fail(err, size, _("invalid nick '%s'"),
+				return optmsg_fail(err, size,
+				    _("invalid nick '%s'"),
 				    optarg);
 			c->nick = optarg;
 			break;
@@ -136,7 +138,8 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 		case OPT_WAIT:
 			if (strsecs(optarg, 0, MAX_WAIT_SECS, &c->wait, &why)
 			    == -1)
-				return optmsg_fail(err, size, _("invalid --wait '%s': "
+				return optmsg_fail(err, size,
+				    _("invalid --wait '%s': "
 				    "%s"), optarg, _(why));
 			break;
 		case OPT_NO_COLOR:
@@ -151,7 +154,8 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 		case OPT_SCROLLBACK:
 			if (strnum(optarg, 1, MAX_SCROLLBACK_LINES, &n, &why)
 			    == -1)
-				return optmsg_fail(err, size, _("invalid --scrollback "
+				return optmsg_fail(err, size,
+				    _("invalid --scrollback "
 				    "'%s': %s"), optarg, _(why));
 			c->scrollback = n;
 			break;
@@ -173,7 +177,8 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 	}
 	if (optind < argc) {
 		if (addr_parse_port(argv[optind], 0, &c->port, &why) == -1)
-			return optmsg_fail(err, size, _("invalid port '%s': %s"),
+			return optmsg_fail(err, size,
+			    _("invalid port '%s': %s"),
 			    argv[optind], _(why));
 		optind++;
 	}

@@ -131,7 +131,8 @@ bad_value(char *err, size_t size, const char *opt, const char *value,
     const char *why)
 {
 	/* TRANSLATORS: "invalid --max-line '9x': invalid". */
-	return optmsg_fail(err, size, _("invalid %s '%s': %s"), opt, value, _(why));
+	return optmsg_fail(err, size,
+	    _("invalid %s '%s': %s"), opt, value, _(why));
 }
 
 enum conf_result
@@ -188,12 +189,14 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 			break;
 		case OPT_FRAMING:
 			if (frame_mode_parse(optarg, &c->framing) == -1)
-				return optmsg_fail(err, size, _("invalid framing '%s': "
+				return optmsg_fail(err, size,
+				    _("invalid framing '%s': "
 				    "use 'line' or 'raw'"), optarg);
 			break;
 		case OPT_TIME_FORMAT:
 			if (stamp_check_format(optarg) == -1)
-				return optmsg_fail(err, size, _("invalid time format "
+				return optmsg_fail(err, size,
+				    _("invalid time format "
 				    "'%s': its stamps would be too long"),
 				    optarg);
 			c->time_format = optarg;
@@ -230,7 +233,8 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 			c->allow = xreallocarray(c->allow, c->nallow + 1,
 			    sizeof *c->allow);
 			if (cidr_parse(optarg, &c->allow[c->nallow]) == -1)
-				return optmsg_fail(err, size, _("invalid --allow '%s': "
+				return optmsg_fail(err, size,
+				    _("invalid --allow '%s': "
 				    "not an address or prefix"), optarg);
 			c->nallow++;
 			break;
@@ -267,26 +271,30 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 				struct relay_url	u;
 
 				if (relay_url_parse(optarg, &u, &why) == -1)
-					return optmsg_fail(err, size, _("invalid --relay "
+					return optmsg_fail(err, size,
+					    _("invalid --relay "
 					    "'%s': %s"), optarg, _(why));
 				relay_url_free(&u);
 			}
 			c->relay = optarg;
 			break;
 #else
-			return optmsg_fail(err, size, _("--relay needs Redis support "
+			return optmsg_fail(err, size,
+			    _("--relay needs Redis support "
 			    "(hiredis), which this tschatd was built without"));
 #endif
 		case OPT_ROOM:
 			if (!relay_name_ok(optarg))
-				return optmsg_fail(err, size, _("invalid --room '%s': use "
+				return optmsg_fail(err, size,
+				    _("invalid --room '%s': use "
 				    "1 to 64 letters, digits, '.', '_', ':' or "
 				    "'-'"), optarg);
 			c->room = optarg;
 			break;
 		case OPT_NODE_NAME:
 			if (!relay_name_ok(optarg))
-				return optmsg_fail(err, size, _("invalid --node-name "
+				return optmsg_fail(err, size,
+				    _("invalid --node-name "
 				    "'%s': use 1 to 64 letters, digits, '.', '_', "
 				    "':' or '-'"), optarg);
 			c->node_name = optarg;
@@ -312,8 +320,8 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 	if (!c->tcp && !c->udp)
 		c->tcp = 1;
 	if (c->relay != NULL && !c->broadcast)
-		return optmsg_fail(err, size, "%s", _("--relay needs --broadcast: it "
-		    "joins rooms"));
+		return optmsg_fail(err, size, "%s",
+		    _("--relay needs --broadcast: it joins rooms"));
 	return CONF_OK;
 }
 
