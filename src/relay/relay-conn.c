@@ -92,8 +92,8 @@ relay_up(void)
 	relay->up = 1;
 	relay->backoff = RELAY_BACKOFF_FIRST;
 	/*
-	 * Who is where is read again; each server's last sequence number
-	 * stays, so that an entry sent twice across the outage is seen once.
+	 * Who is where is read again; the numbers seen of each server stay,
+	 * so that an entry sent twice across the outage is applied once.
 	 */
 	for (struct rnode *n = relay->nodes; n != NULL; n = n->next)
 		relay_node_forget(n);
@@ -143,9 +143,9 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 		    "cannot be recovered (the stream was at %s, now at %s)",
 		    relay->last_id, tail);
 		relay->have_last = 0;
-		/* Its sequence numbers start again too. */
+		/* Nothing before it can come again. */
 		for (struct rnode *n = relay->nodes; n != NULL; n = n->next)
-			n->last_seq = 0;
+			relay_seen_free(&n->seen);
 		/* What was said here meanwhile stays here, as elsewhere. */
 		relay_drop_pending();
 	}

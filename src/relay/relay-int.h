@@ -14,6 +14,7 @@
 #include <hiredis/async.h>
 
 #include "relay-entry.h"
+#include "relay-seen.h"
 #include "relayconf.h"
 #include "room.h"
 
@@ -22,6 +23,12 @@
 #define RELAY_BEAT_SECS		3.0
 /* Events put in one stream entry at most. */
 #define RELAY_BATCH_EVENTS	256
+/*
+ * Entries sent and not yet confirmed, at most: only those are ever sent
+ * again, so that a reader's RELAY_SEEN_MAX numbers always hold the first
+ * copy of one that comes twice.
+ */
+#define RELAY_INFLIGHT_MAX	256
 /* The longest stream entry id kept. */
 #define RELAY_ID_MAX		48
 
@@ -39,7 +46,7 @@ struct rnode {
 	char		 name[RELAY_NAME_MAX + 1];	/* "": not known yet */
 	struct rmember	*members;
 	unsigned int	 count;
-	uint64_t	 last_seq;	/* of its entries, to drop doubles */
+	struct relay_seen seen;		/* its entries' numbers, for doubles */
 	int		 checking;	/* an EXISTS is under way */
 };
 
@@ -93,6 +100,7 @@ struct relay {
 	size_t			 nbatch;
 	struct pending		*pend, *pend_tail;	/* oldest first */
 	size_t			 pend_bytes;
+	size_t			 inflight;	/* sent, not confirmed */
 	uint64_t		 out_seq;
 	char			 epoch[RELAY_NODE_CHARS + 1];	/* Redis's life */
 	char			 name[RELAY_NAME_MAX + 1];	/* --node-name */

@@ -106,13 +106,14 @@ apply_entry(const redisReply *entry)
 	if (strcmp(dec->node, relay->node) == 0)
 		return;		/* ours: delivered here already */
 	rn = relay_node_find(dec->node);
-	/* An entry sent again after a lost reply: seen already. */
-	if (dec->seq != 0) {
-		if (dec->seq <= rn->last_seq) {
-			relay->doubles++;
-			return;
-		}
-		rn->last_seq = dec->seq;
+	/*
+	 * An entry sent again after a lost reply: its number was seen. Only
+	 * the very numbers seen count, so that one made up by someone else
+	 * hides no entry but the one that bears it.
+	 */
+	if (dec->seq != 0 && relay_seen_check(&rn->seen, dec->seq)) {
+		relay->doubles++;
+		return;
 	}
 	if (dec->junk)
 		relay->bad++;

@@ -97,6 +97,10 @@ xadd_cb(redisAsyncContext *ac, void *r, void *priv)
 	if (reply->type == REDIS_REPLY_ERROR)
 		log_warnx("relay: XADD: %s", reply->str);
 	pending_pop();
+	relay->inflight--;
+	/* Room for what waited behind the ones in flight. */
+	if (relay->up)
+		relay_send_pending();
 }
 
 /* One XADD for entry P, and the presence changes it carries. */
@@ -143,6 +147,7 @@ send_entry(struct pending *p)
 	for (i = 0; i < p->nevents; i++)
 		relay_presence_event(&p->events[i]);
 	p->sent = 1;
+	relay->inflight++;
 	relay->out_entries++;
 	relay->out_events += p->nevents;
 	free(argv);
@@ -168,15 +173,20 @@ relay_send_again(void)
 
 	for (p = relay->pend; p != NULL; p = p->next)
 		p->sent = 0;
+	relay->inflight = 0;
 }
 
-/* Send, in order, every entry the current connection has not carried. */
+/*
+ * Send, in order, the entries the current connection has not carried, up
+ * to RELAY_INFLIGHT_MAX unconfirmed: the bound on what can come twice.
+ */
 void
 relay_send_pending(void)
 {
 	struct pending	*p;
 
-	for (p = relay->pend; p != NULL; p = p->next) {
+	for (p = relay->pend; p != NULL &&
+	    relay->inflight < RELAY_INFLIGHT_MAX; p = p->next) {
 		if (!p->sent)
 			send_entry(p);
 	}
