@@ -67,6 +67,31 @@ relay_check_cb(redisAsyncContext *ac, void *r, void *priv)
 		log_warnx("relay: %s", reply->str);
 }
 
+/*
+ * An EXEC's reply: an error (EXECABORT: a command was refused when
+ * queued, and said so then) or the replies of the commands it ran, whose
+ * errors are logged here; PRIV names the transaction, a C string.
+ */
+void
+relay_exec_check_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+	const char	*what = priv != NULL ? priv : "EXEC";
+	size_t		 i;
+
+	if (reply == NULL)
+		return;
+	if (reply->type == REDIS_REPLY_ERROR)
+		log_warnx("relay: %s: %s", what, reply->str);
+	else if (reply->type == REDIS_REPLY_ARRAY) {
+		for (i = 0; i < reply->elements; i++) {
+			if (reply->element[i]->type == REDIS_REPLY_ERROR)
+				log_warnx("relay: %s: %s", what,
+				    reply->element[i]->str);
+		}
+	}
+}
+
 /* Compare stream ids "MS-SEQ": <0, 0, >0. */
 static int
 id_cmp(const char *a, const char *b)
@@ -98,9 +123,7 @@ relay_up(void)
 	for (struct rnode *n = relay->nodes; n != NULL; n = n->next)
 		relay_node_forget(n);
 	relay_presence_publish();
-	relay_beat();
 	relay_nodes_read();
-	relay_send_sync();
 	relay_nicks_reclaim();
 	relay_send_pending();
 	relay_read_next();

@@ -132,6 +132,7 @@ void	relay_command_argv(redisAsyncContext *, redisCallbackFn *,
 	    void *priv, int argc, const char **argv, const size_t *lens);
 void	relay_command(redisCallbackFn *, void *priv, int argc, ...);
 void	relay_check_cb(redisAsyncContext *, void *reply, void *priv);
+void	relay_exec_check_cb(redisAsyncContext *, void *reply, void *priv);
 
 /* relay-send.c: what this server says, batched, queued and sent. */
 void	relay_publish(void *arg, enum room_event, uint32_t id,

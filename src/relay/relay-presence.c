@@ -31,14 +31,22 @@ presence_one(uint32_t id, const char *nick, int named, void *arg)
 	    nick);
 }
 
-/* Say again, whole, who is on this server: after a reconnection. */
+/*
+ * Say again, whole, who is on this server, after a reconnection, and tell
+ * the others to read it: one transaction, so that no one sees the hash
+ * emptied and this server gone.
+ */
 void
 relay_presence_publish(void)
 {
+	static char	what[] = "presence";
+
+	relay_command(relay_check_cb, NULL, 1, "MULTI");
 	relay_command(relay_check_cb, NULL, 2, "DEL", relay->key_node);
 	room_each_member(relay->lobby, presence_one, NULL);
-	relay_command(relay_check_cb, NULL, 6, "HSET", relay->key_node, "_node",
-	    relay->node, "_name", relay->name);
+	relay_beat();
+	relay_send_sync();
+	relay_command(relay_exec_check_cb, what, 1, "EXEC");
 }
 
 /* Keep this server's presence hash in step with an event. */

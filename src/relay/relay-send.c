@@ -83,10 +83,14 @@ pending_pop(void)
 	free(p);
 }
 
-/* Redis confirmed the oldest entry sent: it need not be kept. */
+/*
+ * Redis ran the oldest entry's transaction: it need not be kept. One that
+ * failed is not sent again: it would fail again.
+ */
 static void
-xadd_cb(redisAsyncContext *ac, void *r, void *priv)
+entry_exec_cb(redisAsyncContext *ac, void *r, void *priv)
 {
+	static char	 what[] = "XADD";
 	redisReply	*reply = r;
 	struct pending	*p;
 
@@ -94,8 +98,7 @@ xadd_cb(redisAsyncContext *ac, void *r, void *priv)
 	if (reply == NULL || relay == NULL || (p = relay->pend) == NULL ||
 	    !p->sent)
 		return;
-	if (reply->type == REDIS_REPLY_ERROR)
-		log_warnx("relay: XADD: %s", reply->str);
+	relay_exec_check_cb(ac, reply, what);
 	pending_pop();
 	relay->inflight--;
 	/* Room for what waited behind the ones in flight. */
@@ -103,7 +106,11 @@ xadd_cb(redisAsyncContext *ac, void *r, void *priv)
 		relay_send_pending();
 }
 
-/* One XADD for entry P, and the presence changes it carries. */
+/*
+ * One XADD for entry P and the presence changes it carries, in one
+ * transaction: a reader that sees the entry sees the hash that goes with
+ * it. Pipelined like the rest: still one round trip for a batch.
+ */
 static void
 send_entry(struct pending *p)
 {
@@ -143,9 +150,12 @@ send_entry(struct pending *p)
 	}
 #undef ARG
 #undef ARGS
-	relay_command_argv(relay->w, xadd_cb, NULL, (int)argc, argv, lens);
+	relay_command(relay_check_cb, NULL, 1, "MULTI");
+	relay_command_argv(relay->w, relay_check_cb, NULL, (int)argc, argv,
+	    lens);
 	for (i = 0; i < p->nevents; i++)
 		relay_presence_event(&p->events[i]);
+	relay_command(entry_exec_cb, NULL, 1, "EXEC");
 	p->sent = 1;
 	relay->inflight++;
 	relay->out_entries++;
@@ -230,7 +240,8 @@ relay_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 
 /*
  * Tell the others to read who is here now: an entry of its own, not of
- * the pending list, so that its reply frees none.
+ * the pending list, so that its reply frees none; in the transaction
+ * that writes who is here (relay_presence_publish).
  */
 void
 relay_send_sync(void)
