@@ -135,17 +135,54 @@ relay_up(void)
 	}
 }
 
+/* The id of the one entry an XRANGE or XREVRANGE ... COUNT 1 found. */
+static const char *
+range_id(const redisReply *reply)
+{
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
+	    reply->element[0]->type == REDIS_REPLY_ARRAY &&
+	    reply->element[0]->elements == 2 &&
+	    reply->element[0]->element[0]->type == REDIS_REPLY_STRING &&
+	    reply->element[0]->element[0]->len < RELAY_ID_MAX)
+		return reply->element[0]->element[0]->str;
+	return NULL;
+}
+
+/*
+ * The stream's oldest entry: whether all that came after the last one
+ * read is still there (tail_cb decides).
+ */
+static void
+head_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+	const char	*head;
+
+	if (relay == NULL || reply == NULL)
+		return;
+	if (reply->type == REDIS_REPLY_ERROR) {
+		log_warnx("relay: XRANGE: %s", reply->str);
+		relay_down("protocol error");
+		return;
+	}
+	head = range_id(reply);
+	snprintf(relay->head_id, sizeof relay->head_id, "%s",
+	    head != NULL ? head : "");
+}
+
 /*
  * The stream's newest entry: where reading starts. After a dropped
  * connection reading goes on from the last entry seen, so nothing is lost
  * or doubled; if the stream is gone or went back (Redis restarted), what
- * was said meanwhile cannot be had: say so and go on from its end.
+ * was said meanwhile cannot be had: say so and go on from its end. If it
+ * was trimmed past the last entry read (XADD's MAXLEN, after a long
+ * outage), what came between is lost too: say so and read what is left.
  */
 static void
 tail_cb(redisAsyncContext *ac, void *r, void *priv)
 {
 	redisReply	*reply = r;
-	const char	*tail = "0-0";
+	const char	*tail;
 
 	if (relay == NULL || reply == NULL)
 		return;
@@ -154,11 +191,8 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 		relay_down("protocol error");
 		return;
 	}
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
-	    reply->element[0]->type == REDIS_REPLY_ARRAY &&
-	    reply->element[0]->elements == 2 &&
-	    reply->element[0]->element[0]->type == REDIS_REPLY_STRING)
-		tail = reply->element[0]->element[0]->str;
+	if ((tail = range_id(reply)) == NULL)
+		tail = "0-0";
 	if (relay->have_last && (relay->restarted ||
 	    id_cmp(tail, relay->last_id) < 0)) {
 		relay->gaps++;
@@ -171,6 +205,12 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 			relay_seen_free(&n->seen);
 		/* What was said here meanwhile stays here, as elsewhere. */
 		relay_drop_pending();
+	} else if (relay->have_last && relay->head_id[0] != '\0' &&
+	    id_cmp(relay->head_id, relay->last_id) > 0) {
+		relay->gaps++;
+		log_warnx("relay: the stream was trimmed past the last entry "
+		    "read: a gap that cannot be recovered (read up to %s, the "
+		    "stream now starts at %s)", relay->last_id, relay->head_id);
 	}
 	relay->restarted = 0;
 	if (!relay->have_last) {
@@ -236,6 +276,8 @@ bootstrap(void)
 	relay_command(relay_check_cb, NULL, 3, "SETNX", relay->key_epoch,
 	    epoch);
 	relay_command(epoch_cb, NULL, 2, "GET", relay->key_epoch);
+	relay_command(head_cb, NULL, 6, "XRANGE", relay->key_log, "-", "+",
+	    "COUNT", "1");
 	relay_command(tail_cb, NULL, 6, "XREVRANGE", relay->key_log, "+", "-",
 	    "COUNT", "1");
 }

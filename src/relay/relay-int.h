@@ -95,6 +95,7 @@ struct relay {
 
 	char			 last_id[RELAY_ID_MAX];
 	int			 have_last;
+	char			 head_id[RELAY_ID_MAX];	/* "": empty */
 
 	struct batch_event	 batch[RELAY_BATCH_EVENTS];
 	size_t			 nbatch;
