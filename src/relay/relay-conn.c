@@ -116,6 +116,8 @@ relay_up(void)
 {
 	relay->up = 1;
 	relay->backoff = RELAY_BACKOFF_FIRST;
+	relay->addr_tried = 0;
+	ev_timer_stop(relay->loop, &relay->connect_w);
 	/*
 	 * Who is where is read again; the numbers seen of each server stay,
 	 * so that an entry sent twice across the outage is applied once.
@@ -313,19 +315,23 @@ disconnect_cb(const redisAsyncContext *ac, int status)
 	relay_down(status == REDIS_OK ? "closed" : ac->errstr);
 }
 
+/* A connection to the socket, or to the current address; NULL: WHY. */
 static redisAsyncContext *
-open_context(void)
+open_context(char *why, size_t size)
 {
 	redisAsyncContext	*ac;
 
 	if (relay->url.path != NULL)
 		ac = redisAsyncConnectUnix(relay->url.path);
-	else
-		ac = redisAsyncConnect(relay->url.host, relay->url.port);
+	else {
+		/* A numeric address: hiredis's getaddrinfo() asks no one. */
+		ac = redisAsyncConnect(relay->addrs[relay->addr_at],
+		    relay->url.port);
+	}
 	if (ac == NULL)
 		fatalx("relay: out of memory");
 	if (ac->err != 0) {
-		log_warnx("relay: %s", ac->errstr);
+		snprintf(why, size, "%s", ac->errstr);
 		redisAsyncFree(ac);
 		return NULL;
 	}
@@ -338,11 +344,16 @@ open_context(void)
 void
 relay_connect(void)
 {
+	char	why[128];
+
 	relay->connected = 0;
-	relay->w = open_context();
-	relay->r = relay->w != NULL ? open_context() : NULL;
+	/* Up within this time, or the next address is tried. */
+	ev_timer_set(&relay->connect_w, RELAY_CONNECT_SECS, 0.);
+	ev_timer_start(relay->loop, &relay->connect_w);
+	relay->w = open_context(why, sizeof why);
+	relay->r = relay->w != NULL ? open_context(why, sizeof why) : NULL;
 	if (relay->r == NULL)
-		relay_down("cannot connect");
+		relay_down(why);
 }
 
 void
@@ -352,7 +363,17 @@ relay_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	relay_connect();
 }
 
-/* Drop both connections and try again after the backoff. */
+void
+relay_connect_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	relay_down("no answer in time");
+}
+
+/*
+ * Drop both connections and try again: at once on the next address of
+ * --relay's host if this one never came up and some were not tried yet,
+ * else after the backoff (on the same address if it was up).
+ */
 void
 relay_down(const char *why)
 {
@@ -361,6 +382,7 @@ relay_down(const char *why)
 
 	if (ev_is_active(&relay->retry_w))
 		return;
+	ev_timer_stop(relay->loop, &relay->connect_w);
 	relay_send_again();
 	relay->up = 0;
 	relay->connected = 0;
@@ -371,6 +393,17 @@ relay_down(const char *why)
 	if (r != NULL)
 		redisAsyncFree(r);
 	ev_timer_stop(relay->loop, &relay->beat_w);
+	if (!was_up && relay->naddrs > 1) {
+		log_debug("relay: %s: %s", relay->addrs[relay->addr_at],
+		    why != NULL ? why : "?");
+		relay->addr_at = (relay->addr_at + 1) % relay->naddrs;
+		if (++relay->addr_tried < relay->naddrs) {
+			ev_timer_set(&relay->retry_w, 0., 0.);
+			ev_timer_start(relay->loop, &relay->retry_w);
+			return;
+		}
+	}
+	relay->addr_tried = 0;
 	if (!relay->down_told) {
 		log_warnx("relay: lost (%s); the room goes on here alone and "
 		    "reconnects", why != NULL ? why : "?");

@@ -21,6 +21,8 @@
 #define RELAY_BACKOFF_FIRST	0.1
 #define RELAY_BACKOFF_MAX	5.0
 #define RELAY_BEAT_SECS		3.0
+/* A connection not up (connected, logged in, bootstrapped) by then fails. */
+#define RELAY_CONNECT_SECS	5.0
 /* Events put in one stream entry at most. */
 #define RELAY_BATCH_EVENTS	256
 /*
@@ -29,6 +31,8 @@
  * copy of one that comes twice.
  */
 #define RELAY_INFLIGHT_MAX	256
+/* The addresses of --relay's host kept, at most. */
+#define RELAY_ADDRS_MAX		16
 /* The longest stream entry id kept. */
 #define RELAY_ID_MAX		48
 
@@ -78,6 +82,11 @@ struct relay {
 	struct ev_loop		*loop;
 	struct room		*lobby;
 	struct relay_url	 url;
+	/* The addresses of url.host, resolved at start, tried in turn. */
+	char			**addrs;
+	size_t			 naddrs;
+	size_t			 addr_at;	/* the one tried now */
+	size_t			 addr_tried;	/* of this round, failed */
 	const char		*prefix;	/* --relay-prefix */
 	char			 node[RELAY_NODE_CHARS + 1];	/* random id */
 	char			*key_log, *key_nicks, *key_nodes, *key_node,
@@ -90,6 +99,7 @@ struct relay {
 	int			 down_told;	/* peers told "relay lost" */
 	double			 backoff;
 	ev_timer		 retry_w;
+	ev_timer		 connect_w;
 	ev_timer		 beat_w;
 	ev_prepare		 flush_w;
 
@@ -129,6 +139,7 @@ char	*relay_node_key(const char *id);
 void	relay_connect(void);
 void	relay_down(const char *why);
 void	relay_retry_cb(struct ev_loop *, ev_timer *, int);
+void	relay_connect_timeout_cb(struct ev_loop *, ev_timer *, int);
 void	relay_command_argv(redisAsyncContext *, redisCallbackFn *,
 	    void *priv, int argc, const char **argv, const size_t *lens);
 void	relay_command(redisCallbackFn *, void *priv, int argc, ...);

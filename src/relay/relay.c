@@ -18,7 +18,12 @@
  */
 #include "common.h"
 
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +47,53 @@ relay_node_key(const char *id)
 
 	xasprintf(&key, "tschat:%s:node:%s", relay->prefix, id);
 	return key;
+}
+
+/*
+ * The addresses of --relay's host, found once, at start: blocking here is
+ * fine, the loop does not run yet. The connections go to them in turn,
+ * by number, so that no reconnection ever waits for a resolver.
+ */
+static void
+resolve_host(void)
+{
+	struct addrinfo	 hints, *res, *ai;
+	char		 addr[NI_MAXHOST], list[RELAY_ADDRS_MAX * 48];
+	size_t		 i, len = 0;
+	int		 rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	rc = getaddrinfo(relay->url.host, NULL, &hints, &res);
+	if (rc != 0)
+		die(1, 0, _("cannot resolve the relay's host %s: %s"),
+		    relay->url.host, rc == EAI_SYSTEM ? strerror(errno) :
+		    gai_strerror(rc));
+	for (ai = res; ai != NULL && relay->naddrs < RELAY_ADDRS_MAX;
+	    ai = ai->ai_next) {
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof addr,
+		    NULL, 0, NI_NUMERICHOST) != 0)
+			continue;
+		for (i = 0; i < relay->naddrs; i++) {
+			if (strcmp(relay->addrs[i], addr) == 0)
+				break;
+		}
+		if (i < relay->naddrs)
+			continue;
+		relay->addrs = xreallocarray(relay->addrs, relay->naddrs + 1,
+		    sizeof *relay->addrs);
+		relay->addrs[relay->naddrs++] = xstrdup(addr);
+		len += snprintf(list + len, sizeof list - len, "%s%s",
+		    len > 0 ? ", " : "", addr);
+	}
+	freeaddrinfo(res);
+	if (relay->naddrs == 0)
+		die(1, 0, _("cannot resolve the relay's host %s: %s"),
+		    relay->url.host, gai_strerror(EAI_NONAME));
+	if (relay->naddrs > 1 || strcmp(relay->addrs[0], relay->url.host) != 0)
+		log_info("relay: %s is %s", relay->url.host, list);
 }
 
 /* This server's name in /who (a room hook). */
@@ -78,7 +130,10 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	relay->key_node = relay_node_key(relay->node);
 	xasprintf(&relay->key_epoch, "tschat:%s:epoch", o->prefix);
 	relay->backoff = RELAY_BACKOFF_FIRST;
+	if (relay->url.host != NULL)
+		resolve_host();
 	ev_init(&relay->retry_w, relay_retry_cb);
+	ev_init(&relay->connect_w, relay_connect_timeout_cb);
 	ev_init(&relay->beat_w, relay_beat_cb);
 	relay->beat_w.repeat = RELAY_BEAT_SECS;
 	ev_prepare_init(&relay->flush_w, relay_flush_cb);
@@ -125,6 +180,7 @@ relay_free(void)
 	relay->w = relay->r = NULL;
 	relay->up = 0;
 	ev_timer_stop(relay->loop, &relay->retry_w);
+	ev_timer_stop(relay->loop, &relay->connect_w);
 	ev_timer_stop(relay->loop, &relay->beat_w);
 	ev_prepare_stop(relay->loop, &relay->flush_w);
 	relay_send_free();
@@ -143,6 +199,9 @@ relay_free(void)
 	relay_entry_free(&relay->dec);
 	free(relay->fields);
 	relay_url_free(&relay->url);
+	for (size_t i = 0; i < relay->naddrs; i++)
+		free(relay->addrs[i]);
+	free(relay->addrs);
 	free(relay->key_log);
 	free(relay->key_nicks);
 	free(relay->key_nodes);
