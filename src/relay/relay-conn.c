@@ -382,6 +382,16 @@ relay_down(const char *why)
 
 	if (ev_is_active(&relay->retry_w))
 		return;
+	if (relay->stopping) {
+		/* Saying goodbye: no more waiting for Redis. */
+		relay->w = relay->r = NULL;
+		if (w != NULL)
+			redisAsyncFree(w);
+		if (r != NULL)
+			redisAsyncFree(r);
+		ev_break(relay->loop, EVBREAK_ONE);
+		return;
+	}
 	ev_timer_stop(relay->loop, &relay->connect_w);
 	relay_send_again();
 	relay->up = 0;

@@ -23,6 +23,8 @@
 #define RELAY_BEAT_SECS		3.0
 /* A connection not up (connected, logged in, bootstrapped) by then fails. */
 #define RELAY_CONNECT_SECS	5.0
+/* How long a stopping server waits for Redis to take its goodbye. */
+#define RELAY_BYE_SECS		1.0
 /* Events put in one stream entry at most. */
 #define RELAY_BATCH_EVENTS	256
 /*
@@ -97,6 +99,8 @@ struct relay {
 	int			 connected;	/* contexts up: 0, 1 or 2 */
 	int			 up;		/* bootstrapped: relaying */
 	int			 down_told;	/* peers told "relay lost" */
+	int			 stopping;	/* saying goodbye: relay_free() */
+	int			 bye_done;	/* Redis took the goodbye */
 	double			 backoff;
 	ev_timer		 retry_w;
 	ev_timer		 connect_w;
@@ -152,7 +156,7 @@ void	relay_publish(void *arg, enum room_event, uint32_t id,
 void	relay_flush_cb(struct ev_loop *, ev_prepare *, int);
 void	relay_send_pending(void);
 void	relay_send_again(void);
-void	relay_send_sync(void);
+void	relay_send_control(const char *type);
 void	relay_drop_pending(void);
 void	relay_send_free(void);
 
@@ -168,6 +172,8 @@ void	relay_presence_publish(void);
 void	relay_presence_event(const struct batch_event *);
 void	relay_beat(void);
 void	relay_beat_cb(struct ev_loop *, ev_timer *, int);
+void	relay_node_check(struct rnode *);
+void	relay_presence_leave(redisCallbackFn *cb);
 
 /* relay-remote.c: the other servers and their members. */
 struct rnode *relay_node_find(const char *id);

@@ -45,7 +45,7 @@ relay_presence_publish(void)
 	relay_command(relay_check_cb, NULL, 2, "DEL", relay->key_node);
 	room_each_member(relay->lobby, presence_one, NULL);
 	relay_beat();
-	relay_send_sync();
+	relay_send_control("sync");
 	relay_command(relay_exec_check_cb, what, 1, "EXEC");
 }
 
@@ -124,22 +124,50 @@ exists_cb(redisAsyncContext *ac, void *r, void *priv)
 	free(id);
 }
 
+/*
+ * Whether server N's presence is still there; if not, it is gone. Asked
+ * even if a check is under way: its answer may be older than what
+ * prompted this one (a bye).
+ */
+void
+relay_node_check(struct rnode *n)
+{
+	char	*key;
+
+	n->checking = 1;
+	key = relay_node_key(n->id);
+	relay_command(exists_cb, xstrdup(n->id), 2, "EXISTS", key);
+	free(key);
+}
+
 /* Every few seconds: beat, and ask after each other server. */
 void
 relay_beat_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct rnode	*n;
-	char		*key;
 
 	if (!relay->up)
 		return;
 	relay_beat();
 	for (n = relay->nodes; n != NULL; n = n->next) {
-		if (n->checking)
-			continue;
-		n->checking = 1;
-		key = relay_node_key(n->id);
-		relay_command(exists_cb, xstrdup(n->id), 2, "EXISTS", key);
-		free(key);
+		if (!n->checking)
+			relay_node_check(n);
 	}
+}
+
+/*
+ * This server leaves the room: its presence hash, its place among the
+ * servers and its nicks go, and a bye entry has the others check at once
+ * that it is gone, all in one transaction; CB gets the EXEC's reply.
+ */
+void
+relay_presence_leave(redisCallbackFn *cb)
+{
+	relay_command(relay_check_cb, NULL, 1, "MULTI");
+	relay_command(relay_check_cb, NULL, 2, "DEL", relay->key_node);
+	relay_command(relay_check_cb, NULL, 3, "SREM", relay->key_nodes,
+	    relay->node);
+	relay_nicks_release_node(relay->node);
+	relay_send_control("bye");
+	relay_command(cb, NULL, 1, "EXEC");
 }

@@ -41,6 +41,11 @@ apply_event(struct rnode *node, enum relay_status st,
 		relay_node_sync(node);
 		return;
 	}
+	if (ev->type == RELAY_EV_BYE) {
+		/* Gone if its presence is: anyone can write a bye. */
+		relay_node_check(node);
+		return;
+	}
 	relay->in_events++;
 	if (ev->type == RELAY_EV_LEAVE)
 		relay_member_remove(node, ev->member);
@@ -128,7 +133,7 @@ xread_cb(redisAsyncContext *ac, void *r, void *priv)
 	redisReply	*reply = r, *streams, *entries;
 	size_t		 i;
 
-	if (reply == NULL || relay == NULL || !relay->up)
+	if (reply == NULL || relay == NULL || !relay->up || relay->stopping)
 		return;
 	if (reply->type == REDIS_REPLY_ERROR) {
 		log_warnx("relay: XREAD: %s", reply->str);

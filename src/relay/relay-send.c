@@ -195,8 +195,9 @@ relay_send_pending(void)
 {
 	struct pending	*p;
 
-	for (p = relay->pend; p != NULL &&
-	    relay->inflight < RELAY_INFLIGHT_MAX; p = p->next) {
+	/* Leaving, nothing will be sent again: all of it goes. */
+	for (p = relay->pend; p != NULL && (relay->stopping ||
+	    relay->inflight < RELAY_INFLIGHT_MAX); p = p->next) {
 		if (!p->sent)
 			send_entry(p);
 	}
@@ -239,16 +240,16 @@ relay_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 }
 
 /*
- * Tell the others to read who is here now: an entry of its own, not of
- * the pending list, so that its reply frees none; in the transaction
- * that writes who is here (relay_presence_publish).
+ * An entry of one event TYPE without a member ("sync": read who is here
+ * now; "bye": this server left), in the transaction that writes its
+ * presence: not of the pending list, so that its reply frees none.
  */
 void
-relay_send_sync(void)
+relay_send_control(const char *type)
 {
 	const char	*argv[] = { "XADD", relay->key_log, "MAXLEN", "~",
 			    RELAY_STREAM_MAXLEN, "*", "node", relay->node, "e",
-			    "sync" };
+			    type };
 	size_t		 lens[ARRAY_SIZE(argv)], i;
 
 	for (i = 0; i < ARRAY_SIZE(argv); i++)

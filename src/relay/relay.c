@@ -167,6 +167,56 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	relay_connect();
 }
 
+/* Redis took the goodbye, or the connection went: nothing to wait for. */
+static void
+bye_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	static char	what[] = "bye";
+
+	if (relay == NULL)
+		return;
+	if (r != NULL) {
+		relay_exec_check_cb(ac, r, what);
+		log_info("relay: left the room");
+	}
+	relay->bye_done = 1;
+}
+
+static void
+bye_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	log_warnx("relay: Redis did not take the goodbye within %.0f s",
+	    RELAY_BYE_SECS);
+	relay->bye_done = 1;
+}
+
+/*
+ * The server stops, its peers gone or going: what was said here last and
+ * this server's leaving go to Redis before it exits, so that the others
+ * see its peers leave at once, not when its presence expires. The loop
+ * runs a little longer for it: until Redis took it, the connection went,
+ * or RELAY_BYE_SECS passed. Nothing is read any more.
+ */
+static void
+goodbye(void)
+{
+	ev_timer		 timeout_w;
+	redisAsyncContext	*r = relay->r;
+
+	relay->stopping = 1;
+	relay->r = NULL;
+	if (r != NULL)
+		redisAsyncFree(r);
+	/* The last batch becomes an entry; all that is pending is sent. */
+	ev_invoke(relay->loop, &relay->flush_w, EV_PREPARE);
+	relay_presence_leave(bye_cb);
+	ev_timer_init(&timeout_w, bye_timeout_cb, RELAY_BYE_SECS, 0.);
+	ev_timer_start(relay->loop, &timeout_w);
+	while (!relay->bye_done && relay->w != NULL)
+		ev_run(relay->loop, EVRUN_ONCE);
+	ev_timer_stop(relay->loop, &timeout_w);
+}
+
 void
 relay_free(void)
 {
@@ -175,14 +225,17 @@ relay_free(void)
 	if (relay == NULL)
 		return;
 	room_set_hooks(relay->lobby, NULL);
-	w = relay->w;
-	r = relay->r;
-	relay->w = relay->r = NULL;
-	relay->up = 0;
+	/* No beat may write the presence again after the goodbye. */
 	ev_timer_stop(relay->loop, &relay->retry_w);
 	ev_timer_stop(relay->loop, &relay->connect_w);
 	ev_timer_stop(relay->loop, &relay->beat_w);
 	ev_prepare_stop(relay->loop, &relay->flush_w);
+	if (relay->up)
+		goodbye();
+	w = relay->w;
+	r = relay->r;
+	relay->w = relay->r = NULL;
+	relay->up = 0;
 	relay_send_free();
 	relay_nodes_clear();
 	{
