@@ -58,9 +58,9 @@ static void
 resolve_host(void)
 {
 	struct addrinfo	 hints, *res, *ai;
-	char		 addr[NI_MAXHOST], list[RELAY_ADDRS_MAX * 48];
+	char		 addr[NI_MAXHOST], list[1024];
 	size_t		 i, len = 0;
-	int		 rc;
+	int		 rc, n;
 
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
@@ -85,8 +85,13 @@ resolve_host(void)
 		relay->addrs = xreallocarray(relay->addrs, relay->naddrs + 1,
 		    sizeof *relay->addrs);
 		relay->addrs[relay->naddrs++] = xstrdup(addr);
-		len += snprintf(list + len, sizeof list - len, "%s%s",
+		/* For the log: as many as fit. */
+		n = snprintf(list + len, sizeof list - len, "%s%s",
 		    len > 0 ? ", " : "", addr);
+		if (n > 0 && (size_t)n < sizeof list - len)
+			len += (size_t)n;
+		else
+			list[len] = '\0';
 	}
 	freeaddrinfo(res);
 	if (relay->naddrs == 0)
