@@ -77,10 +77,10 @@ check_event(const struct relay_entry *e, enum relay_status st,
 	    "an event read as %d", (int)st);
 	if (st != RELAY_OK && st != RELAY_BAD_LINE)
 		return;
-	CHECK(ev->type >= RELAY_EV_MSG && ev->type <= RELAY_EV_SYNC,
+	CHECK(ev->type >= RELAY_EV_MSG && ev->type <= RELAY_EV_BYE,
 	    "an event of type %d", (int)ev->type);
-	CHECK(st == RELAY_OK || ev->type != RELAY_EV_SYNC,
-	    "a sync event with a bad line");
+	CHECK(st == RELAY_OK || (ev->type != RELAY_EV_SYNC &&
+	    ev->type != RELAY_EV_BYE), "a sync or bye event with a bad line");
 	if (ev->type == RELAY_EV_JOIN || ev->type == RELAY_EV_NICK) {
 		len = strlen(ev->nick);
 		CHECK(len > 0 && len < NICK_MAX_BYTES &&
@@ -90,7 +90,8 @@ check_event(const struct relay_entry *e, enum relay_status st,
 	} else
 		CHECK(ev->nick[0] == '\0', "a nick on an event of type %d",
 		    (int)ev->type);
-	if (st == RELAY_BAD_LINE || ev->type == RELAY_EV_SYNC) {
+	if (st == RELAY_BAD_LINE || ev->type == RELAY_EV_SYNC ||
+	    ev->type == RELAY_EV_BYE) {
 		CHECK(ev->line == NULL && ev->len == 0,
 		    "a line handed on with status %d, type %d", (int)st,
 		    (int)ev->type);

@@ -260,6 +260,32 @@ START_TEST(test_entry_sync)
 }
 END_TEST
 
+/* The entry a server writes when it stops: no number, no member. */
+START_TEST(test_entry_bye)
+{
+	struct relay_entry	e;
+	struct relay_event	ev;
+	struct fields		fs;
+
+	relay_entry_init(&e, MAX_LINE);
+	open_good(&e, &fs, E("node", NODE, "e", "bye"));
+	ck_assert_msg(e.seq == 0, "no s: expected seq 0, got %llu",
+	    (unsigned long long)e.seq);
+	ck_assert_status(relay_entry_next(&e, &ev), RELAY_OK, &fs);
+	ck_assert_int_eq(ev.type, RELAY_EV_BYE);
+	ck_assert_msg(ev.line == NULL, "a bye event has no line");
+	ck_assert_status(relay_entry_next(&e, &ev), RELAY_END, &fs);
+	fields_free(&fs);
+	/* Fields of its own, if any, are ignored, as a sync's are. */
+	open_good(&e, &fs, E("node", NODE, "e", "bye", "m", "1", "l", "x"));
+	ck_assert_status(relay_entry_next(&e, &ev), RELAY_OK, &fs);
+	ck_assert_int_eq(ev.type, RELAY_EV_BYE);
+	ck_assert_msg(ev.line == NULL, "a bye event has no line");
+	fields_free(&fs);
+	relay_entry_free(&e);
+}
+END_TEST
+
 /* A member without a nick goes by its address, which has a ':'. */
 START_TEST(test_entry_address_nicks)
 {
@@ -825,6 +851,7 @@ relay_entry_suite(void)
 	tcase_add_test(tc, test_entry_msg);
 	tcase_add_test(tc, test_entry_join_leave_nick);
 	tcase_add_test(tc, test_entry_sync);
+	tcase_add_test(tc, test_entry_bye);
 	tcase_add_test(tc, test_entry_address_nicks);
 	tcase_add_test(tc, test_entry_number_ranges);
 	tcase_add_test(tc, test_entry_field_order);

@@ -67,6 +67,31 @@ relay_check_cb(redisAsyncContext *ac, void *r, void *priv)
 		log_warnx("relay: %s", reply->str);
 }
 
+/*
+ * An EXEC's reply: an error (EXECABORT: a command was refused when
+ * queued, and said so then) or the replies of the commands it ran, whose
+ * errors are logged here; PRIV names the transaction, a C string.
+ */
+void
+relay_exec_check_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+	const char	*what = priv != NULL ? priv : "EXEC";
+	size_t		 i;
+
+	if (reply == NULL)
+		return;
+	if (reply->type == REDIS_REPLY_ERROR)
+		log_warnx("relay: %s: %s", what, reply->str);
+	else if (reply->type == REDIS_REPLY_ARRAY) {
+		for (i = 0; i < reply->elements; i++) {
+			if (reply->element[i]->type == REDIS_REPLY_ERROR)
+				log_warnx("relay: %s: %s", what,
+				    reply->element[i]->str);
+		}
+	}
+}
+
 /* Compare stream ids "MS-SEQ": <0, 0, >0. */
 static int
 id_cmp(const char *a, const char *b)
@@ -91,16 +116,16 @@ relay_up(void)
 {
 	relay->up = 1;
 	relay->backoff = RELAY_BACKOFF_FIRST;
+	relay->addr_tried = 0;
+	ev_timer_stop(relay->loop, &relay->connect_w);
 	/*
-	 * Who is where is read again; each server's last sequence number
-	 * stays, so that an entry sent twice across the outage is seen once.
+	 * Who is where is read again; the numbers seen of each server stay,
+	 * so that an entry sent twice across the outage is applied once.
 	 */
 	for (struct rnode *n = relay->nodes; n != NULL; n = n->next)
 		relay_node_forget(n);
 	relay_presence_publish();
-	relay_beat();
 	relay_nodes_read();
-	relay_send_sync();
 	relay_nicks_reclaim();
 	relay_send_pending();
 	relay_read_next();
@@ -112,17 +137,54 @@ relay_up(void)
 	}
 }
 
+/* The id of the one entry an XRANGE or XREVRANGE ... COUNT 1 found. */
+static const char *
+range_id(const redisReply *reply)
+{
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
+	    reply->element[0]->type == REDIS_REPLY_ARRAY &&
+	    reply->element[0]->elements == 2 &&
+	    reply->element[0]->element[0]->type == REDIS_REPLY_STRING &&
+	    reply->element[0]->element[0]->len < RELAY_ID_MAX)
+		return reply->element[0]->element[0]->str;
+	return NULL;
+}
+
+/*
+ * The stream's oldest entry: whether all that came after the last one
+ * read is still there (tail_cb decides).
+ */
+static void
+head_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+	const char	*head;
+
+	if (relay == NULL || reply == NULL)
+		return;
+	if (reply->type == REDIS_REPLY_ERROR) {
+		log_warnx("relay: XRANGE: %s", reply->str);
+		relay_down("protocol error");
+		return;
+	}
+	head = range_id(reply);
+	snprintf(relay->head_id, sizeof relay->head_id, "%s",
+	    head != NULL ? head : "");
+}
+
 /*
  * The stream's newest entry: where reading starts. After a dropped
  * connection reading goes on from the last entry seen, so nothing is lost
  * or doubled; if the stream is gone or went back (Redis restarted), what
- * was said meanwhile cannot be had: say so and go on from its end.
+ * was said meanwhile cannot be had: say so and go on from its end. If it
+ * was trimmed past the last entry read (XADD's MAXLEN, after a long
+ * outage), what came between is lost too: say so and read what is left.
  */
 static void
 tail_cb(redisAsyncContext *ac, void *r, void *priv)
 {
 	redisReply	*reply = r;
-	const char	*tail = "0-0";
+	const char	*tail;
 
 	if (relay == NULL || reply == NULL)
 		return;
@@ -131,11 +193,8 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 		relay_down("protocol error");
 		return;
 	}
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
-	    reply->element[0]->type == REDIS_REPLY_ARRAY &&
-	    reply->element[0]->elements == 2 &&
-	    reply->element[0]->element[0]->type == REDIS_REPLY_STRING)
-		tail = reply->element[0]->element[0]->str;
+	if ((tail = range_id(reply)) == NULL)
+		tail = "0-0";
 	if (relay->have_last && (relay->restarted ||
 	    id_cmp(tail, relay->last_id) < 0)) {
 		relay->gaps++;
@@ -143,11 +202,17 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 		    "cannot be recovered (the stream was at %s, now at %s)",
 		    relay->last_id, tail);
 		relay->have_last = 0;
-		/* Its sequence numbers start again too. */
+		/* Nothing before it can come again. */
 		for (struct rnode *n = relay->nodes; n != NULL; n = n->next)
-			n->last_seq = 0;
+			relay_seen_free(&n->seen);
 		/* What was said here meanwhile stays here, as elsewhere. */
 		relay_drop_pending();
+	} else if (relay->have_last && relay->head_id[0] != '\0' &&
+	    id_cmp(relay->head_id, relay->last_id) > 0) {
+		relay->gaps++;
+		log_warnx("relay: the stream was trimmed past the last entry "
+		    "read: a gap that cannot be recovered (read up to %s, the "
+		    "stream now starts at %s)", relay->last_id, relay->head_id);
 	}
 	relay->restarted = 0;
 	if (!relay->have_last) {
@@ -213,6 +278,8 @@ bootstrap(void)
 	relay_command(relay_check_cb, NULL, 3, "SETNX", relay->key_epoch,
 	    epoch);
 	relay_command(epoch_cb, NULL, 2, "GET", relay->key_epoch);
+	relay_command(head_cb, NULL, 6, "XRANGE", relay->key_log, "-", "+",
+	    "COUNT", "1");
 	relay_command(tail_cb, NULL, 6, "XREVRANGE", relay->key_log, "+", "-",
 	    "COUNT", "1");
 }
@@ -248,19 +315,23 @@ disconnect_cb(const redisAsyncContext *ac, int status)
 	relay_down(status == REDIS_OK ? "closed" : ac->errstr);
 }
 
+/* A connection to the socket, or to the current address; NULL: WHY. */
 static redisAsyncContext *
-open_context(void)
+open_context(char *why, size_t size)
 {
 	redisAsyncContext	*ac;
 
 	if (relay->url.path != NULL)
 		ac = redisAsyncConnectUnix(relay->url.path);
-	else
-		ac = redisAsyncConnect(relay->url.host, relay->url.port);
+	else {
+		/* A numeric address: hiredis's getaddrinfo() asks no one. */
+		ac = redisAsyncConnect(relay->addrs[relay->addr_at],
+		    relay->url.port);
+	}
 	if (ac == NULL)
 		fatalx("relay: out of memory");
 	if (ac->err != 0) {
-		log_warnx("relay: %s", ac->errstr);
+		snprintf(why, size, "%s", ac->errstr);
 		redisAsyncFree(ac);
 		return NULL;
 	}
@@ -273,11 +344,16 @@ open_context(void)
 void
 relay_connect(void)
 {
+	char	why[128];
+
 	relay->connected = 0;
-	relay->w = open_context();
-	relay->r = relay->w != NULL ? open_context() : NULL;
+	/* Up within this time, or the next address is tried. */
+	ev_timer_set(&relay->connect_w, RELAY_CONNECT_SECS, 0.);
+	ev_timer_start(relay->loop, &relay->connect_w);
+	relay->w = open_context(why, sizeof why);
+	relay->r = relay->w != NULL ? open_context(why, sizeof why) : NULL;
 	if (relay->r == NULL)
-		relay_down("cannot connect");
+		relay_down(why);
 }
 
 void
@@ -287,7 +363,17 @@ relay_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	relay_connect();
 }
 
-/* Drop both connections and try again after the backoff. */
+void
+relay_connect_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	relay_down("no answer in time");
+}
+
+/*
+ * Drop both connections and try again: at once on the next address of
+ * --relay's host if this one never came up and some were not tried yet,
+ * else after the backoff (on the same address if it was up).
+ */
 void
 relay_down(const char *why)
 {
@@ -296,6 +382,17 @@ relay_down(const char *why)
 
 	if (ev_is_active(&relay->retry_w))
 		return;
+	if (relay->stopping) {
+		/* Saying goodbye: no more waiting for Redis. */
+		relay->w = relay->r = NULL;
+		if (w != NULL)
+			redisAsyncFree(w);
+		if (r != NULL)
+			redisAsyncFree(r);
+		ev_break(relay->loop, EVBREAK_ONE);
+		return;
+	}
+	ev_timer_stop(relay->loop, &relay->connect_w);
 	relay_send_again();
 	relay->up = 0;
 	relay->connected = 0;
@@ -306,6 +403,17 @@ relay_down(const char *why)
 	if (r != NULL)
 		redisAsyncFree(r);
 	ev_timer_stop(relay->loop, &relay->beat_w);
+	if (!was_up && relay->naddrs > 1) {
+		log_debug("relay: %s: %s", relay->addrs[relay->addr_at],
+		    why != NULL ? why : "?");
+		relay->addr_at = (relay->addr_at + 1) % relay->naddrs;
+		if (++relay->addr_tried < relay->naddrs) {
+			ev_timer_set(&relay->retry_w, 0., 0.);
+			ev_timer_start(relay->loop, &relay->retry_w);
+			return;
+		}
+	}
+	relay->addr_tried = 0;
 	if (!relay->down_told) {
 		log_warnx("relay: lost (%s); the room goes on here alone and "
 		    "reconnects", why != NULL ? why : "?");

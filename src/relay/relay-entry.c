@@ -192,6 +192,7 @@ event_type(const struct relay_field *t)
 		{ "leave", RELAY_EV_LEAVE },
 		{ "nick", RELAY_EV_NICK },
 		{ "sync", RELAY_EV_SYNC },
+		{ "bye", RELAY_EV_BYE },
 	};
 	size_t	i;
 
@@ -219,8 +220,8 @@ relay_entry_next(struct relay_entry *e, struct relay_event *ev)
 	e->at = to;
 
 	type = event_type(&f[from + 1]);
-	if (type == RELAY_EV_SYNC) {
-		ev->type = RELAY_EV_SYNC;
+	if (type == RELAY_EV_SYNC || type == RELAY_EV_BYE) {
+		ev->type = (enum relay_event_type)type;
 		return RELAY_OK;
 	}
 	m = find(f, from, to, "m");

@@ -5,8 +5,8 @@
  * loop) into events whose every part is bounded and safe to show.
  *
  * An entry is "node ID [s SEQ]" and then events, each a group of fields
- * that starts at "e": "e msg|join|leave|nick m MEMBER [n NICK] l LINE", or
- * "e sync".
+ * that starts at "e": "e msg|join|leave|nick m MEMBER [n NICK] l LINE",
+ * "e sync" or "e bye".
  */
 #ifndef TSCHAT_RELAY_ENTRY_H
 #define TSCHAT_RELAY_ENTRY_H
@@ -36,6 +36,7 @@ enum relay_event_type {
 	RELAY_EV_LEAVE,		/* a member went */
 	RELAY_EV_NICK,		/* a member took another nick */
 	RELAY_EV_SYNC,		/* read its server's members again */
+	RELAY_EV_BYE,		/* its server left: see whether it is gone */
 };
 
 enum relay_status {
@@ -61,7 +62,7 @@ enum relay_status {
 /* One event of an entry. */
 struct relay_event {
 	enum relay_event_type	 type;
-	uint32_t		 member;	/* but for SYNC */
+	uint32_t		 member;	/* but for SYNC and BYE */
 	/* JOIN, NICK: the nick; else "". */
 	char			 nick[NICK_MAX_BYTES];
 	const char		*line;	/* neutralised; NULL: none */
@@ -74,7 +75,7 @@ struct relay_event {
  */
 struct relay_entry {
 	char			 node[RELAY_NODE_CHARS + 1];
-	uint64_t		 seq;	/* 0: none (a sync entry has none) */
+	uint64_t		 seq;	/* 0: none (sync and bye have none) */
 	/* Fields before the first event other than "node" and "s". */
 	int			 junk;
 

@@ -14,14 +14,27 @@
 #include <hiredis/async.h>
 
 #include "relay-entry.h"
+#include "relay-seen.h"
 #include "relayconf.h"
 #include "room.h"
 
 #define RELAY_BACKOFF_FIRST	0.1
 #define RELAY_BACKOFF_MAX	5.0
 #define RELAY_BEAT_SECS		3.0
+/* A connection not up (connected, logged in, bootstrapped) by then fails. */
+#define RELAY_CONNECT_SECS	5.0
+/* How long a stopping server waits for Redis to take its goodbye. */
+#define RELAY_BYE_SECS		1.0
 /* Events put in one stream entry at most. */
 #define RELAY_BATCH_EVENTS	256
+/*
+ * Entries sent and not yet confirmed, at most: only those are ever sent
+ * again, so that a reader's RELAY_SEEN_MAX numbers always hold the first
+ * copy of one that comes twice.
+ */
+#define RELAY_INFLIGHT_MAX	256
+/* The addresses of --relay's host kept, at most. */
+#define RELAY_ADDRS_MAX		16
 /* The longest stream entry id kept. */
 #define RELAY_ID_MAX		48
 
@@ -39,7 +52,7 @@ struct rnode {
 	char		 name[RELAY_NAME_MAX + 1];	/* "": not known yet */
 	struct rmember	*members;
 	unsigned int	 count;
-	uint64_t	 last_seq;	/* of its entries, to drop doubles */
+	struct relay_seen seen;		/* its entries' numbers, for doubles */
 	int		 checking;	/* an EXISTS is under way */
 };
 
@@ -71,6 +84,11 @@ struct relay {
 	struct ev_loop		*loop;
 	struct room		*lobby;
 	struct relay_url	 url;
+	/* The addresses of url.host, resolved at start, tried in turn. */
+	char			**addrs;
+	size_t			 naddrs;
+	size_t			 addr_at;	/* the one tried now */
+	size_t			 addr_tried;	/* of this round, failed */
 	const char		*prefix;	/* --relay-prefix */
 	char			 node[RELAY_NODE_CHARS + 1];	/* random id */
 	char			*key_log, *key_nicks, *key_nodes, *key_node,
@@ -81,18 +99,23 @@ struct relay {
 	int			 connected;	/* contexts up: 0, 1 or 2 */
 	int			 up;		/* bootstrapped: relaying */
 	int			 down_told;	/* peers told "relay lost" */
+	int			 stopping;	/* saying goodbye: relay_free() */
+	int			 bye_done;	/* Redis took the goodbye */
 	double			 backoff;
 	ev_timer		 retry_w;
+	ev_timer		 connect_w;
 	ev_timer		 beat_w;
 	ev_prepare		 flush_w;
 
 	char			 last_id[RELAY_ID_MAX];
 	int			 have_last;
+	char			 head_id[RELAY_ID_MAX];	/* "": empty */
 
 	struct batch_event	 batch[RELAY_BATCH_EVENTS];
 	size_t			 nbatch;
 	struct pending		*pend, *pend_tail;	/* oldest first */
 	size_t			 pend_bytes;
+	size_t			 inflight;	/* sent, not confirmed */
 	uint64_t		 out_seq;
 	char			 epoch[RELAY_NODE_CHARS + 1];	/* Redis's life */
 	char			 name[RELAY_NAME_MAX + 1];	/* --node-name */
@@ -120,10 +143,12 @@ char	*relay_node_key(const char *id);
 void	relay_connect(void);
 void	relay_down(const char *why);
 void	relay_retry_cb(struct ev_loop *, ev_timer *, int);
+void	relay_connect_timeout_cb(struct ev_loop *, ev_timer *, int);
 void	relay_command_argv(redisAsyncContext *, redisCallbackFn *,
 	    void *priv, int argc, const char **argv, const size_t *lens);
 void	relay_command(redisCallbackFn *, void *priv, int argc, ...);
 void	relay_check_cb(redisAsyncContext *, void *reply, void *priv);
+void	relay_exec_check_cb(redisAsyncContext *, void *reply, void *priv);
 
 /* relay-send.c: what this server says, batched, queued and sent. */
 void	relay_publish(void *arg, enum room_event, uint32_t id,
@@ -131,7 +156,7 @@ void	relay_publish(void *arg, enum room_event, uint32_t id,
 void	relay_flush_cb(struct ev_loop *, ev_prepare *, int);
 void	relay_send_pending(void);
 void	relay_send_again(void);
-void	relay_send_sync(void);
+void	relay_send_control(const char *type);
 void	relay_drop_pending(void);
 void	relay_send_free(void);
 
@@ -147,6 +172,8 @@ void	relay_presence_publish(void);
 void	relay_presence_event(const struct batch_event *);
 void	relay_beat(void);
 void	relay_beat_cb(struct ev_loop *, ev_timer *, int);
+void	relay_node_check(struct rnode *);
+void	relay_presence_leave(redisCallbackFn *cb);
 
 /* relay-remote.c: the other servers and their members. */
 struct rnode *relay_node_find(const char *id);

@@ -31,14 +31,22 @@ presence_one(uint32_t id, const char *nick, int named, void *arg)
 	    nick);
 }
 
-/* Say again, whole, who is on this server: after a reconnection. */
+/*
+ * Say again, whole, who is on this server, after a reconnection, and tell
+ * the others to read it: one transaction, so that no one sees the hash
+ * emptied and this server gone.
+ */
 void
 relay_presence_publish(void)
 {
+	static char	what[] = "presence";
+
+	relay_command(relay_check_cb, NULL, 1, "MULTI");
 	relay_command(relay_check_cb, NULL, 2, "DEL", relay->key_node);
 	room_each_member(relay->lobby, presence_one, NULL);
-	relay_command(relay_check_cb, NULL, 6, "HSET", relay->key_node, "_node",
-	    relay->node, "_name", relay->name);
+	relay_beat();
+	relay_send_control("sync");
+	relay_command(relay_exec_check_cb, what, 1, "EXEC");
 }
 
 /* Keep this server's presence hash in step with an event. */
@@ -116,22 +124,50 @@ exists_cb(redisAsyncContext *ac, void *r, void *priv)
 	free(id);
 }
 
+/*
+ * Whether server N's presence is still there; if not, it is gone. Asked
+ * even if a check is under way: its answer may be older than what
+ * prompted this one (a bye).
+ */
+void
+relay_node_check(struct rnode *n)
+{
+	char	*key;
+
+	n->checking = 1;
+	key = relay_node_key(n->id);
+	relay_command(exists_cb, xstrdup(n->id), 2, "EXISTS", key);
+	free(key);
+}
+
 /* Every few seconds: beat, and ask after each other server. */
 void
 relay_beat_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct rnode	*n;
-	char		*key;
 
 	if (!relay->up)
 		return;
 	relay_beat();
 	for (n = relay->nodes; n != NULL; n = n->next) {
-		if (n->checking)
-			continue;
-		n->checking = 1;
-		key = relay_node_key(n->id);
-		relay_command(exists_cb, xstrdup(n->id), 2, "EXISTS", key);
-		free(key);
+		if (!n->checking)
+			relay_node_check(n);
 	}
+}
+
+/*
+ * This server leaves the room: its presence hash, its place among the
+ * servers and its nicks go, and a bye entry has the others check at once
+ * that it is gone, all in one transaction; CB gets the EXEC's reply.
+ */
+void
+relay_presence_leave(redisCallbackFn *cb)
+{
+	relay_command(relay_check_cb, NULL, 1, "MULTI");
+	relay_command(relay_check_cb, NULL, 2, "DEL", relay->key_node);
+	relay_command(relay_check_cb, NULL, 3, "SREM", relay->key_nodes,
+	    relay->node);
+	relay_nicks_release_node(relay->node);
+	relay_send_control("bye");
+	relay_command(cb, NULL, 1, "EXEC");
 }

@@ -41,6 +41,11 @@ apply_event(struct rnode *node, enum relay_status st,
 		relay_node_sync(node);
 		return;
 	}
+	if (ev->type == RELAY_EV_BYE) {
+		/* Gone if its presence is: anyone can write a bye. */
+		relay_node_check(node);
+		return;
+	}
 	relay->in_events++;
 	if (ev->type == RELAY_EV_LEAVE)
 		relay_member_remove(node, ev->member);
@@ -106,13 +111,14 @@ apply_entry(const redisReply *entry)
 	if (strcmp(dec->node, relay->node) == 0)
 		return;		/* ours: delivered here already */
 	rn = relay_node_find(dec->node);
-	/* An entry sent again after a lost reply: seen already. */
-	if (dec->seq != 0) {
-		if (dec->seq <= rn->last_seq) {
-			relay->doubles++;
-			return;
-		}
-		rn->last_seq = dec->seq;
+	/*
+	 * An entry sent again after a lost reply: its number was seen. Only
+	 * the very numbers seen count, so that one made up by someone else
+	 * hides no entry but the one that bears it.
+	 */
+	if (dec->seq != 0 && relay_seen_check(&rn->seen, dec->seq)) {
+		relay->doubles++;
+		return;
 	}
 	if (dec->junk)
 		relay->bad++;
@@ -127,7 +133,7 @@ xread_cb(redisAsyncContext *ac, void *r, void *priv)
 	redisReply	*reply = r, *streams, *entries;
 	size_t		 i;
 
-	if (reply == NULL || relay == NULL || !relay->up)
+	if (reply == NULL || relay == NULL || !relay->up || relay->stopping)
 		return;
 	if (reply->type == REDIS_REPLY_ERROR) {
 		log_warnx("relay: XREAD: %s", reply->str);

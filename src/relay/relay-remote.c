@@ -91,6 +91,7 @@ void
 relay_node_free(struct rnode *n)
 {
 	relay_node_forget(n);
+	relay_seen_free(&n->seen);
 	free(n);
 }
 

@@ -83,10 +83,14 @@ pending_pop(void)
 	free(p);
 }
 
-/* Redis confirmed the oldest entry sent: it need not be kept. */
+/*
+ * Redis ran the oldest entry's transaction: it need not be kept. One that
+ * failed is not sent again: it would fail again.
+ */
 static void
-xadd_cb(redisAsyncContext *ac, void *r, void *priv)
+entry_exec_cb(redisAsyncContext *ac, void *r, void *priv)
 {
+	static char	 what[] = "XADD";
 	redisReply	*reply = r;
 	struct pending	*p;
 
@@ -94,12 +98,19 @@ xadd_cb(redisAsyncContext *ac, void *r, void *priv)
 	if (reply == NULL || relay == NULL || (p = relay->pend) == NULL ||
 	    !p->sent)
 		return;
-	if (reply->type == REDIS_REPLY_ERROR)
-		log_warnx("relay: XADD: %s", reply->str);
+	relay_exec_check_cb(ac, reply, what);
 	pending_pop();
+	relay->inflight--;
+	/* Room for what waited behind the ones in flight. */
+	if (relay->up)
+		relay_send_pending();
 }
 
-/* One XADD for entry P, and the presence changes it carries. */
+/*
+ * One XADD for entry P and the presence changes it carries, in one
+ * transaction: a reader that sees the entry sees the hash that goes with
+ * it. Pipelined like the rest: still one round trip for a batch.
+ */
 static void
 send_entry(struct pending *p)
 {
@@ -139,10 +150,14 @@ send_entry(struct pending *p)
 	}
 #undef ARG
 #undef ARGS
-	relay_command_argv(relay->w, xadd_cb, NULL, (int)argc, argv, lens);
+	relay_command(relay_check_cb, NULL, 1, "MULTI");
+	relay_command_argv(relay->w, relay_check_cb, NULL, (int)argc, argv,
+	    lens);
 	for (i = 0; i < p->nevents; i++)
 		relay_presence_event(&p->events[i]);
+	relay_command(entry_exec_cb, NULL, 1, "EXEC");
 	p->sent = 1;
+	relay->inflight++;
 	relay->out_entries++;
 	relay->out_events += p->nevents;
 	free(argv);
@@ -168,15 +183,21 @@ relay_send_again(void)
 
 	for (p = relay->pend; p != NULL; p = p->next)
 		p->sent = 0;
+	relay->inflight = 0;
 }
 
-/* Send, in order, every entry the current connection has not carried. */
+/*
+ * Send, in order, the entries the current connection has not carried, up
+ * to RELAY_INFLIGHT_MAX unconfirmed: the bound on what can come twice.
+ */
 void
 relay_send_pending(void)
 {
 	struct pending	*p;
 
-	for (p = relay->pend; p != NULL; p = p->next) {
+	/* Leaving, nothing will be sent again: all of it goes. */
+	for (p = relay->pend; p != NULL && (relay->stopping ||
+	    relay->inflight < RELAY_INFLIGHT_MAX); p = p->next) {
 		if (!p->sent)
 			send_entry(p);
 	}
@@ -219,15 +240,16 @@ relay_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 }
 
 /*
- * Tell the others to read who is here now: an entry of its own, not of
- * the pending list, so that its reply frees none.
+ * An entry of one event TYPE without a member ("sync": read who is here
+ * now; "bye": this server left), in the transaction that writes its
+ * presence: not of the pending list, so that its reply frees none.
  */
 void
-relay_send_sync(void)
+relay_send_control(const char *type)
 {
 	const char	*argv[] = { "XADD", relay->key_log, "MAXLEN", "~",
 			    RELAY_STREAM_MAXLEN, "*", "node", relay->node, "e",
-			    "sync" };
+			    type };
 	size_t		 lens[ARRAY_SIZE(argv)], i;
 
 	for (i = 0; i < ARRAY_SIZE(argv); i++)

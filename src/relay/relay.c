@@ -18,7 +18,12 @@
  */
 #include "common.h"
 
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +47,58 @@ relay_node_key(const char *id)
 
 	xasprintf(&key, "tschat:%s:node:%s", relay->prefix, id);
 	return key;
+}
+
+/*
+ * The addresses of --relay's host, found once, at start: blocking here is
+ * fine, the loop does not run yet. The connections go to them in turn,
+ * by number, so that no reconnection ever waits for a resolver.
+ */
+static void
+resolve_host(void)
+{
+	struct addrinfo	 hints, *res, *ai;
+	char		 addr[NI_MAXHOST], list[1024];
+	size_t		 i, len = 0;
+	int		 rc, n;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	rc = getaddrinfo(relay->url.host, NULL, &hints, &res);
+	if (rc != 0)
+		die(1, 0, _("cannot resolve the relay's host %s: %s"),
+		    relay->url.host, rc == EAI_SYSTEM ? strerror(errno) :
+		    gai_strerror(rc));
+	for (ai = res; ai != NULL && relay->naddrs < RELAY_ADDRS_MAX;
+	    ai = ai->ai_next) {
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof addr,
+		    NULL, 0, NI_NUMERICHOST) != 0)
+			continue;
+		for (i = 0; i < relay->naddrs; i++) {
+			if (strcmp(relay->addrs[i], addr) == 0)
+				break;
+		}
+		if (i < relay->naddrs)
+			continue;
+		relay->addrs = xreallocarray(relay->addrs, relay->naddrs + 1,
+		    sizeof *relay->addrs);
+		relay->addrs[relay->naddrs++] = xstrdup(addr);
+		/* For the log: as many as fit. */
+		n = snprintf(list + len, sizeof list - len, "%s%s",
+		    len > 0 ? ", " : "", addr);
+		if (n > 0 && (size_t)n < sizeof list - len)
+			len += (size_t)n;
+		else
+			list[len] = '\0';
+	}
+	freeaddrinfo(res);
+	if (relay->naddrs == 0)
+		die(1, 0, _("cannot resolve the relay's host %s: %s"),
+		    relay->url.host, gai_strerror(EAI_NONAME));
+	if (relay->naddrs > 1 || strcmp(relay->addrs[0], relay->url.host) != 0)
+		log_info("relay: %s is %s", relay->url.host, list);
 }
 
 /* This server's name in /who (a room hook). */
@@ -78,7 +135,10 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	relay->key_node = relay_node_key(relay->node);
 	xasprintf(&relay->key_epoch, "tschat:%s:epoch", o->prefix);
 	relay->backoff = RELAY_BACKOFF_FIRST;
+	if (relay->url.host != NULL)
+		resolve_host();
 	ev_init(&relay->retry_w, relay_retry_cb);
+	ev_init(&relay->connect_w, relay_connect_timeout_cb);
 	ev_init(&relay->beat_w, relay_beat_cb);
 	relay->beat_w.repeat = RELAY_BEAT_SECS;
 	ev_prepare_init(&relay->flush_w, relay_flush_cb);
@@ -112,6 +172,56 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	relay_connect();
 }
 
+/* Redis took the goodbye, or the connection went: nothing to wait for. */
+static void
+bye_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	static char	what[] = "bye";
+
+	if (relay == NULL)
+		return;
+	if (r != NULL) {
+		relay_exec_check_cb(ac, r, what);
+		log_info("relay: left the room");
+	}
+	relay->bye_done = 1;
+}
+
+static void
+bye_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	log_warnx("relay: Redis did not take the goodbye within %.0f s",
+	    RELAY_BYE_SECS);
+	relay->bye_done = 1;
+}
+
+/*
+ * The server stops, its peers gone or going: what was said here last and
+ * this server's leaving go to Redis before it exits, so that the others
+ * see its peers leave at once, not when its presence expires. The loop
+ * runs a little longer for it: until Redis took it, the connection went,
+ * or RELAY_BYE_SECS passed. Nothing is read any more.
+ */
+static void
+goodbye(void)
+{
+	ev_timer		 timeout_w;
+	redisAsyncContext	*r = relay->r;
+
+	relay->stopping = 1;
+	relay->r = NULL;
+	if (r != NULL)
+		redisAsyncFree(r);
+	/* The last batch becomes an entry; all that is pending is sent. */
+	ev_invoke(relay->loop, &relay->flush_w, EV_PREPARE);
+	relay_presence_leave(bye_cb);
+	ev_timer_init(&timeout_w, bye_timeout_cb, RELAY_BYE_SECS, 0.);
+	ev_timer_start(relay->loop, &timeout_w);
+	while (!relay->bye_done && relay->w != NULL)
+		ev_run(relay->loop, EVRUN_ONCE);
+	ev_timer_stop(relay->loop, &timeout_w);
+}
+
 void
 relay_free(void)
 {
@@ -120,13 +230,17 @@ relay_free(void)
 	if (relay == NULL)
 		return;
 	room_set_hooks(relay->lobby, NULL);
+	/* No beat may write the presence again after the goodbye. */
+	ev_timer_stop(relay->loop, &relay->retry_w);
+	ev_timer_stop(relay->loop, &relay->connect_w);
+	ev_timer_stop(relay->loop, &relay->beat_w);
+	ev_prepare_stop(relay->loop, &relay->flush_w);
+	if (relay->up)
+		goodbye();
 	w = relay->w;
 	r = relay->r;
 	relay->w = relay->r = NULL;
 	relay->up = 0;
-	ev_timer_stop(relay->loop, &relay->retry_w);
-	ev_timer_stop(relay->loop, &relay->beat_w);
-	ev_prepare_stop(relay->loop, &relay->flush_w);
 	relay_send_free();
 	relay_nodes_clear();
 	{
@@ -143,6 +257,9 @@ relay_free(void)
 	relay_entry_free(&relay->dec);
 	free(relay->fields);
 	relay_url_free(&relay->url);
+	for (size_t i = 0; i < relay->naddrs; i++)
+		free(relay->addrs[i]);
+	free(relay->addrs);
 	free(relay->key_log);
 	free(relay->key_nicks);
 	free(relay->key_nodes);
