@@ -1,20 +1,26 @@
 /*
- * addrmap.c: chained hashing with SipHash over the address bytes, doubling
- * when the load passes one entry a slot.
+ * addrmap.c: addresses in an hmap: the hash is SipHash of the family, the
+ * port when ports tell apart, and the address's own bytes only.
  */
 #include "common.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "addrmap.h"
-#include "cookie.h"
-#include "xmalloc.h"
 
-#define ADDRMAP_MIN_SLOTS	64
+struct each_arg {
+	void	(*fn)(struct addrmap_entry *, void *);
+	void	 *arg;
+};
 
-static size_t
-slot_of(const struct addrmap *m, const struct addr *a, size_t nslots)
+static struct addrmap_entry *
+entry_of(struct hmap_entry *e)
+{
+	return container_of(e, struct addrmap_entry, hmap);
+}
+
+static uint64_t
+hash_of(const struct addrmap *m, const struct addr *a)
 {
 	uint8_t	buf[1 + 2 + 16];
 
@@ -25,100 +31,63 @@ slot_of(const struct addrmap *m, const struct addr *a, size_t nslots)
 		buf[2] = a->port & 0xff;
 	}
 	memcpy(buf + 3, a->bytes, a->family == AF_INET ? 4 : 16);
-	return siphash24(m->key, buf, sizeof buf) & (nslots - 1);
+	return hmap_hash(&m->map, buf, sizeof buf);
 }
 
 void
 addrmap_init(struct addrmap *m, int with_port)
 {
-	memset(m, 0, sizeof *m);
+	hmap_init(&m->map);
 	m->with_port = with_port;
-	if (cookie_key_init(m->key) == -1)
-		memset(m->key, 0x5a, sizeof m->key);
 }
 
 void
 addrmap_free(struct addrmap *m)
 {
-	free(m->slots);
-	m->slots = NULL;
-	m->nslots = m->count = 0;
+	hmap_free(&m->map);
 }
 
 struct addrmap_entry *
 addrmap_find(const struct addrmap *m, const struct addr *a)
 {
-	struct addrmap_entry	*e;
+	struct hmap_entry	*e;
+	uint64_t		 h;
 
-	if (m->count == 0)
+	if (m->map.count == 0)
 		return NULL;
-	for (e = m->slots[slot_of(m, a, m->nslots)]; e != NULL; e = e->next) {
-		if (addr_equal(&e->addr, a, m->with_port))
-			return e;
+	h = hash_of(m, a);
+	for (e = hmap_first(&m->map, h); e != NULL; e = hmap_next(e, h)) {
+		if (addr_equal(&entry_of(e)->addr, a, m->with_port))
+			return entry_of(e);
 	}
 	return NULL;
-}
-
-static void
-grow(struct addrmap *m)
-{
-	struct addrmap_entry	**slots, *e, *next;
-	size_t			  n, i, s;
-
-	n = m->nslots == 0 ? ADDRMAP_MIN_SLOTS : m->nslots * 2;
-	slots = xcalloc(n, sizeof *slots);
-	for (i = 0; i < m->nslots; i++) {
-		for (e = m->slots[i]; e != NULL; e = next) {
-			next = e->next;
-			s = slot_of(m, &e->addr, n);
-			e->next = slots[s];
-			slots[s] = e;
-		}
-	}
-	free(m->slots);
-	m->slots = slots;
-	m->nslots = n;
 }
 
 void
 addrmap_insert(struct addrmap *m, struct addrmap_entry *e)
 {
-	size_t	s;
-
-	if (m->count >= m->nslots)
-		grow(m);
-	s = slot_of(m, &e->addr, m->nslots);
-	e->next = m->slots[s];
-	m->slots[s] = e;
-	m->count++;
+	hmap_insert(&m->map, &e->hmap, hash_of(m, &e->addr));
 }
 
 void
 addrmap_remove(struct addrmap *m, struct addrmap_entry *e)
 {
-	struct addrmap_entry	**pp;
+	hmap_remove(&m->map, &e->hmap);
+}
 
-	for (pp = &m->slots[slot_of(m, &e->addr, m->nslots)]; *pp != NULL;
-	    pp = &(*pp)->next) {
-		if (*pp == e) {
-			*pp = e->next;
-			m->count--;
-			return;
-		}
-	}
+static void
+each_cb(struct hmap_entry *e, void *arg)
+{
+	struct each_arg	*ea = arg;
+
+	ea->fn(entry_of(e), ea->arg);
 }
 
 void
 addrmap_each(struct addrmap *m, void (*fn)(struct addrmap_entry *, void *),
     void *arg)
 {
-	struct addrmap_entry	*e, *next;
-	size_t			 i;
+	struct each_arg	ea = { fn, arg };
 
-	for (i = 0; i < m->nslots; i++) {
-		for (e = m->slots[i]; e != NULL; e = next) {
-			next = e->next;
-			fn(e, arg);
-		}
-	}
+	hmap_each(&m->map, each_cb, &ea);
 }
