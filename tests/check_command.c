@@ -34,6 +34,12 @@ kind_name(enum command_kind k)
 		return "CMD_QUIT";
 	case CMD_JOIN:
 		return "CMD_JOIN";
+	case CMD_PART:
+		return "CMD_PART";
+	case CMD_MSG:
+		return "CMD_MSG";
+	case CMD_ROOMS:
+		return "CMD_ROOMS";
 	case CMD_UNKNOWN:
 		return "CMD_UNKNOWN";
 	case CMD_USAGE:
@@ -143,8 +149,8 @@ START_TEST(test_command_who)
 {
 	CMD("/who", CMD_WHO, "", "who", NULL);
 	CMD("/who   ", CMD_WHO, "", "who", NULL);
-	CMD("/who x", CMD_USAGE, NULL, "who", "/who");
-	CMD("/who  x y ", CMD_USAGE, NULL, "who", "/who");
+	CMD("/who #dev", CMD_WHO, "#dev", "who", NULL);
+	CMD("/who  #dev ", CMD_WHO, "#dev", "who", NULL);
 }
 END_TEST
 
@@ -180,8 +186,9 @@ START_TEST(test_command_join)
 	    NULL);
 	CMD("/join  0123456789abcdef ", CMD_JOIN, "0123456789abcdef", "join",
 	    NULL);
-	CMD("/join", CMD_USAGE, NULL, "join", "/join TOKEN");
-	CMD("/join ", CMD_USAGE, NULL, "join", "/join TOKEN");
+	CMD("/join #dev", CMD_JOIN, "#dev", "join", NULL);
+	CMD("/join", CMD_USAGE, NULL, "join", "/join #ROOM");
+	CMD("/join ", CMD_USAGE, NULL, "join", "/join #ROOM");
 }
 END_TEST
 
@@ -228,7 +235,7 @@ START_TEST(test_command_tabs_and_trailing_blanks)
 	CMD("/help\t", CMD_HELP, "", "help", NULL);
 	CMD("/quit\tbye", CMD_QUIT, "bye", "quit", NULL);
 	CMD("/join\ttok\t", CMD_JOIN, "tok", "join", NULL);
-	CMD("/who\tx", CMD_USAGE, NULL, "who", "/who");
+	CMD("/rooms\tx", CMD_USAGE, NULL, "rooms", "/rooms");
 	CMD("/nick\t", CMD_USAGE, NULL, "nick", "/nick NAME");
 	CMD("/me\t", CMD_USAGE, NULL, "me", "/me ACTION");
 }
@@ -371,12 +378,50 @@ START_TEST(test_command_client_others)
 }
 END_TEST
 
+/* --- rooms and private messages ------------------------------------------ */
+
+/* /msg's target and text: LINE must give TARGET and ARG. */
+static void
+expect_msg(const char *line, const char *target, const char *arg)
+{
+	struct command	cmd;
+
+	command_parse(line, strlen(line), &cmd);
+	ck_assert_msg(cmd.kind == CMD_MSG, "\"%s\": expected CMD_MSG, got %s",
+	    esc_str(line), kind_name(cmd.kind));
+	ck_assert_msg(cmd.targetlen == strlen(target) &&
+	    memcmp(cmd.target, target, cmd.targetlen) == 0,
+	    "\"%s\": expected target \"%s\", got \"%s\"", esc_str(line),
+	    esc_str(target), esc(cmd.target, cmd.targetlen));
+	ck_assert_msg(cmd.arglen == strlen(arg) &&
+	    memcmp(cmd.arg, arg, cmd.arglen) == 0,
+	    "\"%s\": expected text \"%s\", got \"%s\"", esc_str(line),
+	    esc_str(arg), esc(cmd.arg, cmd.arglen));
+}
+
+START_TEST(test_command_rooms_and_msg)
+{
+	CMD("/part", CMD_PART, "", "part", NULL);
+	CMD("/part #dev bye now", CMD_PART, "#dev bye now", "part", NULL);
+	CMD("/PART bye", CMD_PART, "bye", "PART", NULL);
+	CMD("/rooms", CMD_ROOMS, "", "rooms", NULL);
+	CMD("/rooms x", CMD_USAGE, NULL, "rooms", "/rooms");
+	expect_msg("/msg bob hi there", "bob", "hi there");
+	expect_msg("/msg\t#dev \t green ", "#dev", "green");
+	expect_msg("/Msg bob  /me too", "bob", "/me too");
+	CMD("/msg", CMD_USAGE, NULL, "msg", "/msg NICK|#ROOM TEXT");
+	CMD("/msg bob", CMD_USAGE, NULL, "msg", "/msg NICK|#ROOM TEXT");
+	CMD("/msg bob   ", CMD_USAGE, NULL, "msg", "/msg NICK|#ROOM TEXT");
+}
+END_TEST
+
 /* --- /help --------------------------------------------------------------- */
 
 START_TEST(test_command_help_text)
 {
 	static const char *const mentions[] = {
-		"/nick", "/who", "/me", "/quit", "//",
+		"/nick", "/join", "/part", "/msg", "/who", "/rooms", "/me",
+		"/quit", "//",
 	};
 	size_t		 i, j, n;
 	const char	*l;
@@ -425,6 +470,7 @@ command_suite(void)
 	tcase_add_test(tc, test_command_help);
 	tcase_add_test(tc, test_command_quit);
 	tcase_add_test(tc, test_command_join);
+	tcase_add_test(tc, test_command_rooms_and_msg);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("unknown");

@@ -28,6 +28,8 @@ verdict_name(enum nick_error e)
 		return "NICK_BAD_CHAR";
 	case NICK_BAD_UTF8:
 		return "NICK_BAD_UTF8";
+	case NICK_ROOM_PREFIX:
+		return "NICK_ROOM_PREFIX";
 	}
 	return "(bad verdict)";
 }
@@ -211,6 +213,29 @@ START_TEST(test_nick_colon)
 }
 END_TEST
 
+/* '#' begins a room's name, never a nick; a room's name is '#' + a nick. */
+START_TEST(test_nick_room_names)
+{
+	NICK("#dev", NICK_ROOM_PREFIX);
+	NICK("#", NICK_ROOM_PREFIX);
+	NICK("a#b", NICK_OK);
+	NICK("b#", NICK_OK);
+	ck_assert(room_name_check("#dev", 4));
+	ck_assert(room_name_check("#D\xC3\xA9v", 5));
+	ck_assert(room_name_check("#a", 2));
+	ck_assert(!room_name_check("#", 1));
+	ck_assert(!room_name_check("dev", 3));
+	ck_assert(!room_name_check("##dev", 5));
+	ck_assert(!room_name_check("#de v", 5));
+	ck_assert(!room_name_check("#de:v", 5));
+	ck_assert(!room_name_check("#\x1b[31m", 6));
+	ck_assert(!room_name_check("#0123456789012345678901234567890123",
+	    34));
+	ck_assert(room_name_check("#01234567890123456789012345678901", 33));
+	ck_assert_str_ne(room_name_error_text(), "");
+}
+END_TEST
+
 START_TEST(test_nick_emoji)
 {
 	NICK("\xF0\x9F\x98\x80", NICK_OK);			/* 😀 */
@@ -273,7 +298,7 @@ START_TEST(test_nick_error_text)
 {
 	static const enum nick_error	 all[] = {
 		NICK_OK, NICK_EMPTY, NICK_TOO_LONG, NICK_BAD_CHAR,
-		NICK_BAD_UTF8,
+		NICK_BAD_UTF8, NICK_ROOM_PREFIX,
 	};
 	const char			*t, *u;
 	size_t				 i, j, k;
@@ -317,6 +342,7 @@ nick_suite(void)
 	tcase_add_test(tc, test_nick_unicode_separators);
 	tcase_add_test(tc, test_nick_format_characters);
 	tcase_add_test(tc, test_nick_colon);
+	tcase_add_test(tc, test_nick_room_names);
 	tcase_add_test(tc, test_nick_emoji);
 	suite_add_tcase(s, tc);
 

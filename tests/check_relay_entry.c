@@ -812,7 +812,7 @@ END_TEST
 START_TEST(test_nick_forms)
 {
 	static const char *const	good[] = {
-		"a", "alice", "Bob", "r\xc3\xa9mi", "#x", "\xe2\x9c\x93",
+		"a", "alice", "Bob", "r\xc3\xa9mi", "x#", "\xe2\x9c\x93",
 		"abcdefghijklmnopqrstuvwxyz012345",	/* 32 characters */
 		"127.0.0.1:1", "[::1]:2", "::", "1:",
 	};
@@ -825,6 +825,8 @@ START_TEST(test_nick_forms)
 		    "\"%s\": expected a good remote nick", esc_str(good[i]));
 	ck_assert_msg(!relay_nick_ok("amy", 0), "an empty nick: expected "
 	    "refused");
+	/* '#' begins rooms' names, never a nick. */
+	ck_assert_msg(!relay_nick_ok("#x", 2), "\"#x\": expected refused");
 	/* An address is shorter than ADDR_STRLEN. */
 	memset(addr, '1', sizeof addr);
 	addr[0] = ':';

@@ -2,8 +2,8 @@
  * check_room.c: the room as an object, without sockets: members that
  * record what they are handed, a fixed stamp and hooks that record what
  * the relay would be told. Join, leave and nick notices, messages to all,
- * the gathering of batched members' lines and the order it keeps, /who,
- * /quit, the hooks, and the end of the room.
+ * tags, history on join, the gathering of batched members' lines and the
+ * order it keeps across rooms, /who, the hooks, and the end of the room.
  */
 #include "common.h"
 
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backlog.h"
 #include "outq.h"
 #include "room.h"
 
@@ -33,7 +34,10 @@ struct fake {
 };
 
 static uint64_t		 msgs_out;
-static struct room	*room;
+static struct room	*gathering;
+static struct room_hooks hooks;
+static struct room_env	 env;
+static struct room	*room;		/* the lobby */
 
 static const char *
 fixed_stamp(size_t *lenp)
@@ -66,6 +70,20 @@ fake_init(struct fake *f, const struct member_ops *ops, uint16_t port)
 	f->m.addr.family = AF_INET;
 	memcpy(f->m.addr.bytes, loopback, sizeof loopback);
 	f->m.addr.port = port;
+	f->m.lobby.member = &f->m;
+	f->m.id = port;
+}
+
+static void
+join(struct fake *f)
+{
+	room_join(room, &f->m.lobby);
+}
+
+static void
+leave(struct fake *f)
+{
+	room_leave(room, &f->m.lobby, NULL, 0, 0);
 }
 
 /* F must have been handed exactly WANT since the last call. */
@@ -80,21 +98,21 @@ expect(struct fake *f, const char *want)
 static void
 say(struct fake *f, const char *text)
 {
-	ck_assert_int_eq(room_input(room, &f->m, text, strlen(text), 0),
-	    FRAME_GO);
+	room_say(room, &f->m, text, strlen(text), 0);
 }
 
 static void
 setup(void)
 {
-	struct room_env	env;
-
 	memset(&env, 0, sizeof env);
+	memset(&hooks, 0, sizeof hooks);
 	env.framing = FRAME_LINE;
 	env.stamp = fixed_stamp;
 	env.msgs_out = &msgs_out;
+	env.gathering = &gathering;
+	env.hooks = &hooks;
 	msgs_out = 0;
-	room = room_create(&env);
+	room = room_create(&env, ROOM_LOBBY, sizeof ROOM_LOBBY - 1, NULL);
 }
 
 static void
@@ -111,24 +129,23 @@ START_TEST(test_join_say_leave)
 
 	fake_init(&a, &single_ops, 5000);
 	fake_init(&b, &single_ops, 5001);
-	room_join(room, &a.m);
+	join(&a);
 	expect(&a, STAMP "*** 127.0.0.1:5000 joined (1 online)\n");
-	room_join(room, &b.m);
+	join(&b);
 	expect(&a, STAMP "*** 127.0.0.1:5001 joined (2 online)\n");
 	expect(&b, STAMP "*** 127.0.0.1:5001 joined (2 online)\n");
 	ck_assert_uint_eq(room_count(room), 2);
 	say(&a, "hi \x1b[31m");
 	expect(&a, STAMP "127.0.0.1:5000: hi ^[[31m\n");
 	expect(&b, STAMP "127.0.0.1:5000: hi ^[[31m\n");
-	say(&b, "/me waves");
+	room_say(room, &b.m, "waves", 5, 1);
 	expect(&a, STAMP "* 127.0.0.1:5001 waves\n");
 	expect(&b, STAMP "* 127.0.0.1:5001 waves\n");
-	ck_assert_int_eq(room_input(room, &b.m, "/quit bye", 9, 0),
-	    FRAME_STOP);
+	room_leave(room, &b.m.lobby, "bye", 3, 0);
 	expect(&a, STAMP "*** 127.0.0.1:5001 left: bye (1 online)\n");
 	expect(&b, "");
 	ck_assert_uint_eq(room_count(room), 1);
-	room_leave(room, &a.m, NULL, 0);
+	leave(&a);
 	expect(&a, "");
 	ck_assert_uint_eq(room_count(room), 0);
 }
@@ -146,9 +163,9 @@ START_TEST(test_gathering_keeps_order)
 	fake_init(&a, &batched_ops, 5000);
 	fake_init(&b, &batched_ops, 5001);
 	fake_init(&u, &single_ops, 5002);
-	room_join(room, &a.m);
-	room_join(room, &b.m);
-	room_join(room, &u.m);
+	join(&a);
+	join(&b);
+	join(&u);
 	room_flush(room);
 	a.len = b.len = u.len = 0;
 	a.pushes = b.pushes = u.pushes = 0;
@@ -158,7 +175,7 @@ START_TEST(test_gathering_keeps_order)
 	ck_assert_uint_eq(a.len, 0);
 	ck_assert_uint_eq(u.pushes, 2);
 	expect(&u, STAMP "127.0.0.1:5000: one\n" STAMP "127.0.0.1:5000: two\n");
-	say(&b, "/who");	/* a notice to b alone */
+	room_who(room, &b.m);	/* notices to b alone */
 	ck_assert_uint_eq(b.pushes, 3);
 	expect(&b, STAMP "127.0.0.1:5000: one\n" STAMP "127.0.0.1:5000: two\n"
 	    STAMP "*** 3 online:\n"
@@ -171,74 +188,123 @@ START_TEST(test_gathering_keeps_order)
 	expect(&a, STAMP "127.0.0.1:5000: three\n");
 	expect(&b, STAMP "127.0.0.1:5000: three\n");
 	expect(&u, STAMP "127.0.0.1:5000: three\n");
-	/* A newcomer gets nothing said before it came. */
+	/* A leaver still gets what was said before it left. */
 	say(&a, "before");
-	room_leave(room, &b.m, NULL, 0);
+	leave(&b);
 	expect(&b, STAMP "127.0.0.1:5000: before\n");
 	room_flush(room);
 	expect(&a, STAMP "127.0.0.1:5000: before\n"
 	    STAMP "*** 127.0.0.1:5001 left (2 online)\n");
-	room_leave(room, &a.m, NULL, 0);
-	room_leave(room, &u.m, NULL, 0);
+	leave(&a);
+	leave(&u);
 }
 END_TEST
 
-START_TEST(test_nicks)
+/*
+ * A room other than the lobby tags its lines; notices to one member carry
+ * no tag; the leaver of /part sees its own leaving; one member in two
+ * rooms gets their lines in the order they were said.
+ */
+START_TEST(test_tags_and_two_rooms)
 {
-	struct fake	a, b;
+	struct room		*dev;
+	struct membership	 ams, bms;
+	struct fake		 a, b;
 
-	fake_init(&a, &single_ops, 5000);
-	fake_init(&b, &single_ops, 5001);
-	room_join(room, &a.m);
-	room_join(room, &b.m);
+	dev = room_create(&env, "#dev", 4, NULL);
+	ck_assert_str_eq(room_name(dev), "#dev");
+	ck_assert(!room_is_lobby(dev) && room_is_lobby(room));
+	fake_init(&a, &batched_ops, 5000);
+	fake_init(&b, &batched_ops, 5001);
+	join(&a);
+	join(&b);
+	memset(&ams, 0, sizeof ams);
+	memset(&bms, 0, sizeof bms);
+	ams.member = &a.m;
+	bms.member = &b.m;
+	room_join(dev, &ams);
+	room_join(dev, &bms);
+	room_flush(dev);
+	room_flush(room);
 	a.len = b.len = 0;
-	say(&a, "/nick alice");
-	expect(&b, STAMP "*** 127.0.0.1:5000 is now known as alice\n");
-	expect(&a, STAMP "*** 127.0.0.1:5000 is now known as alice\n");
-	say(&b, "/nick ALICE");
-	expect(&b, STAMP "*** the nick ALICE is taken\n");
+
+	say(&a, "l1");
+	room_say(dev, &b.m, "d1", 2, 0);
+	say(&a, "l2");
+	room_say(dev, &a.m, "d2", 2, 1);
+	room_flush(dev);
+	room_flush(room);
+	expect(&a, STAMP "127.0.0.1:5000: l1\n"
+	    STAMP "#dev 127.0.0.1:5001: d1\n"
+	    STAMP "127.0.0.1:5000: l2\n"
+	    STAMP "#dev * 127.0.0.1:5000 d2\n");
+	b.len = 0;
+	room_notice(dev, &a.m, "no tag", 6);
+	expect(&a, STAMP "*** no tag\n");
+	room_who(dev, &a.m);
+	expect(&a, STAMP "*** 2 online in #dev:\n"
+	    STAMP "*** 127.0.0.1:5001, 127.0.0.1:5000\n");
+	room_leave(dev, &bms, "later", 5, 1);
+	room_flush(dev);
+	expect(&a, STAMP "#dev *** 127.0.0.1:5001 left: later (1 online)\n");
+	expect(&b, STAMP "#dev *** 127.0.0.1:5001 left: later (1 online)\n");
+	ck_assert_uint_eq(room_members_here(dev), 1);
+	room_renamed(dev, &a.m, "old");
+	room_flush(dev);
+	expect(&a, STAMP "#dev *** old is now known as 127.0.0.1:5000\n");
+	room_leave(dev, &ams, NULL, 0, 0);
 	expect(&a, "");
-	say(&b, "/nick 127.0.0.1:5000");
-	expect(&b, STAMP "*** a nick may not hold spaces, controls, format "
-	    "characters or ':'\n");
-	say(&a, "/nick alice");		/* the same: nothing said */
-	expect(&a, "");
-	say(&a, "/nick bad nick");
-	ck_assert_msg(a.len > 0 && memcmp(a.got, STAMP "*** ", 8) == 0,
-	    "expected a notice, got \"%s\"", esc(a.got, a.len));
+	room_free(dev);
+	leave(&a);
+	leave(&b);
+}
+END_TEST
+
+/* History: the last N room lines, byte for byte, before the join notice. */
+START_TEST(test_history)
+{
+	struct backlog	*bl;
+	struct room	*dev;
+	struct membership ams, bms, ums;
+	struct fake	 a, b, u;
+
+	bl = backlog_create(2, 1 << 20);
+	env.backlog = bl;
+	dev = room_create(&env, "#dev", 4, backlog_pin(bl, "#dev", 4));
+	fake_init(&a, &batched_ops, 5000);
+	fake_init(&b, &batched_ops, 5001);
+	fake_init(&u, &single_ops, 5002);
+	memset(&ams, 0, sizeof ams);
+	memset(&bms, 0, sizeof bms);
+	memset(&ums, 0, sizeof ums);
+	ams.member = &a.m;
+	bms.member = &b.m;
+	ums.member = &u.m;
+	room_join(dev, &ams);
+	room_say(dev, &a.m, "one", 3, 0);
+	room_say(dev, &a.m, "two", 3, 1);
+	room_notice_all(dev, "not kept", 8);
+	room_say(dev, &a.m, "three", 5, 0);
+	room_flush(dev);
 	a.len = 0;
-	expect(&b, "");
-	say(&a, "hello");
-	expect(&b, STAMP "alice: hello\n");
-	room_leave(room, &a.m, NULL, 0);
-	expect(&b, STAMP "*** alice left (1 online)\n");
-	ck_assert_ptr_null(a.m.nick);
-	room_leave(room, &b.m, NULL, 0);
-}
-END_TEST
-
-START_TEST(test_commands_to_sender)
-{
-	struct fake	a, b;
-
-	fake_init(&a, &single_ops, 5000);
-	fake_init(&b, &single_ops, 5001);
-	room_join(room, &a.m);
-	room_join(room, &b.m);
-	a.len = b.len = 0;
-	say(&a, "/frob");
-	expect(&a, STAMP "*** unknown command /frob (try /help)\n");
-	say(&a, "//frob");
-	expect(&a, STAMP "127.0.0.1:5000: /frob\n");
-	expect(&b, STAMP "127.0.0.1:5000: /frob\n");
-	say(&a, "");
-	expect(&a, "");
-	ck_assert_int_eq(room_input(room, &a.m, "cut", 3, FRAME_CUT),
-	    FRAME_GO);
-	expect(&b, STAMP "127.0.0.1:5000: cut\n");
-	expect(&a, STAMP "127.0.0.1:5000: cut\n" STAMP "*** line too long\n");
-	room_leave(room, &a.m, NULL, 0);
-	room_leave(room, &b.m, NULL, 0);
+	room_join(dev, &bms);
+	room_flush(dev);
+	ck_assert_uint_eq(b.pushes, 2);
+	expect(&b, STAMP "#dev * 127.0.0.1:5000 two\n"
+	    STAMP "#dev 127.0.0.1:5000: three\n"
+	    STAMP "#dev *** 127.0.0.1:5001 joined (2 online)\n");
+	room_join(dev, &ums);
+	ck_assert_uint_eq(u.pushes, 3);
+	expect(&u, STAMP "#dev * 127.0.0.1:5000 two\n"
+	    STAMP "#dev 127.0.0.1:5000: three\n"
+	    STAMP "#dev *** 127.0.0.1:5002 joined (3 online)\n");
+	room_leave(dev, &ams, NULL, 0, 0);
+	room_leave(dev, &bms, NULL, 0, 0);
+	room_leave(dev, &ums, NULL, 0, 0);
+	backlog_unpin(bl, room_history(dev));
+	room_free(dev);
+	backlog_free(bl);
+	env.backlog = NULL;
 }
 END_TEST
 
@@ -260,22 +326,11 @@ tell(const char *fmt, ...)
 }
 
 static void
-hook_publish(void *arg, enum room_event ev, uint32_t id, const char *nick,
-    const char *line, size_t len)
+hook_publish(void *arg, const struct room *r, enum room_event ev,
+    uint32_t id, const char *nick, const char *line, size_t len)
 {
-	tell("publish %d %u %s %.*s", (int)ev, id, nick, (int)len, line);
-}
-
-static void
-hook_claim(void *arg, uint32_t id, const char *nick, const char *old)
-{
-	tell("claim %u %s %s\n", id, nick, old != NULL ? old : "-");
-}
-
-static void
-hook_release(void *arg, uint32_t id, const char *nick)
-{
-	tell("release %u %s\n", id, nick);
+	tell("publish %s %d %u %s %.*s", room_name(r), (int)ev, id, nick,
+	    (int)len, line);
 }
 
 static unsigned int
@@ -292,12 +347,6 @@ hook_each(void *arg, room_remote_fn *fn, void *fnarg)
 	fn("west", "xi", fnarg);
 }
 
-static int
-hook_in_use(void *arg, const char *nick, size_t len)
-{
-	return len == 3 && memcmp(nick, "zed", 3) == 0;
-}
-
 static const char *
 hook_name(void *arg)
 {
@@ -306,49 +355,37 @@ hook_name(void *arg)
 
 START_TEST(test_hooks)
 {
-	struct room_hooks	h = {
-		NULL, hook_publish, hook_claim, hook_release, hook_count,
-		hook_each, hook_in_use, hook_name
-	};
+	struct room_hooks	h;
 	struct fake		a;
 
+	memset(&h, 0, sizeof h);
+	h.publish = hook_publish;
+	h.remote_count = hook_count;
+	h.remote_each = hook_each;
+	h.node_name = hook_name;
 	ntold = 0;
+	told[0] = '\0';
 	room_set_hooks(room, &h);
 	fake_init(&a, &single_ops, 5000);
-	room_join(room, &a.m);
+	join(&a);
 	expect(&a, STAMP "*** 127.0.0.1:5000 joined (11 online)\n");
-	say(&a, "/nick zed");
-	expect(&a, STAMP "*** the nick zed is taken\n");
-	say(&a, "/nick al");
-	a.len = 0;
-	say(&a, "/nick bo");
-	a.len = 0;
-	say(&a, "/who");
-	expect(&a, STAMP "*** 11 online:\n" STAMP "*** here: bo\n"
+	room_who(room, &a.m);
+	expect(&a, STAMP "*** 11 online:\n" STAMP "*** here: 127.0.0.1:5000\n"
 	    STAMP "*** east: zed, yan\n" STAMP "*** west: xi\n");
-	/* Another server holds "bo": back to "al", claimed again. */
-	room_nick_refused(room, a.m.id, "bo", "al");
-	expect(&a, STAMP "*** the nick bo is taken on another server\n"
-	    STAMP "*** bo is now known as al\n");
 	room_remote_line(room, STAMP "zed: hi", sizeof STAMP + 6);
 	expect(&a, STAMP "zed: hi\n");
 	room_remote_left(room, "yan");
 	expect(&a, STAMP "*** yan left (11 online)\n");
 	say(&a, "text");
 	a.len = 0;
-	room_leave(room, &a.m, NULL, 0);
+	leave(&a);
 	ck_assert_str_eq(told,
-	    "publish 1 1 127.0.0.1:5000 " STAMP "*** 127.0.0.1:5000 joined "
-	    "(11 online)\n"
-	    "publish 3 1 al " STAMP "*** 127.0.0.1:5000 is now known as al\n"
-	    "claim 1 al -\n"
-	    "publish 3 1 bo " STAMP "*** al is now known as bo\n"
-	    "claim 1 bo al\n"
-	    "publish 3 1 al " STAMP "*** bo is now known as al\n"
-	    "claim 1 al -\n"
-	    "publish 0 1 al " STAMP "al: text\n"
-	    "publish 2 1 al " STAMP "*** al left (10 online)\n"
-	    "release 1 al\n");
+	    "publish #lobby 1 5000 127.0.0.1:5000 " STAMP "*** 127.0.0.1:5000 "
+	    "joined (11 online)\n"
+	    "publish #lobby 0 5000 127.0.0.1:5000 " STAMP "127.0.0.1:5000: "
+	    "text\n"
+	    "publish #lobby 2 5000 127.0.0.1:5000 " STAMP "*** 127.0.0.1:5000 "
+	    "left (10 online)\n");
 	room_set_hooks(room, NULL);
 }
 END_TEST
@@ -360,16 +397,16 @@ START_TEST(test_close)
 
 	fake_init(&a, &batched_ops, 5000);
 	fake_init(&b, &batched_ops, 5001);
-	room_join(room, &a.m);
-	room_join(room, &b.m);
+	join(&a);
+	join(&b);
 	room_flush(room);
 	a.len = b.len = 0;
 	room_close(room, "server shutting down", 20);
-	room_leave(room, &a.m, NULL, 0);
+	leave(&a);
 	room_flush(room);
 	expect(&a, STAMP "*** server shutting down\n");
 	expect(&b, STAMP "*** server shutting down\n");
-	room_leave(room, &b.m, NULL, 0);
+	leave(&b);
 	ck_assert_uint_eq(room_count(room), 0);
 }
 END_TEST
@@ -383,8 +420,8 @@ room_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_join_say_leave);
 	tcase_add_test(tc, test_gathering_keeps_order);
-	tcase_add_test(tc, test_nicks);
-	tcase_add_test(tc, test_commands_to_sender);
+	tcase_add_test(tc, test_tags_and_two_rooms);
+	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_hooks);
 	tcase_add_test(tc, test_close);
 	suite_add_tcase(s, tc);

@@ -113,7 +113,11 @@ check_option "$D" tschatd yes - --idle-timeout 60
 check_option "$D" tschatd yes - --udp-rate 50
 check_option "$D" tschatd yes - --udp-peer-ttl 300
 check_option "$D" tschatd yes - --syslog
-check_option "$D" tschatd yes - --room lobby
+check_option "$D" tschatd yes - --relay-prefix lobby
+check_option "$D" tschatd yes - --history 5
+check_option "$D" tschatd yes - --history-memory 100000
+check_option "$D" tschatd yes - --max-rooms 10
+check_option "$D" tschatd yes - --max-joins 5
 check_option "$D" tschatd yes - --node-name n1
 in_help tschatd -h
 in_help tschatd --help
@@ -128,6 +132,10 @@ usage_error tschatd abc "$D" --port abc
 usage_error tschatd xyz "$D" --framing xyz
 usage_error tschatd 0 "$D" --max-line 0
 usage_error tschatd -p "$D" -p
+usage_error tschatd 10001 "$D" --history 10001
+usage_error tschatd x "$D" --max-rooms x
+usage_error tschatd -1 "$D" --max-joins -1
+usage_error tschatd --room "$D" --room lobby
 usage_error tschatd extra "$D" -p 0 extra
 
 # --- tschat --------------------------------------------------------------

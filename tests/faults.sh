@@ -93,7 +93,7 @@ stat_now() {
 # 1. A peer killed while it writes a long line, and one killed while the
 # server writes to it. After a FIN (the peer had read all it was sent) its
 # unfinished line counts, as after a half-close; after a RST it does not.
-start_server -B --line-rate 0
+start_server -B --history 0 --line-rate 0
 connect a
 connect b
 for mode in drain nodrain; do
@@ -168,7 +168,7 @@ stop_server
 # 2. A peer that resets (SO_LINGER 0) after three lines and half of a
 # fourth, while the server has output queued for it.
 PEERS= ONLINE=0
-start_server -B --line-rate 0
+start_server -B --history 0 --line-rate 0
 connect c
 connect d
 hub tcp r 127.0.0.1 "$PORT" 4096
@@ -218,7 +218,7 @@ case $wmem_max in
 esac
 PEERS= ONLINE=0
 MAXQ=1048576
-start_server -B --line-rate 0
+start_server -B --history 0 --line-rate 0
 connect e
 connect f
 rm -f "$T/cin"
@@ -301,7 +301,7 @@ stop_server
 # sender that are its first ones, in order. The two senders are
 # flooder.py; the hub's two peers only read.
 PEERS= ONLINE=0
-start_server -B --line-rate 0
+start_server -B --history 0 --line-rate 0
 connect i
 connect j
 for f in g h; do
@@ -357,7 +357,7 @@ done
 # (under --max-queue: the reader is slow, not stalled); in echo mode the
 # reader sends 6 MB and takes them back.
 PEERS= ONLINE=0
-start_server -B --line-rate 0
+start_server -B --history 0 --line-rate 0
 connect k
 connect l
 nlines=5000
@@ -458,7 +458,7 @@ for framing in line raw; do
 done
 
 PEERS= ONLINE=0
-start_server -B -t -u
+start_server -B --history 0 -t -u
 connect m
 connect o
 for low in 19 53 123; do

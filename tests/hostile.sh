@@ -110,7 +110,7 @@ $(diff "$T/want" "$T/got" | head -n 8)"
 
 # --- the room ---------------------------------------------------------------
 # No --line-rate, so that all of the flood is read and relayed at once.
-start_server -B --line-rate 0
+start_server -B --history 0 --line-rate 0
 connect h
 connect r
 connect n

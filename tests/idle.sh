@@ -68,7 +68,7 @@ expect_stat idle 1 "$stats"
 stop_server
 
 ### In a room: the others see the silent one leave.
-start_server --broadcast --idle-timeout 1 --line-rate 0
+start_server --broadcast --history 0 --idle-timeout 1 --line-rate 0
 active_start
 wait_log 2 ': connected (1 online)' || fail "the active peer did not connect"
 silent
@@ -94,7 +94,7 @@ stop_server
 ### 50 lines at once, which the server takes at 10 a second after a burst
 ### of 20, over 3 s. It sends nothing more, but its lines are still being
 ### said: it must not be cut meanwhile, nor any of its lines dropped.
-start_server --broadcast --idle-timeout 1 --line-rate 10
+start_server --broadcast --history 0 --idle-timeout 1 --line-rate 10
 rc=0
 "$TCPEER" room -w 8 -s 1 -m 50 -l 64 -r 0 127.0.0.1 "$PORT" 1 \
     >"$T/room" 2>"$T/room.err" || rc=$?

@@ -145,7 +145,7 @@ node_start() {
 	_log=$T/n$_k.log
 	[ -f "$_log" ] && mv "$_log" "$_log.$$.$(now_ms)"
 	: >"$_log"
-	"$TSCHATD" -B --line-rate 0 --relay "$(relay_url)" \
+	"$TSCHATD" -B --history 0 --line-rate 0 --relay "$(relay_url)" \
 	    -b 127.0.0.1 -p 0 "$@" 2>"$_log" &
 	_pid=$!
 	track "$_pid"

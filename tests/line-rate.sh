@@ -13,7 +13,7 @@ LINES=500
 MIN_SECS=$(awk -v l=$LINES -v r=$RATE 'BEGIN { print (l - 2 * r) / r }')
 
 ### In a room: A floods, B says one line 1 s later, C listens.
-start_server --broadcast --line-rate $RATE
+start_server --broadcast --history 0 --line-rate $RATE
 "$TCPEER" room -w 30 -s 1 -m $LINES -l 64 -r 0 -b 1 127.0.0.1 "$PORT" 3 \
     >"$T/room" 2>"$T/room.err"
 rc=$?

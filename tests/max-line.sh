@@ -18,7 +18,7 @@ strip() {
 	sed "s/^$STAMP_GLOB//; s/^$NICK_RE: /NICK: /; s/^\\*\\*\\* $NICK_RE /*** NICK /" "$1"
 }
 
-start_server --broadcast --max-line $MAX
+start_server --broadcast --history 0 --max-line $MAX
 "$TCPEER" recv -w 60 127.0.0.1 "$PORT" >"$T/listener" 2>"$T/listener.err" &
 LISTENER=$!
 track "$LISTENER"
@@ -117,7 +117,7 @@ wait_exit "$LISTENER" 5 || fail "the listening peer was not closed at shutdown"
 # The server's own notices do not depend on --max-line: with --max-line 4
 # and 24 peers known by their addresses, /who lists every one of them (its
 # lines are far longer than 4 bytes).
-start_server --broadcast --max-line 4 --line-rate 0
+start_server --broadcast --history 0 --max-line 4 --line-rate 0
 i=0
 while [ $i -lt 24 ]; do
 	"$TCPEER" recv -w 30 127.0.0.1 "$PORT" >/dev/null 2>&1 &

@@ -1,12 +1,12 @@
 #!/bin/sh
 # relay-config.sh: how tschatd --relay finds and enters Redis. A bad URL,
-# --room or --node-name, or --relay without --broadcast, is a usage error
+# --relay-prefix or --node-name, or --relay without --broadcast, is a usage error
 # (two lines, status 2). An unreachable Redis at start is not fatal: the
 # server serves its local room, logs the loss once, and joins Redis when
 # it appears. AUTH works with the password in the URL, in
 # TSCHAT_RELAY_PASSWORD, and with a user (ACL); a wrong password is logged
 # and relays nothing. unix:PATH works; /DB puts the keys in that database;
-# --room keeps two rooms apart on one Redis.
+# --relay-prefix keeps two groups of servers apart on one Redis.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lib-relay.sh"
 
@@ -52,8 +52,8 @@ done
 usage_error --broadcast -b 127.0.0.1 -p 0 --relay redis://127.0.0.1:1
 for name in '' 'two words' "$(printf 'x\033y')" 'a/b' \
     xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; do
-	usage_error --room -B -b 127.0.0.1 -p 0 --relay redis://127.0.0.1:1 \
-	    --room "$name"
+	usage_error --relay-prefix -B -b 127.0.0.1 -p 0 --relay redis://127.0.0.1:1 \
+	    --relay-prefix "$name"
 	usage_error --node-name -B -b 127.0.0.1 -p 0 \
 	    --relay redis://127.0.0.1:1 --node-name "$name"
 done
@@ -124,10 +124,10 @@ node_stop 3
 node_stop 4
 reset_room
 
-# --- --room: two rooms on one Redis ------------------------------------------
+# --- --relay-prefix: two groups of servers on one Redis --------------------
 node_start 5
-node_start 6 --room other
-node_start 7 --room other
+node_start 6 --relay-prefix other
+node_start 7 --relay-prefix other
 node_join x5 5
 # x5 is alone in its room; y6 and z7 share theirs, and count only
 # themselves.

@@ -16,7 +16,7 @@ expect_room() {
 	note "$STATS"
 }
 
-start_server -B -t -u
+start_server -B --history 0 -t -u
 expect_room 0 0
 connect a
 connect b
@@ -67,7 +67,7 @@ grep -q "shutting down" "$SERVER_LOG" ||
 	fail "SIGTERM: expected the log to say the room is shutting down"
 
 # SIGINT, the same.
-start_server -B -t -u
+start_server -B --history 0 -t -u
 PEERS=
 ONLINE=0
 connect d

@@ -12,7 +12,7 @@
 need_python
 
 . "$top_srcdir/tests/lib-room.sh"
-start_server -B -t -u
+start_server -B --history 0 -t -u
 grep -q "listening on udp 127.0.0.1:$PORT\$" "$SERVER_LOG" ||
 	fail "expected TCP and UDP on one port, $PORT: $(grep listening "$SERVER_LOG")"
 connect a
@@ -166,7 +166,7 @@ stop_server
 
 # --- --udp-peer-ttl: a member stays while it speaks, and leaves when
 # silent for longer ------------------------------------------------------
-start_server -B -t -u --udp-peer-ttl 2
+start_server -B --history 0 -t -u --udp-peer-ttl 2
 PEERS=
 ONLINE=0
 connect e
@@ -191,7 +191,7 @@ note "--udp-peer-ttl 2: the silent member left after $ms ms: $GOT_TEXT"
 stop_server
 
 # --- raw framing: the token and the /join carry no newline -----------------
-start_server -B -t -u --framing raw
+start_server -B --history 0 -t -u --framing raw
 hub tcp r 127.0.0.1 "$PORT"
 wait_for 5 test -s "$T/p/r.port" || fail "peer r could not connect"
 udp_open w || fail "cannot open a UDP socket: $(cat "$T/p/w.end")"

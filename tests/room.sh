@@ -12,7 +12,7 @@
 need_python
 
 . "$top_srcdir/tests/lib-room.sh"
-start_server -B
+start_server -B --history 0
 
 # Joins: each peer's first nick is its address, announced to everyone with
 # the count, to the newcomer too.
@@ -234,7 +234,7 @@ expect_all "*** $NICK_d left ($ONLINE online)"
 stop_server
 
 # --- raw framing: each read is one message, and there are no commands ----
-start_server -B --framing raw
+start_server -B --history 0 --framing raw
 hub tcp r1 127.0.0.1 "$PORT"
 wait_for 5 test -s "$T/p/r1.port" || fail "peer r1 could not connect"
 NICK_r1=127.0.0.1:$(cat "$T/p/r1.port")
@@ -265,7 +265,7 @@ stop_server
 
 # --- order: two senders interleave 200 lines each; every receiver gets
 # each sender's lines in order, each once. --------------------------------
-start_server -B --line-rate 0
+start_server -B --history 0 --line-rate 0
 PEERS=
 ONLINE=0
 connect s
@@ -303,7 +303,7 @@ stop_server
 
 # --- IPv6: the nick is [::1]:PORT ------------------------------------------
 if "$TCPEER" free-port ::1 >/dev/null 2>"$T/err"; then
-	start_server_args -B -b ::1 -p 0
+	start_server_args -B --history 0 -b ::1 -p 0
 	PEERS=
 	ONLINE=0
 	connect v ::1

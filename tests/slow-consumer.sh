@@ -82,7 +82,7 @@ start_noread() {
 ### Part 1: the hard limit, with 1000 peers.
 lines=$(( (wmem_max + 4 * 1024 * 1024) / (SENDERS * LEN) ))
 total=$((lines * SENDERS * LEN))
-start_server --broadcast --line-rate 0 --max-queue $MAXQ
+start_server --broadcast --history 0 --line-rate 0 --max-queue $MAXQ
 rss_start=$(vmrss_kib "$SERVER_PID")
 start_noread
 note "the peer that never reads: $NOREAD; $SENDERS senders of $lines lines of $LEN bytes, $RATE lines/s each ($total bytes in all)"
@@ -147,7 +147,7 @@ MAXQ=$((16 * 1024 * 1024))
 quarter=$((MAXQ / 4))
 LEN=8000
 lines=$(( (wmem_max + quarter + 512 * 1024) / LEN ))
-start_server --broadcast --line-rate 0 --max-queue $MAXQ
+start_server --broadcast --history 0 --line-rate 0 --max-queue $MAXQ
 start_noread
 run_room 2 3 -s 1 -m "$lines" -l $LEN -r 0
 room_result 2

@@ -33,7 +33,7 @@ peak_kib() {
 	sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$SERVER_PID/status"
 }
 
-start_server -B
+start_server -B --history 0
 before=$(vmrss_kib "$SERVER_PID")
 note "the server's RSS at start: $before KiB; $SOAK_PEERS peers for $SOAK_SECONDS s, seed $SOAK_SEED"
 t0=$(now_ms)

@@ -67,7 +67,7 @@ grep -q '^tschat: cannot draw on this terminal (TERM=no-such-terminal)$' \
     "$TUI_SCREEN" ||
 	tui_fail "TERM=no-such-terminal: expected 'tschat: cannot draw on this terminal (TERM=no-such-terminal)'"
 
-start_server -B --line-rate 0
+start_server -B --history 0 --line-rate 0
 
 # --- 80x24 -----------------------------------------------------------------
 tui_start 80 24 -n alice 127.0.0.1 "$PORT"

@@ -29,7 +29,7 @@ edit() {
 	tui_wait_input ''
 }
 
-start_server -B --line-rate 0
+start_server -B --history 0 --line-rate 0
 tui_start 80 24 -n alice 127.0.0.1 "$PORT"
 tui_wait_status 'connected \| alice$'
 tui_wait_bottom 'is now known as alice$'

@@ -23,7 +23,7 @@ start_server_on() {
 	while :; do
 		SERVER_LOG=$T/server.log
 		: >"$SERVER_LOG"
-		"$TSCHATD" -b 127.0.0.1 -p "$_port" -B "$@" 2>"$SERVER_LOG" &
+		"$TSCHATD" -b 127.0.0.1 -p "$_port" -B --history 0 "$@" 2>"$SERVER_LOG" &
 		SERVER_PID=$!
 		eval "START_$SERVER_PID=\$(proc_start $SERVER_PID)"
 		wait_for 5 _up_or_dead ||
@@ -43,7 +43,7 @@ start_server_on() {
 }
 
 # --- the server goes away and comes back -----------------------------------
-start_server -B
+start_server -B --history 0
 tui_start 80 24 -n alice 127.0.0.1 "$PORT"
 tui_wait_status "^ 127\\.0\\.0\\.1:$PORT tcp \\| connected \\| alice\$"
 tui_wait_count 1 "is now known as alice\$"
@@ -104,7 +104,7 @@ stop_server
 # --- a UDP room that forgot the client -------------------------------------
 # The client answers the room's "send /join TOKEN" by itself, and again
 # when the room has let it go after --udp-peer-ttl of silence.
-start_server -u -B --line-rate 0 --udp-peer-ttl 1
+start_server -u -B --history 0 --line-rate 0 --udp-peer-ttl 1
 tui_start 80 24 -u 127.0.0.1 "$PORT"
 tui_type 'first datagram'
 tui_send Enter

@@ -55,7 +55,7 @@ repainted() {
 	expect_full_80x24 "after $1"
 }
 
-start_server -B --line-rate 0
+start_server -B --history 0 --line-rate 0
 tui_start 80 24 -n alice 127.0.0.1 "$PORT"
 tui_wait_status 'connected \| alice$'
 peer_start bob connect 127.0.0.1 "$PORT"

@@ -22,7 +22,7 @@ expect_rows() {
 	done
 }
 
-start_server -B --line-rate 0
+start_server -B --history 0 --line-rate 0
 tui_start 80 24 --scrollback 50 -n alice 127.0.0.1 "$PORT"
 tui_wait_status 'connected \| alice$'
 peer_start bob connect 127.0.0.1 "$PORT"

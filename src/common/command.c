@@ -19,11 +19,14 @@ struct command_entry {
 
 static const struct command_entry commands[] = {
 	{ "nick",	CMD_NICK,	2,	"/nick NAME" },
-	{ "who",	CMD_WHO,	0,	"/who" },
+	{ "join",	CMD_JOIN,	2,	"/join #ROOM" },
+	{ "part",	CMD_PART,	1,	"/part [#ROOM] [REASON]" },
+	{ "msg",	CMD_MSG,	2,	"/msg NICK|#ROOM TEXT" },
+	{ "who",	CMD_WHO,	1,	"/who [#ROOM]" },
+	{ "rooms",	CMD_ROOMS,	0,	"/rooms" },
 	{ "me",		CMD_ME,		2,	"/me ACTION" },
 	{ "help",	CMD_HELP,	0,	"/help" },
 	{ "quit",	CMD_QUIT,	1,	"/quit [REASON]" },
-	{ "join",	CMD_JOIN,	2,	"/join TOKEN" },
 };
 
 /* The client's own commands, which take no argument. */
@@ -36,11 +39,16 @@ static const struct {
 
 const char *const command_help[] = {
 	"commands:",
-	"  /nick NAME      change your nick",
-	"  /who            list who is online",
-	"  /me ACTION      say that you do ACTION",
-	"  /quit [REASON]  leave",
-	"  //text          send /text as a message",
+	"  /nick NAME              change your nick",
+	"  /join #ROOM             join a room (made if new) and talk there",
+	"  /part [#ROOM] [REASON]  leave a room (default: the current one)",
+	"  /msg NICK TEXT          say TEXT to NICK alone",
+	"  /msg #ROOM TEXT         say TEXT in a room you are in",
+	"  /who [#ROOM]            list who is in a room",
+	"  /rooms                  list the rooms",
+	"  /me ACTION              say that you do ACTION",
+	"  /quit [REASON]          leave the server",
+	"  //text                  send /text as a message",
 	NULL
 };
 
@@ -48,6 +56,22 @@ static int
 is_blank(char c)
 {
 	return c == ' ' || c == '\t';
+}
+
+/* /msg: the first word is the target, the rest the text. */
+static void
+split_target(struct command *cmd)
+{
+	size_t	n, i;
+
+	for (n = 0; n < cmd->arglen && !is_blank(cmd->arg[n]); n++)
+		;
+	for (i = n; i < cmd->arglen && is_blank(cmd->arg[i]); i++)
+		;
+	cmd->target = cmd->arg;
+	cmd->targetlen = n;
+	cmd->arg += i;
+	cmd->arglen -= i;
 }
 
 void
@@ -86,6 +110,8 @@ command_parse(const char *line, size_t len, struct command *cmd)
 		    strncasecmp(e->name, cmd->name, cmd->namelen) != 0)
 			continue;
 		cmd->kind = e->kind;
+		if (e->kind == CMD_MSG)
+			split_target(cmd);
 		if ((e->arg == 0 && cmd->arglen > 0) ||
 		    (e->arg == 2 && cmd->arglen == 0)) {
 			cmd->kind = CMD_USAGE;

@@ -1,6 +1,7 @@
 /*
  * command.h: parsing what a room member types: a message, or one of the
- * commands /nick /who /me /help /quit, or "//" to send a literal "/"; and
+ * commands /nick /join /part /msg /who /rooms /me /help /quit, or "//" to
+ * send a literal "/"; and
  * which of those lines tschat acts on itself (/quit, /clear).
  */
 #ifndef TSCHAT_COMMAND_H
@@ -15,7 +16,10 @@ enum command_kind {
 	CMD_ME,
 	CMD_HELP,
 	CMD_QUIT,
-	CMD_JOIN,		/* UDP: /join TOKEN */
+	CMD_JOIN,		/* /join #ROOM; UDP: /join TOKEN */
+	CMD_PART,		/* /part [#ROOM] [REASON] */
+	CMD_MSG,		/* /msg TARGET TEXT */
+	CMD_ROOMS,
 	CMD_UNKNOWN,
 	CMD_USAGE,		/* a known command used wrongly */
 };
@@ -24,6 +28,9 @@ struct command {
 	enum command_kind	 kind;
 	const char		*arg;	/* into the line; not terminated */
 	size_t			 arglen;
+	/* /msg: the nick or room, and ARG the text after it. */
+	const char		*target;
+	size_t			 targetlen;
 	const char		*name;	/* the command word, for notices */
 	size_t			 namelen;
 	const char		*usage;	/* CMD_USAGE: how to use it */

@@ -13,6 +13,13 @@
 #define DEFAULT_MAX_QUEUE_BYTES	(1024 * 1024)
 
 #define DEFAULT_MAX_CLIENTS	10000
+/* Rooms besides the lobby on a server, and that one peer is in. */
+#define DEFAULT_MAX_ROOMS	1000
+#define DEFAULT_MAX_JOINS	20
+/* Lines of each room's history, and the bytes of all rooms' together. */
+#define DEFAULT_HISTORY_LINES	20
+#define MAX_HISTORY_LINES	10000
+#define DEFAULT_HISTORY_BYTES	(16 * 1024 * 1024)
 /* Descriptors kept free for the loop, the relay and accept's reserve. */
 #define RESERVED_FDS		8
 #define DEFAULT_LINE_RATE	10	/* lines a second, burst twice that */

@@ -50,6 +50,8 @@ nick_check(const char *s, size_t len)
 
 	if (len == 0)
 		return NICK_EMPTY;
+	if (s[0] == '#')
+		return NICK_ROOM_PREFIX;
 	while (len > 0) {
 		n = utf8_decode(u, len, &cp);
 		if (cp == UTF8_INVALID)
@@ -79,6 +81,22 @@ nick_error_text(enum nick_error e)
 		    "characters or ':'";
 	case NICK_BAD_UTF8:
 		return "a nick must be valid UTF-8";
+	case NICK_ROOM_PREFIX:
+		return "a nick may not start with '#', which names rooms";
 	}
 	return "invalid nick";
+}
+
+int
+room_name_check(const char *s, size_t len)
+{
+	return len >= 2 && s[0] == '#' && nick_check(s + 1, len - 1) ==
+	    NICK_OK;
+}
+
+const char *
+room_name_error_text(void)
+{
+	return "a room's name is '#' and 1 to 32 characters, none of them a "
+	    "space, control, format character or ':', nor a second '#'";
 }

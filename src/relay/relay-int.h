@@ -151,8 +151,8 @@ void	relay_check_cb(redisAsyncContext *, void *reply, void *priv);
 void	relay_exec_check_cb(redisAsyncContext *, void *reply, void *priv);
 
 /* relay-send.c: what this server says, batched, queued and sent. */
-void	relay_publish(void *arg, enum room_event, uint32_t id,
-	    const char *nick, const char *line, size_t len);
+void	relay_publish(void *arg, const struct room *, enum room_event,
+	    uint32_t id, const char *nick, const char *line, size_t len);
 void	relay_flush_cb(struct ev_loop *, ev_prepare *, int);
 void	relay_send_pending(void);
 void	relay_send_again(void);
@@ -161,7 +161,7 @@ void	relay_drop_pending(void);
 void	relay_send_free(void);
 
 /* relay-nick.c: nicks claimed across the servers. */
-void	relay_nick_claim(void *arg, uint32_t id, const char *nick,
+int	relay_nick_claim(void *arg, uint32_t id, const char *nick,
 	    const char *old);
 void	relay_nick_release(void *arg, uint32_t id, const char *nick);
 void	relay_nicks_reclaim(void);

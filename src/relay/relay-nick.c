@@ -1,7 +1,8 @@
 /*
  * relay-nick.c: nicks unique across the servers. A nick is claimed in
- * tschat:PREFIX:nicks with HSETNX, held by "NODE:MEMBER"; a member that
- * loses the race is told by the room. A nick is freed only by its holder.
+ * tschat:PREFIX:nicks, held by "NODE:MEMBER", by one script that looks and
+ * takes at once, before anyone is told of the change; a member that loses
+ * the race keeps its nick and is told. A nick is freed only by its holder.
  */
 #include "common.h"
 
@@ -11,8 +12,11 @@
 
 #include <hiredis/hiredis.h>
 
+#include "log.h"
+
 #include "nick.h"
 #include "relay-int.h"
+#include "rooms.h"
 #include "xmalloc.h"
 
 /* Deletes a hash field only if it still holds the given value. */
@@ -26,11 +30,25 @@
 	"if string.sub(kv[i + 1], 1, #ARGV[1]) == ARGV[1] then " \
 	"redis.call('HDEL', KEYS[1], kv[i]) n = n + 1 end end return n"
 
+/*
+ * Claims ARGV[1] (a nick, lowercased) for ARGV[2] ("NODE:MEMBER") unless
+ * someone else holds it, and then frees ARGV[3] (the nick it had, or "")
+ * if it held that: 1 if the nick is the holder's now, else 0. One script,
+ * so that no one can slip in between looking and taking.
+ */
+#define RELAY_CLAIM \
+	"local h = redis.call('HGET', KEYS[1], ARGV[1]) " \
+	"if h and h ~= ARGV[2] then return 0 end " \
+	"redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) " \
+	"if ARGV[3] ~= '' and ARGV[3] ~= ARGV[1] and " \
+	"redis.call('HGET', KEYS[1], ARGV[3]) == ARGV[2] then " \
+	"redis.call('HDEL', KEYS[1], ARGV[3]) end return 1"
+
 /* A claim under way: member MID of this server wants NICK. */
 struct claim {
 	uint32_t	 mid;
+	int		 asked;		/* by the member (else a reclaim) */
 	char		*nick;
-	char		*old;		/* the nick before, or NULL */
 	char		 holder[RELAY_NODE_CHARS + 16];
 };
 
@@ -46,43 +64,50 @@ lower_nick(const char *nick, char *out, size_t size)
 	out[i] = '\0';
 }
 
-static void
-claim_free(struct claim *c)
-{
-	free(c->nick);
-	free(c->old);
-	free(c);
-}
-
-/* Who holds a nick that HSETNX found taken: if not M, M gives it back. */
-static void
-holder_cb(redisAsyncContext *ac, void *r, void *priv)
-{
-	redisReply	*reply = r;
-	struct claim	*c = priv;
-
-	if (relay != NULL && reply != NULL &&
-	    reply->type == REDIS_REPLY_STRING &&
-	    strcmp(reply->str, c->holder) != 0)
-		room_nick_refused(relay->lobby, c->mid, c->nick, c->old);
-	claim_free(c);
-}
-
-/* HSETNX's answer: 1, the nick is M's; else ask who holds it. */
+/*
+ * The script's answer. A member's own request is answered either way;
+ * a reclaim after a reconnection (the nick in use here since, or taken
+ * while Redis was away) only when another server holds the nick now. No
+ * answer (the connection went down) leaves the nick to this server, which
+ * is a room of its own until the relay is back and claims it again.
+ */
 static void
 claim_cb(redisAsyncContext *ac, void *r, void *priv)
 {
 	redisReply	*reply = r;
 	struct claim	*c = priv;
-	char		 low[NICK_MAX_BYTES];
+	int		 granted = 1;
 
-	if (relay == NULL || reply == NULL || reply->type !=
-	    REDIS_REPLY_INTEGER || reply->integer == 1) {
-		claim_free(c);
-		return;
+	if (reply != NULL && reply->type == REDIS_REPLY_INTEGER)
+		granted = reply->integer == 1;
+	else if (reply != NULL && reply->type == REDIS_REPLY_ERROR)
+		log_warnx("relay: nick claim: %s", reply->str);
+	if (relay != NULL) {
+		if (c->asked)
+			rooms_nick_answer(c->mid, c->nick, granted);
+		else if (!granted)
+			rooms_nick_refused(c->mid, c->nick);
 	}
-	lower_nick(c->nick, low, sizeof low);
-	relay_command(holder_cb, c, 3, "HGET", relay->key_nicks, low);
+	free(c->nick);
+	free(c);
+}
+
+/* Claim NICK for member ID (that had OLD, or NULL). */
+static void
+claim(uint32_t id, const char *nick, const char *old, int asked)
+{
+	struct claim	*c;
+	char		 low[NICK_MAX_BYTES], oldlow[NICK_MAX_BYTES];
+
+	c = xcalloc(1, sizeof *c);
+	snprintf(c->holder, sizeof c->holder, "%s:%u", relay->node, id);
+	c->mid = id;
+	c->asked = asked;
+	c->nick = xstrdup(nick);
+	lower_nick(nick, low, sizeof low);
+	lower_nick(old != NULL ? old : "", oldlow, sizeof oldlow);
+	relay_command(claim_cb, c, 7, "EVAL", RELAY_CLAIM, "1",
+	    relay->key_nicks, low, c->holder, oldlow);
 }
 
 /* Free NICK if HOLDER ("NODE:ID") still holds it: no one else's claim. */
@@ -96,25 +121,18 @@ release_if(const char *nick, const char *holder)
 	    relay->key_nicks, low, holder);
 }
 
-/* The room's hook: member ID took NICK here; claim it everywhere. */
-void
+/*
+ * The rooms' hook: member ID asks for NICK; it gets it when Redis says it
+ * is its (rooms_nick_answer). While the relay is down this server's word
+ * is enough: 0, and the nick is claimed when the relay is back.
+ */
+int
 relay_nick_claim(void *arg, uint32_t id, const char *nick, const char *old)
 {
-	struct claim	*c;
-	char		 low[NICK_MAX_BYTES];
-
 	if (relay == NULL || !relay->up || nick == NULL)
-		return;
-	c = xcalloc(1, sizeof *c);
-	snprintf(c->holder, sizeof c->holder, "%s:%u", relay->node, id);
-	if (old != NULL)
-		release_if(old, c->holder);
-	c->mid = id;
-	c->nick = xstrdup(nick);
-	c->old = old != NULL ? xstrdup(old) : NULL;
-	lower_nick(nick, low, sizeof low);
-	relay_command(claim_cb, c, 4, "HSETNX", relay->key_nicks, low,
-	    c->holder);
+		return 0;
+	claim(id, nick, old, 1);
+	return 1;
 }
 
 /* The room's hook: member ID, that had NICK, left. */
@@ -144,7 +162,7 @@ static void
 reclaim_one(uint32_t id, const char *nick, int named, void *arg)
 {
 	if (named)
-		relay_nick_claim(NULL, id, nick, NULL);
+		claim(id, nick, NULL, 0);
 }
 
 void

@@ -20,14 +20,17 @@
 /* Unconfirmed entries kept while Redis is away, at most. */
 #define RELAY_PENDING_MAX_BYTES	(16 * 1024 * 1024)
 
-/* The room's publish hook: a line said here joins this iteration's batch. */
+/*
+ * The rooms' publish hook: a line said here joins this iteration's batch.
+ * Only the lobby spans the servers for now.
+ */
 void
-relay_publish(void *arg, enum room_event type, uint32_t id, const char *nick,
-    const char *line, size_t len)
+relay_publish(void *arg, const struct room *r, enum room_event type,
+    uint32_t id, const char *nick, const char *line, size_t len)
 {
 	struct batch_event	*e;
 
-	if (relay == NULL)
+	if (relay == NULL || !room_is_lobby(r))
 		return;
 	if (relay->nbatch == RELAY_BATCH_EVENTS) {
 		/* A full batch goes now; the next starts empty. */

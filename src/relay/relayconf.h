@@ -11,7 +11,7 @@
 #include "defaults.h"
 
 #define RELAY_DEFAULT_PORT	6379
-#define RELAY_DEFAULT_ROOM	"tschat"
+#define RELAY_DEFAULT_PREFIX	"tschat"
 #define RELAY_NAME_MAX		NODE_NAME_MAX
 
 struct relay_url {

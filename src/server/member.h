@@ -1,7 +1,7 @@
 /*
- * member.h: a member of the room as the room sees it: a nick, an address
- * and the way to hand it lines. TCP and UDP members fill in the ops; the
- * room does not know how their bytes travel.
+ * member.h: a member of the server's rooms as the rooms see it: a nick, an
+ * address, the rooms it is in and the way to hand it lines. TCP and UDP
+ * members fill in the ops; no room knows how their bytes travel.
  */
 #ifndef TSCHAT_MEMBER_H
 #define TSCHAT_MEMBER_H
@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "outq.h"
 
+struct joined_room;
 struct member;
 
 struct member_ops {
@@ -24,14 +25,22 @@ struct member_ops {
 	int	  batched;
 };
 
+/* A member in one room: its place in the room's array of members. */
+struct membership {
+	struct member		*member;
+	uint32_t		 slot;		/* in the room's array */
+};
+
 struct member {
 	const struct member_ops	*ops;
-	struct member		*prev;		/* the room's, while joined */
-	struct member		*next;
+	struct membership	 lobby;		/* every member is in it */
+	struct joined_room	*rooms;		/* the others (the service's) */
+	struct room		*current;	/* where a plain line goes */
 	char			*nick;		/* NULL: the address is the nick */
 	struct addr		 addr;
 	uint32_t		 id;		/* unique on this server */
-	uint8_t			 joined;
+	uint16_t		 nrooms;	/* besides the lobby */
+	uint8_t			 joined;	/* in the lobby */
 };
 
 /* M's nick, in BUF (ADDR_STRLEN bytes) when it is the address. */

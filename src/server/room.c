@@ -1,8 +1,14 @@
 /*
- * room.c: a room. A message is stamped, neutralised and formatted once,
- * into a shared chunk whose slice every member's queue points to. The room
- * reaches members only through their ops and the other servers only
- * through its hooks: it knows neither how bytes travel nor Redis.
+ * room.c: a room. A line is stamped, tagged, neutralised and formatted
+ * once, into a shared chunk whose slice every member's queue points to.
+ * The room reaches members only through their ops and the other servers
+ * only through the hooks: it knows neither how bytes travel nor Redis.
+ *
+ * Members that take a push (TCP) get the lines of one loop iteration
+ * together: the room gathers them and hands them over in room_flush().
+ * One room gathers at a time (env->gathering): a line in another room, or
+ * anything said to one member, hands over what is gathered first, so that
+ * no one sees anything out of order, across rooms too.
  */
 #include "common.h"
 
@@ -12,7 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "command.h"
+#include "backlog.h"
 #include "defaults.h"
 #include "frame.h"
 #include "nick.h"
@@ -22,32 +28,43 @@
 
 /* /who puts this many bytes of nicks on one line. */
 #define WHO_LINE_BYTES	400
+/* "#" and a name of 32 characters of 4 bytes, a space, a NUL. */
+#define ROOM_TAG_MAX	(1 + NICK_MAX_BYTES + 1)
 
 struct room {
-	struct room_env	 env;
-	struct room_hooks hooks;
-	struct member	*members;
-	unsigned int	 nmembers;	/* here; room_count() adds the rest */
-	unsigned int	 nbatched;	/* of them, members that take a push */
-	uint32_t	 last_id;
-	int		 closed;	/* nothing more is said */
-	/*
-	 * The room's lines of this loop iteration, one after another in one
-	 * chunk, not yet handed to the members that take them in one push
-	 * (room_flush). Whatever else the room sends flushes them first, so
-	 * that nobody sees anything out of order; members that are not
-	 * batched get each line as it is said.
-	 */
-	struct slice	 gathered;
+	struct room_env		  env;
+	char			  name[ROOM_TAG_MAX];	/* "#dev" */
+	char			  tag[ROOM_TAG_MAX];	/* "#dev ", "": lobby */
+	size_t			  taglen;
+	int			  lobby;
+	struct membership	**members;	/* newest last */
+	uint32_t		  nmembers;	/* here */
+	uint32_t		  size;
+	uint32_t		  nbatched;	/* of them, taking a push */
+	int			  closed;	/* nothing more is said */
+	struct backlog_room	 *history;
+	/* The lines of this loop iteration, one after another. */
+	struct slice		  gathered;
 };
 
 struct room *
-room_create(const struct room_env *env)
+room_create(const struct room_env *env, const char *name, size_t len,
+    struct backlog_room *history)
 {
 	struct room	*r;
 
 	r = xcalloc(1, sizeof *r);
 	r->env = *env;
+	len = MINIMUM(len, sizeof r->name - 1);
+	memcpy(r->name, name, len);
+	r->name[len] = '\0';
+	r->lobby = strcasecmp(r->name, ROOM_LOBBY) == 0;
+	if (!r->lobby) {
+		memcpy(r->tag, name, len);
+		r->tag[len] = ' ';
+		r->taglen = len + 1;
+	}
+	r->history = history;
 	return r;
 }
 
@@ -56,7 +73,10 @@ room_free(struct room *r)
 {
 	if (r == NULL)
 		return;
+	if (*r->env.gathering == r)
+		*r->env.gathering = NULL;
 	slice_release(&r->gathered);
+	free(r->members);
 	free(r);
 }
 
@@ -64,18 +84,43 @@ void
 room_set_hooks(struct room *r, const struct room_hooks *h)
 {
 	if (h != NULL)
-		r->hooks = *h;
+		*r->env.hooks = *h;
 	else
-		memset(&r->hooks, 0, sizeof r->hooks);
+		memset(r->env.hooks, 0, sizeof *r->env.hooks);
+}
+
+const char *
+room_name(const struct room *r)
+{
+	return r->name;
+}
+
+int
+room_is_lobby(const struct room *r)
+{
+	return r->lobby;
+}
+
+struct backlog_room *
+room_history(const struct room *r)
+{
+	return r->history;
+}
+
+unsigned int
+room_members_here(const struct room *r)
+{
+	return r->nmembers;
 }
 
 unsigned int
 room_count(const struct room *r)
 {
-	unsigned int	n = r->nmembers;
+	const struct room_hooks	*h = r->env.hooks;
+	unsigned int		 n = r->nmembers;
 
-	if (r->hooks.remote_count != NULL)
-		n += r->hooks.remote_count(r->hooks.arg);
+	if (r->lobby && h->remote_count != NULL)
+		n += h->remote_count(h->arg);
 	return n;
 }
 
@@ -85,9 +130,12 @@ room_each_member(const struct room *r, void (*fn)(uint32_t, const char *,
 {
 	const struct member	*m;
 	char			 buf[ADDR_STRLEN];
+	uint32_t		 i;
 
-	for (m = r->members; m != NULL; m = m->next)
+	for (i = 0; i < r->nmembers; i++) {
+		m = r->members[i]->member;
 		fn(m->id, member_nick(m, buf), m->nick != NULL, arg);
+	}
 }
 
 const char *
@@ -96,39 +144,26 @@ member_nick(const struct member *m, char *buf)
 	return m->nick != NULL ? m->nick : addr_format(&m->addr, buf);
 }
 
-/* Whether another server's member uses NICK. */
-static int
-remote_nick_in_use(const struct room *r, const char *nick, size_t len)
-{
-	return r->hooks.nick_in_use != NULL &&
-	    r->hooks.nick_in_use(r->hooks.arg, nick, len);
-}
-
-static void
-nick_claim(struct room *r, const struct member *m, const char *old)
-{
-	if (r->hooks.nick_claim != NULL)
-		r->hooks.nick_claim(r->hooks.arg, m->id, m->nick, old);
-}
-
 /*
- * Make "[STAMP] " + HEAD + TEXT (neutralised) + the terminator into a
- * shared slice. TEXT may be NULL.
+ * Make "[STAMP] " + TAG + HEAD + TEXT (neutralised) + the terminator into
+ * a shared slice. TEXT may be NULL.
  */
 static void
-format_line(const struct room *r, struct slice *s, const char *head,
-    size_t hlen, const char *text, size_t tlen)
+format_line(const struct room *r, int tagged, struct slice *s,
+    const char *head, size_t hlen, const char *text, size_t tlen)
 {
 	const char	*stamp;
-	size_t		 slen, n;
+	size_t		 slen, tag = tagged ? r->taglen : 0, n;
 	char		*out;
 
 	/* Written in place, with room for the worst the text can become. */
 	stamp = r->env.stamp(&slen);
-	out = outq_msg_begin(slen + hlen + (text != NULL ?
+	out = outq_msg_begin(slen + tag + hlen + (text != NULL ?
 	    SANITIZE_MAX(tlen) : 0) + 1);
 	memcpy(out, stamp, slen);
 	n = slen;
+	memcpy(out + n, r->tag, tag);
+	n += tag;
 	memcpy(out + n, head, hlen);
 	n += hlen;
 	if (text != NULL)
@@ -141,45 +176,58 @@ format_line(const struct room *r, struct slice *s, const char *head,
 void
 room_flush(struct room *r)
 {
-	struct member	*m, *next;
+	struct member	*m;
 	struct slice	 s;
+	uint32_t	 i;
 
+	if (*r->env.gathering == r)
+		*r->env.gathering = NULL;
 	if (r->gathered.len == 0)
 		return;
 	s = r->gathered;
 	memset(&r->gathered, 0, sizeof r->gathered);
-	for (m = r->members; m != NULL; m = next) {
-		next = m->next;
+	for (i = 0; i < r->nmembers; i++) {
+		m = r->members[i]->member;
 		if (m->ops->batched)
 			m->ops->deliver(m, &s);
 	}
 	slice_release(&s);
 }
 
+/* Hand over what any room gathered: something else is to be said. */
+static void
+flush_gathered(const struct room *r)
+{
+	if (*r->env.gathering != NULL)
+		room_flush(*r->env.gathering);
+}
+
 /* S to every member here. */
 static void
 send_all(struct room *r, const struct slice *s)
 {
-	struct member	*m, *next;
+	struct member	*m;
+	uint32_t	 i;
 
 	if (r->nmembers == 0 || s->len == 0)
 		return;
 	*r->env.msgs_out += r->nmembers;
 	/* Members that are not batched get each line at once. */
-	for (m = r->members; r->nbatched < r->nmembers && m != NULL;
-	    m = next) {
-		next = m->next;
+	for (i = 0; r->nbatched < r->nmembers && i < r->nmembers; i++) {
+		m = r->members[i]->member;
 		if (!m->ops->batched)
 			m->ops->deliver(m, s);
 	}
 	if (r->nbatched == 0)
 		return;
 	/* The others get the lines gathered, in one push each. */
-	if (r->gathered.len > 0 && slice_extend(&r->gathered, s))
+	if (*r->env.gathering == r && slice_extend(&r->gathered, s))
 		return;
+	flush_gathered(r);
 	room_flush(r);
 	r->gathered = *s;
 	slice_hold(&r->gathered);
+	*r->env.gathering = r;
 }
 
 /* To everyone here, and to the other servers. */
@@ -187,11 +235,12 @@ static void
 broadcast(struct room *r, enum room_event ev, const struct member *m,
     const struct slice *s)
 {
-	char	buf[ADDR_STRLEN];
+	const struct room_hooks	*h = r->env.hooks;
+	char			 buf[ADDR_STRLEN];
 
 	send_all(r, s);
-	if (r->hooks.publish != NULL)
-		r->hooks.publish(r->hooks.arg, ev, m != NULL ? m->id : 0,
+	if (h->publish != NULL)
+		h->publish(h->arg, r, ev, m != NULL ? m->id : 0,
 		    m != NULL ? member_nick(m, buf) : NULL, slice_data(s),
 		    s->len);
 }
@@ -203,6 +252,8 @@ room_remote_line(struct room *r, const char *line, size_t len)
 	char		*out;
 	int		 nl = r->env.framing == FRAME_LINE;
 
+	if (r->closed)
+		return;		/* after "server shutting down", nothing */
 	out = outq_msg_begin(len + 1);
 	memcpy(out, line, len);
 	if (nl)
@@ -212,14 +263,21 @@ room_remote_line(struct room *r, const char *line, size_t len)
 }
 
 void
-room_notice(struct room *r, struct member *m, const char *text, size_t len)
+room_tell(struct room *r, struct member *m, const char *head, size_t hlen,
+    const char *text, size_t len)
 {
 	struct slice	s;
 
-	format_line(r, &s, "*** ", 4, text, len);
-	room_flush(r);
+	format_line(r, 0, &s, head, hlen, text, len);
+	flush_gathered(r);
 	m->ops->deliver(m, &s);
 	(*r->env.msgs_out)++;
+}
+
+void
+room_notice(struct room *r, struct member *m, const char *text, size_t len)
+{
+	room_tell(r, m, "*** ", 4, text, len);
 }
 
 void
@@ -227,14 +285,15 @@ room_notice_all(struct room *r, const char *text, size_t len)
 {
 	struct slice	s;
 
-	format_line(r, &s, "*** ", 4, text, len);
+	format_line(r, 1, &s, "*** ", 4, text, len);
 	send_all(r, &s);
 }
 
 void
 room_close(struct room *r, const char *text, size_t len)
 {
-	room_notice_all(r, text, len);
+	if (text != NULL)
+		room_notice_all(r, text, len);
 	r->closed = 1;
 }
 
@@ -251,8 +310,8 @@ vformat(char *buf, size_t size, const char *fmt, va_list ap)
 }
 
 /*
- * "*** NICK joined (N online)" and the like, to everyone; EV says what the
- * other servers learn from it about M.
+ * "*** NICK joined (N online)" and the like, to everyone in the room; EV
+ * says what the other servers learn from it about M.
  */
 static void PRINTFLIKE(4, 5)
 announce(struct room *r, enum room_event ev, const struct member *m,
@@ -266,7 +325,7 @@ announce(struct room *r, enum room_event ev, const struct member *m,
 	va_start(ap, fmt);
 	n = vformat(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	format_line(r, &s, "*** ", 4, buf, n);
+	format_line(r, 1, &s, "*** ", 4, buf, n);
 	broadcast(r, ev, m, &s);
 }
 
@@ -284,106 +343,147 @@ announce_to(struct room *r, struct member *m, const char *fmt, ...)
 	room_notice(r, m, buf, n);
 }
 
-void
-room_join(struct room *r, struct member *m)
-{
-	char	name[ADDR_STRLEN];
+/* The history for M: one push of all its lines, or a line each. */
+struct replay {
+	struct member	*m;
+	char		*out;		/* batched: where the next goes */
+};
 
-	/* What was said before M came is not for M. */
-	room_flush(r);
-	m->prev = NULL;
-	m->next = r->members;
-	if (r->members != NULL)
-		r->members->prev = m;
-	r->members = m;
-	m->joined = 1;
-	m->id = ++r->last_id;
-	r->nmembers++;
+static void
+replay_line(const char *line, size_t len, void *arg)
+{
+	struct replay	*rp = arg;
+	struct slice	 s;
+	char		*out;
+
+	if (rp->out != NULL) {
+		memcpy(rp->out, line, len);
+		rp->out += len;
+		return;
+	}
+	out = outq_msg_begin(len);
+	memcpy(out, line, len);
+	outq_msg_end(len, &s);
+	rp->m->ops->deliver(rp->m, &s);
+}
+
+static void
+replay_size(const char *line, size_t len, void *arg)
+{
+	*(size_t *)arg += len;
+}
+
+/* Send the room's history to M. */
+static void
+replay(struct room *r, struct member *m)
+{
+	struct replay	rp;
+	struct slice	s;
+	size_t		total = 0;
+
+	if (r->history == NULL || backlog_lines(r->history) == 0)
+		return;
+	rp.m = m;
+	rp.out = NULL;
+	if (m->ops->batched) {
+		backlog_each(r->history, replay_size, &total);
+		rp.out = outq_msg_begin(total);
+		backlog_each(r->history, replay_line, &rp);
+		outq_msg_end(total, &s);
+		m->ops->deliver(m, &s);
+	} else
+		backlog_each(r->history, replay_line, &rp);
+	*r->env.msgs_out += backlog_lines(r->history);
+}
+
+void
+room_join(struct room *r, struct membership *ms)
+{
+	struct member	*m = ms->member;
+	char		 name[ADDR_STRLEN];
+
+	/* What was said before M came is not for M, but its history is. */
+	flush_gathered(r);
+	if (r->nmembers == r->size) {
+		r->size = r->size == 0 ? 4 : r->size * 2;
+		r->members = xreallocarray(r->members, r->size,
+		    sizeof *r->members);
+	}
+	ms->slot = r->nmembers;
+	r->members[r->nmembers++] = ms;
 	if (m->ops->batched)
 		r->nbatched++;
+	replay(r, m);
 	announce(r, ROOM_JOIN, m, "%s joined (%u online)",
 	    member_nick(m, name), room_count(r));
 }
 
 void
-room_leave(struct room *r, struct member *m, const char *reason, size_t len)
+room_leave(struct room *r, struct membership *ms, const char *reason,
+    size_t len, int tell_leaver)
 {
-	char	name[ADDR_STRLEN];
+	struct member	*m = ms->member;
+	char		 name[ADDR_STRLEN], buf[NICK_MAX_BYTES + 512];
+	struct slice	 s;
+	uint32_t	 slot = ms->slot;
+	int		 n;
 
-	if (!m->joined)
+	if (slot >= r->nmembers || r->members[slot] != ms)
 		return;
 	/* What was said before M left still reaches M. */
-	room_flush(r);
-	if (m->prev != NULL)
-		m->prev->next = m->next;
-	else
-		r->members = m->next;
-	if (m->next != NULL)
-		m->next->prev = m->prev;
-	m->prev = m->next = NULL;
-	m->joined = 0;
-	r->nmembers--;
+	flush_gathered(r);
+	r->members[slot] = r->members[--r->nmembers];
+	r->members[slot]->slot = slot;
+	ms->slot = UINT32_MAX;
 	if (m->ops->batched)
 		r->nbatched--;
-	if (r->closed) {
-		/* After the last notice nothing more is said. */
-	} else if (reason != NULL && len > 0)
-		announce(r, ROOM_LEAVE, m, "%s left: %.*s (%u online)",
+	if (r->closed)
+		return;		/* after the last notice nothing is said */
+	if (reason != NULL && len > 0)
+		n = snprintf(buf, sizeof buf, "%s left: %.*s (%u online)",
 		    member_nick(m, name), (int)MINIMUM(len, 200), reason,
 		    room_count(r));
 	else
-		announce(r, ROOM_LEAVE, m, "%s left (%u online)",
+		n = snprintf(buf, sizeof buf, "%s left (%u online)",
 		    member_nick(m, name), room_count(r));
-	if (m->nick != NULL && r->hooks.nick_release != NULL)
-		r->hooks.nick_release(r->hooks.arg, m->id, m->nick);
-	free(m->nick);
-	m->nick = NULL;
+	format_line(r, 1, &s, "*** ", 4, buf,
+	    (size_t)MINIMUM(n, (int)sizeof buf - 1));
+	broadcast(r, ROOM_LEAVE, m, &s);
+	if (tell_leaver) {
+		flush_gathered(r);
+		m->ops->deliver(m, &s);
+		(*r->env.msgs_out)++;
+	}
 }
 
-static struct member *
-find_nick(const struct room *r, const char *nick, size_t len)
+void
+room_say(struct room *r, struct member *m, const char *text, size_t len,
+    int action)
 {
-	struct member	*m;
-	char		 buf[ADDR_STRLEN];
-	const char	*n;
+	char		 head[NICK_MAX_BYTES + 8], buf[ADDR_STRLEN];
+	const char	*nick = member_nick(m, buf);
+	struct slice	 s;
+	int		 n;
 
-	for (m = r->members; m != NULL; m = m->next) {
-		n = member_nick(m, buf);
-		if (strlen(n) == len && strncasecmp(n, nick, len) == 0)
-			return m;
-	}
-	return NULL;
+	if (action)
+		n = snprintf(head, sizeof head, "* %s ", nick);
+	else
+		n = snprintf(head, sizeof head, "%s: ", nick);
+	format_line(r, 1, &s, head, (size_t)n, text, len);
+	broadcast(r, ROOM_MSG, m, &s);
+	if (r->history != NULL)
+		backlog_add(r->env.backlog, r->history, slice_data(&s),
+		    s.len);
 }
 
-static void
-cmd_nick(struct room *r, struct member *m, const char *nick, size_t len)
+void
+room_renamed(struct room *r, struct member *m, const char *old)
 {
-	enum nick_error	 e;
-	struct member	*other;
-	char		 addr[ADDR_STRLEN];
-	char		*old;
+	char	addr[ADDR_STRLEN];
 
-	if ((e = nick_check(nick, len)) != NICK_OK) {
-		announce_to(r, m, "%s", nick_error_text(e));
-		return;
-	}
-	other = find_nick(r, nick, len);
-	if ((other != NULL && other != m) || (other == NULL &&
-	    remote_nick_in_use(r, nick, len))) {
-		announce_to(r, m, "the nick %.*s is taken", (int)len, nick);
-		return;
-	}
-	if (m->nick != NULL && strlen(m->nick) == len &&
-	    memcmp(m->nick, nick, len) == 0)
-		return;
-	old = m->nick;
-	m->nick = xmalloc(len + 1);
-	memcpy(m->nick, nick, len);
-	m->nick[len] = '\0';
 	announce(r, ROOM_NICK, m, "%s is now known as %s",
-	    old != NULL ? old : addr_format(&m->addr, addr), m->nick);
-	nick_claim(r, m, old);
-	free(old);
+	    old != NULL ? old : addr_format(&m->addr, addr),
+	    member_nick(m, addr));
 }
 
 struct who {
@@ -450,143 +550,44 @@ who_remote(const char *node, const char *nick, void *arg)
 	who_add(w, nick);
 }
 
-/*
- * /who: the count, then the nicks, a few hundred bytes a line; in a
- * relayed room, a line or more for each server, this one first.
- */
-static void
-cmd_who(struct room *r, struct member *m)
+void
+room_who(struct room *r, struct member *m)
 {
-	struct member	*o;
-	struct who	 w;
-	char		 buf[ADDR_STRLEN];
+	const struct room_hooks	*h = r->env.hooks;
+	struct who		 w;
+	char			 buf[ADDR_STRLEN];
+	uint32_t		 i;
+	int			 relayed = r->lobby && h->remote_each != NULL;
 
-	announce_to(r, m, "%u online:", room_count(r));
+	if (r->lobby)
+		announce_to(r, m, "%u online:", room_count(r));
+	else
+		announce_to(r, m, "%u online in %s:", room_count(r), r->name);
 	w.room = r;
 	w.to = m;
-	w.node = r->hooks.node_name != NULL ?
-	    r->hooks.node_name(r->hooks.arg) : NULL;
+	w.node = relayed && h->node_name != NULL ? h->node_name(h->arg) :
+	    NULL;
 	who_start(&w);
-	for (o = r->members; o != NULL; o = o->next)
-		who_add(&w, member_nick(o, buf));
-	if (r->hooks.remote_each != NULL)
-		r->hooks.remote_each(r->hooks.arg, who_remote, &w);
+	/* Newest first. */
+	for (i = r->nmembers; i > 0; i--)
+		who_add(&w, member_nick(r->members[i - 1]->member, buf));
+	if (relayed)
+		h->remote_each(h->arg, who_remote, &w);
 	who_flush(&w);
-}
-
-/* A message, or an action with /me: to everyone. */
-static void
-say(struct room *r, struct member *m, const char *text, size_t len,
-    int action)
-{
-	char		 head[NICK_MAX_BYTES + 8], buf[ADDR_STRLEN];
-	const char	*nick = member_nick(m, buf);
-	struct slice	 s;
-	int		 n;
-
-	if (action)
-		n = snprintf(head, sizeof head, "* %s ", nick);
-	else
-		n = snprintf(head, sizeof head, "%s: ", nick);
-	format_line(r, &s, head, (size_t)n, text, len);
-	broadcast(r, ROOM_MSG, m, &s);
-}
-
-int
-room_input(struct room *r, struct member *m, const char *text, size_t len,
-    int flags)
-{
-	struct command	 cmd;
-	const char	*const *h;
-
-	if (r->env.framing == FRAME_RAW) {
-		memset(&cmd, 0, sizeof cmd);
-		cmd.kind = CMD_MESSAGE;
-		cmd.arg = text;
-		cmd.arglen = len;
-	} else
-		command_parse(text, len, &cmd);
-
-	switch (cmd.kind) {
-	case CMD_MESSAGE:
-		if (cmd.arglen > 0)
-			say(r, m, cmd.arg, cmd.arglen, 0);
-		break;
-	case CMD_ME:
-		say(r, m, cmd.arg, cmd.arglen, 1);
-		break;
-	case CMD_NICK:
-		cmd_nick(r, m, cmd.arg, cmd.arglen);
-		break;
-	case CMD_WHO:
-		cmd_who(r, m);
-		break;
-	case CMD_HELP:
-		for (h = command_help; *h != NULL; h++)
-			room_notice(r, m, *h, strlen(*h));
-		break;
-	case CMD_QUIT:
-		room_leave(r, m, cmd.arg, cmd.arglen);
-		return FRAME_STOP;
-	case CMD_USAGE:
-		announce_to(r, m, "usage: %s", cmd.usage);
-		break;
-	case CMD_JOIN:
-	case CMD_UNKNOWN:
-		announce_to(r, m, "unknown command /%.*s (try /help)",
-		    (int)MINIMUM(cmd.namelen, 64), cmd.name);
-		break;
-	}
-	if (flags & FRAME_CUT)
-		announce_to(r, m, "line too long");
-	return FRAME_GO;
 }
 
 void
 room_remote_left(struct room *r, const char *nick)
 {
-	char	buf[NICK_MAX_BYTES + 64];
+	char		buf[NICK_MAX_BYTES + 64];
 	struct slice	s;
-	int	n;
+	int		n;
 
+	if (r->closed)
+		return;
 	n = snprintf(buf, sizeof buf, "%s left (%u online)", nick,
 	    room_count(r));
-	format_line(r, &s, "*** ", 4, buf,
+	format_line(r, 1, &s, "*** ", 4, buf,
 	    (size_t)MINIMUM(n, (int)sizeof buf - 1));
 	send_all(r, &s);
-}
-
-void
-room_nick_refused(struct room *r, uint32_t id, const char *nick,
-    const char *old)
-{
-	struct member	*m;
-	char		 addr[ADDR_STRLEN];
-	size_t		 len;
-
-	for (m = r->members; m != NULL; m = m->next) {
-		if (m->id != id || m->nick == NULL || strcmp(m->nick, nick) != 0)
-			continue;
-		announce_to(r, m, "the nick %s is taken on another server",
-		    nick);
-		free(m->nick);
-		m->nick = NULL;
-		/*
-		 * The nick it had was given back a moment ago: take it again
-		 * if no one here or elsewhere has it since (the claim that
-		 * follows settles a race), else the address.
-		 */
-		len = old != NULL ? strlen(old) : 0;
-		if (old != NULL && find_nick(r, old, len) == NULL &&
-		    !remote_nick_in_use(r, old, len)) {
-			m->nick = xstrdup(old);
-			announce(r, ROOM_NICK, m, "%s is now known as %s",
-			    nick, old);
-			nick_claim(r, m, NULL);
-			return;
-		}
-		announce(r, ROOM_NICK, m, "%s is now known as %s", nick,
-		    addr_format(&m->addr, addr));
-		return;
-	}
 }

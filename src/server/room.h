@@ -1,8 +1,10 @@
 /*
- * room.h: a chat room: its members, what they say, their nicks and the
- * notices about them. The room knows a member through its ops (member.h)
- * and the servers beyond this one through hooks that the relay fills in;
- * without them it is a room of this server alone.
+ * room.h: a chat room: its members, what they say, the notices about them
+ * and its history. The room knows a member through its ops (member.h) and
+ * the servers beyond this one through hooks that the relay fills in;
+ * without them it is a room of this server alone. Which rooms there are,
+ * who is in which and what a member's words mean is the room service's
+ * (rooms.c).
  */
 #ifndef TSCHAT_ROOM_H
 #define TSCHAT_ROOM_H
@@ -13,7 +15,12 @@
 #include "frame.h"
 #include "member.h"
 
+struct backlog;
+struct backlog_room;
 struct room;
+
+/* The lobby's name: its lines carry no tag. */
+#define ROOM_LOBBY	"#lobby"
 
 /* What a line said in the room changes, for the other servers. */
 enum room_event {
@@ -23,33 +30,26 @@ enum room_event {
 	ROOM_NICK,
 };
 
-/* What the room takes from the server that holds it. */
-struct room_env {
-	enum frame_mode	  framing;
-	/* The stamp of the current second. */
-	const char	*(*stamp)(size_t *lenp);
-	/* Counts the lines handed to members. */
-	uint64_t	 *msgs_out;
-};
-
 /* A member of another server, for /who. */
 typedef void room_remote_fn(const char *node, const char *nick, void *arg);
 
 /*
- * The room's edge to the other servers of a relayed room. Every function
+ * The rooms' edge to the other servers of a relayed room. Every function
  * may be NULL: without a relay none is set.
  */
 struct room_hooks {
 	void		*arg;
-	/* A line said here, by member ID known as NICK, for the others. */
-	void		(*publish)(void *arg, enum room_event, uint32_t id,
-			    const char *nick, const char *line, size_t len);
+	/* A line said in R by member ID known as NICK, for the others. */
+	void		(*publish)(void *arg, const struct room *r,
+			    enum room_event, uint32_t id, const char *nick,
+			    const char *line, size_t len);
 	/*
-	 * Member ID took NICK (OLD: the nick it had, or NULL): claim it
-	 * across the servers; if another server holds it the relay calls
-	 * room_nick_refused().
+	 * Member ID asks for NICK (OLD: the nick it has, or NULL): claim it
+	 * across the servers before anyone is told. Return 1 if the answer
+	 * will come through rooms_nick_answer(), 0 if the relay cannot ask
+	 * now: then the nick is this server's to give.
 	 */
-	void		(*nick_claim)(void *arg, uint32_t id, const char *nick,
+	int		(*nick_claim)(void *arg, uint32_t id, const char *nick,
 			    const char *old);
 	/* Member ID, that had NICK, left: free the nick. */
 	void		(*nick_release)(void *arg, uint32_t id,
@@ -65,40 +65,86 @@ struct room_hooks {
 	const char	*(*node_name)(void *arg);
 };
 
-struct room *room_create(const struct room_env *env);
-void	room_free(struct room *);
-/* Let H (copied; NULL: none) reach the other servers. */
-void	room_set_hooks(struct room *, const struct room_hooks *h);
-
-/* Add M and tell everyone. */
-void	room_join(struct room *, struct member *m);
-/* Remove M and tell the others; REASON may be NULL. */
-void	room_leave(struct room *, struct member *m, const char *reason,
-	    size_t len);
+/* What the rooms of one server share. */
+struct room_env {
+	enum frame_mode	  framing;
+	/* The stamp of the current second. */
+	const char	*(*stamp)(size_t *lenp);
+	/* Counts the lines handed to members. */
+	uint64_t	 *msgs_out;
+	/* The room whose lines wait for a push, if any (room_flush). */
+	struct room	**gathering;
+	/* The relay's hooks (all NULL without one). */
+	struct room_hooks *hooks;
+	/* Every room's history, or NULL: none kept. */
+	struct backlog	 *backlog;
+};
 
 /*
- * Take a line or message M sent. FLAGS are frame flags (FRAME_CUT). Return
- * FRAME_STOP if M left (/quit), else FRAME_GO.
+ * A room called NAME (LEN bytes, "#" included; ROOM_LOBBY for the lobby),
+ * keeping its lines in HISTORY (NULL: none).
  */
-int	room_input(struct room *, struct member *m, const char *text,
-	    size_t len, int flags);
+struct room *room_create(const struct room_env *env, const char *name,
+	    size_t len, struct backlog_room *history);
+void	room_free(struct room *);
+/* Let H (copied into the env's hooks; NULL: none) reach other servers. */
+void	room_set_hooks(struct room *, const struct room_hooks *h);
 
-/* Send "[STAMP] *** TEXT" to M alone, after the room's lines before it. */
+const char *room_name(const struct room *);
+int	room_is_lobby(const struct room *);
+struct backlog_room *room_history(const struct room *);
+/* Members here. */
+unsigned int room_members_here(const struct room *);
+/* Members here and, in the lobby of a relayed room, on the others. */
+unsigned int room_count(const struct room *);
+
+/*
+ * MS->member joins: it gets the room's history, then everyone (it too)
+ * "NICK joined (N online)". MS, the member's place in the room, is the
+ * caller's, and stays in use until room_leave().
+ */
+void	room_join(struct room *, struct membership *ms);
+/*
+ * MS->member leaves, saying REASON (may be NULL); the others are told,
+ * and with TELL_LEAVER (/part) the leaver too.
+ */
+void	room_leave(struct room *, struct membership *ms, const char *reason,
+	    size_t len, int tell_leaver);
+
+/* M says TEXT, or does it (ACTION: /me), to everyone in the room. */
+void	room_say(struct room *, struct member *m, const char *text,
+	    size_t len, int action);
+/* M, known as OLD before, has a new nick: tell the room. */
+void	room_renamed(struct room *, struct member *m, const char *old);
+/* /who: the room's members, to M. */
+void	room_who(struct room *, struct member *m);
+
+/*
+ * "[STAMP] *** TEXT" to M alone, after the lines before it: a notice that
+ * belongs to no room (it carries no tag).
+ */
 void	room_notice(struct room *, struct member *m, const char *text,
 	    size_t len);
-/* Send "[STAMP] *** TEXT" to every member here. */
+/*
+ * "[STAMP] " + HEAD + TEXT (neutralised) to M alone, after the lines
+ * before it, with no tag: a private message.
+ */
+void	room_tell(struct room *, struct member *m, const char *head,
+	    size_t hlen, const char *text, size_t len);
+/* "[STAMP] *** TEXT" (tagged) to every member here. */
 void	room_notice_all(struct room *, const char *text, size_t len);
-/* The last notice: after it the room says nothing more. */
+/*
+ * The last notice (TEXT may be NULL: none): after it the room tells no
+ * one anything more.
+ */
 void	room_close(struct room *, const char *text, size_t len);
 
 /*
  * Hand the lines gathered in this loop iteration to the members that take
- * them in one push; the server calls it before it writes.
+ * them in one push; before the server writes, and before anything else
+ * reaches a member.
  */
 void	room_flush(struct room *);
-
-/* Members here and on the other servers of a relayed room. */
-unsigned int room_count(const struct room *);
 
 /* Call FN for each member here: its id, its nick, whether it chose one. */
 void	room_each_member(const struct room *, void (*fn)(uint32_t id,
@@ -108,11 +154,5 @@ void	room_each_member(const struct room *, void (*fn)(uint32_t id,
 void	room_remote_line(struct room *, const char *line, size_t len);
 /* From the relay: another server died; NICK, one of its members, left. */
 void	room_remote_left(struct room *, const char *nick);
-/*
- * From the relay: member ID may not keep NICK, another server holds it; it
- * goes back to OLD, its nick before, if that is free, else to its address.
- */
-void	room_nick_refused(struct room *, uint32_t id, const char *nick,
-	    const char *old);
 
 #endif

@@ -1,17 +1,71 @@
 /*
- * rooms.c: the room service: the server's rooms (the lobby, for now) and
- * the way members' joins, words and leaving reach them.
+ * rooms.c: the room service. Every member is in the lobby from its first
+ * byte to its last; /join makes or enters other rooms, which end when
+ * their last member leaves (their history stays, within --history-memory,
+ * for whoever makes them again). A plain line or /me goes to the member's
+ * current room; /msg to a room it is in, or privately to a nick. Nicks are
+ * unique on the server (and, through the relay, across servers).
  */
 #include "common.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "backlog.h"
+#include "command.h"
 #include "core.h"
+#include "frame.h"
+#include "namemap.h"
+#include "nick.h"
 #include "room.h"
 #include "rooms.h"
+#include "sanitize.h"
 #include "service.h"
+#include "xmalloc.h"
+
+/* /rooms puts this many bytes of rooms on one line. */
+#define ROOMS_LINE_BYTES	400
+
+/* A room besides the lobby, found by its name. */
+struct named_room {
+	struct namemap_entry	 entry;		/* its name, in room */
+	struct room		*room;
+};
+
+/* A room besides the lobby that a member is in. */
+struct joined_room {
+	struct membership	 ms;
+	struct room		*room;
+	struct joined_room	*next;
+};
+
+/* A nick a member asked for, while the servers' claims decide. */
+struct asked_nick {
+	struct asked_nick	*next;
+	struct member		*member;	/* NULL: it left since */
+	uint32_t		 id;
+	char			 nick[];
+};
+
+/* A nick a member chose, found by its name. */
+struct nickname {
+	struct namemap_entry	 entry;
+	struct member		*member;
+	char			 name[];	/* what member->nick points to */
+};
 
 static struct room	*lobby;
+static struct room	*gathering;	/* whose lines wait for a push */
+static struct room_hooks hooks;		/* the relay's, or none */
+static struct backlog	*backlog;
+static struct room_env	 env;
+static struct namemap	 rooms;		/* besides the lobby */
+static struct namemap	 nicks;
+static struct asked_nick *asked;	/* claims under way */
+static uint32_t		 last_id;
 
 struct room *
 rooms_lobby(void)
@@ -19,41 +73,536 @@ rooms_lobby(void)
 	return lobby;
 }
 
-static void
-rooms_init(void)
+/* A notice to M alone, that belongs to no room. */
+static void PRINTFLIKE(2, 3)
+tell(struct member *m, const char *fmt, ...)
 {
-	struct room_env	env;
+	char	buf[NICK_MAX_BYTES * 2 + 512];
+	va_list	ap;
+	int	n;
 
-	memset(&env, 0, sizeof env);
-	env.framing = core.conf->framing;
-	env.stamp = core_stamp;
-	env.msgs_out = &core.stats.msgs_out;
-	lobby = room_create(&env);
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	room_notice(lobby, m, buf, MINIMUM((size_t)n, sizeof buf - 1));
+}
+
+static struct room *
+find_room(const char *name, size_t len)
+{
+	struct namemap_entry	*e;
+
+	if (len == sizeof ROOM_LOBBY - 1 &&
+	    strncasecmp(name, ROOM_LOBBY, len) == 0)
+		return lobby;
+	if ((e = namemap_find(&rooms, name, len)) == NULL)
+		return NULL;
+	return container_of(e, struct named_room, entry)->room;
+}
+
+static struct named_room *
+named(const struct room *r)
+{
+	const char		*name = room_name(r);
+	struct namemap_entry	*e = namemap_find(&rooms, name, strlen(name));
+
+	return e != NULL ? container_of(e, struct named_room, entry) : NULL;
+}
+
+/* M's membership of R, or NULL. */
+static struct membership *
+membership(struct member *m, const struct room *r)
+{
+	struct joined_room	*j;
+
+	if (r == lobby)
+		return &m->lobby;
+	for (j = m->rooms; j != NULL; j = j->next) {
+		if (j->room == r)
+			return &j->ms;
+	}
+	return NULL;
+}
+
+static struct member *
+find_nick(const char *nick, size_t len)
+{
+	struct namemap_entry	*e = namemap_find(&nicks, nick, len);
+
+	return e != NULL ? container_of(e, struct nickname, entry)->member :
+	    NULL;
+}
+
+/* Give M the nick NICK (NULL: its address), freeing the one it had. */
+static void
+set_nick(struct member *m, const char *nick, size_t len)
+{
+	struct nickname	*n;
+
+	if (m->nick != NULL) {
+		n = container_of(m->nick, struct nickname, name);
+		namemap_remove(&nicks, &n->entry);
+		free(n);
+		m->nick = NULL;
+	}
+	if (nick == NULL)
+		return;
+	n = xmalloc(sizeof *n + len + 1);
+	memset(n, 0, sizeof *n);
+	memcpy(n->name, nick, len);
+	n->name[len] = '\0';
+	n->member = m;
+	n->entry.name = n->name;
+	n->entry.len = len;
+	namemap_insert(&nicks, &n->entry);
+	m->nick = n->name;
+}
+
+/* Whether NICK is someone's here or on another server. */
+static int
+nick_taken(const struct member *m, const char *nick, size_t len)
+{
+	struct member	*other = find_nick(nick, len);
+
+	if (other != NULL)
+		return other != m;
+	return hooks.nick_in_use != NULL &&
+	    hooks.nick_in_use(hooks.arg, nick, len);
+}
+
+/* M's nick is now what m->nick says; OLD was the one before. */
+static void
+renamed(struct member *m, const char *old)
+{
+	struct joined_room	*j;
+
+	room_renamed(lobby, m, old);
+	for (j = m->rooms; j != NULL; j = j->next)
+		room_renamed(j->room, m, old);
+}
+
+/* Give M NICK and tell every room it is in. */
+static void
+take_nick(struct member *m, const char *nick, size_t len)
+{
+	char	addr[ADDR_STRLEN], *old;
+
+	old = xstrdup(member_nick(m, addr));
+	set_nick(m, nick, len);
+	renamed(m, old);
+	free(old);
+}
+
+/* M's claim under way, or NULL. */
+static struct asked_nick **
+asked_by(const struct member *m)
+{
+	struct asked_nick	**pp;
+
+	for (pp = &asked; *pp != NULL; pp = &(*pp)->next) {
+		if ((*pp)->member == m)
+			return pp;
+	}
+	return NULL;
 }
 
 static void
-rooms_free(void)
+cmd_nick(struct member *m, const char *nick, size_t len)
 {
-	room_free(lobby);
-	lobby = NULL;
+	struct asked_nick	*a;
+	enum nick_error		 e;
+
+	if ((e = nick_check(nick, len)) != NICK_OK) {
+		tell(m, "%s", nick_error_text(e));
+		return;
+	}
+	if (nick_taken(m, nick, len)) {
+		tell(m, "nick %.*s is taken", (int)len, nick);
+		return;
+	}
+	if (m->nick != NULL && strlen(m->nick) == len &&
+	    memcmp(m->nick, nick, len) == 0)
+		return;
+	if (asked_by(m) != NULL) {
+		tell(m, "your last /nick is not settled yet");
+		return;
+	}
+	a = xmalloc(sizeof *a + len + 1);
+	a->member = m;
+	a->id = m->id;
+	memcpy(a->nick, nick, len);
+	a->nick[len] = '\0';
+	/* Claimed across the servers first; nobody hears of it before. */
+	if (hooks.nick_claim != NULL &&
+	    hooks.nick_claim(hooks.arg, m->id, a->nick, m->nick)) {
+		a->next = asked;
+		asked = a;
+		return;
+	}
+	free(a);
+	take_nick(m, nick, len);
+}
+
+void
+rooms_nick_answer(uint32_t id, const char *nick, int granted)
+{
+	struct asked_nick	**pp, *a;
+	struct member		*m;
+	size_t			  len = strlen(nick);
+
+	for (pp = &asked; (a = *pp) != NULL; pp = &a->next) {
+		if (a->id == id && strcmp(a->nick, nick) == 0)
+			break;
+	}
+	if (a == NULL)
+		return;
+	*pp = a->next;
+	m = a->member;
+	free(a);
+	if (m == NULL || (granted && nick_taken(m, nick, len))) {
+		/* Gone since, or the nick went to a member here meanwhile. */
+		if (granted && hooks.nick_release != NULL)
+			hooks.nick_release(hooks.arg, id, nick);
+		if (m != NULL)
+			tell(m, "nick %s is taken", nick);
+		return;
+	}
+	if (!granted) {
+		tell(m, "nick %s is taken", nick);
+		return;
+	}
+	take_nick(m, nick, len);
+}
+
+void
+rooms_nick_refused(uint32_t id, const char *nick)
+{
+	struct member	*m = find_nick(nick, strlen(nick));
+
+	if (m == NULL || m->id != id)
+		return;
+	tell(m, "the nick %s is taken on another server", nick);
+	set_nick(m, NULL, 0);
+	renamed(m, nick);
+}
+
+/* Make the room NAME. */
+static struct room *
+make_room(const char *name, size_t len)
+{
+	struct named_room	*nr;
+
+	nr = xcalloc(1, sizeof *nr);
+	nr->room = room_create(&env, name, len, backlog != NULL ?
+	    backlog_pin(backlog, name, len) : NULL);
+	nr->entry.name = room_name(nr->room);
+	nr->entry.len = strlen(nr->entry.name);
+	namemap_insert(&rooms, &nr->entry);
+	return nr->room;
+}
+
+/* R lost its last member: it ends; its history stays in the backlog. */
+static void
+end_room(struct room *r)
+{
+	struct named_room	*nr = named(r);
+
+	if (nr == NULL)
+		return;
+	namemap_remove(&rooms, &nr->entry);
+	if (room_history(r) != NULL)
+		backlog_unpin(backlog, room_history(r));
+	room_free(r);
+	free(nr);
+}
+
+/* M leaves R (not the lobby), saying REASON; TELL_LEAVER for /part. */
+static void
+leave_room(struct member *m, struct room *r, const char *reason, size_t len,
+    int tell_leaver)
+{
+	struct joined_room	*j, **pp;
+
+	for (pp = &m->rooms; (j = *pp) != NULL; pp = &j->next) {
+		if (j->room == r)
+			break;
+	}
+	if (j == NULL)
+		return;
+	*pp = j->next;
+	m->nrooms--;
+	room_leave(r, &j->ms, reason, len, tell_leaver);
+	free(j);
+	if (m->current == r)
+		m->current = lobby;
+	if (room_members_here(r) == 0)
+		end_room(r);
+}
+
+/* TEXT's first word, if it is a room's name: "#dev rest". */
+static int
+room_word(const char *text, size_t len, size_t *wordlen)
+{
+	size_t	n;
+
+	if (len == 0 || text[0] != '#')
+		return 0;
+	for (n = 0; n < len && text[n] != ' ' && text[n] != '\t'; n++)
+		;
+	*wordlen = n;
+	return 1;
+}
+
+static void
+cmd_join(struct member *m, const char *name, size_t len)
+{
+	struct joined_room	*j;
+	struct room		*r;
+
+	if (!room_name_check(name, len)) {
+		tell(m, "%s", room_name_error_text());
+		return;
+	}
+	if ((r = find_room(name, len)) != NULL &&
+	    membership(m, r) != NULL) {
+		m->current = r;
+		tell(m, "%s is your current room", room_name(r));
+		return;
+	}
+	if (m->nrooms >= core.conf->max_joins) {
+		tell(m, "you are in too many rooms");
+		return;
+	}
+	if (r == NULL) {
+		if (namemap_count(&rooms) >= core.conf->max_rooms) {
+			tell(m, "too many rooms");
+			return;
+		}
+		r = make_room(name, len);
+	}
+	j = xcalloc(1, sizeof *j);
+	j->ms.member = m;
+	j->room = r;
+	j->next = m->rooms;
+	m->rooms = j;
+	m->nrooms++;
+	m->current = r;
+	room_join(r, &j->ms);
+}
+
+static void
+cmd_part(struct member *m, const char *arg, size_t len)
+{
+	struct room	*r = m->current;
+	size_t		 n;
+
+	if (room_word(arg, len, &n)) {
+		r = find_room(arg, n);
+		if (r == NULL || membership(m, r) == NULL) {
+			tell(m, "you are not in %.*s", (int)MINIMUM(n, 200),
+			    arg);
+			return;
+		}
+		for (arg += n, len -= n; len > 0 && (*arg == ' ' ||
+		    *arg == '\t'); arg++, len--)
+			;
+	}
+	if (r == lobby) {
+		tell(m, "you cannot leave %s", ROOM_LOBBY);
+		return;
+	}
+	leave_room(m, r, arg, len, 1);
+}
+
+/* "[PM from alice] TEXT" to TO, "[PM to bob] TEXT" to FROM. */
+static void
+private_message(struct member *from, struct member *to, const char *text,
+    size_t len)
+{
+	char	head[NICK_MAX_BYTES + 16], buf[ADDR_STRLEN];
+	int	n;
+
+	n = snprintf(head, sizeof head, "[PM from %s] ",
+	    member_nick(from, buf));
+	room_tell(lobby, to, head, (size_t)n, text, len);
+	n = snprintf(head, sizeof head, "[PM to %s] ", member_nick(to, buf));
+	room_tell(lobby, from, head, (size_t)n, text, len);
+}
+
+static void
+cmd_msg(struct member *m, const char *target, size_t tlen,
+    const char *text, size_t len)
+{
+	struct member	*to;
+	struct room	*r;
+
+	if (target[0] == '#') {
+		r = find_room(target, tlen);
+		if (r == NULL || membership(m, r) == NULL) {
+			tell(m, "you are not in %.*s", (int)MINIMUM(tlen, 200),
+			    target);
+			return;
+		}
+		room_say(r, m, text, len, 0);
+		return;
+	}
+	if ((to = find_nick(target, tlen)) == NULL) {
+		tell(m, "no such nick %.*s", (int)MINIMUM(tlen, 200), target);
+		return;
+	}
+	private_message(m, to, text, len);
+}
+
+static void
+cmd_who(struct member *m, const char *arg, size_t len)
+{
+	struct room	*r = m->current;
+
+	if (len > 0 && (r = find_room(arg, len)) == NULL) {
+		tell(m, "no such room %.*s", (int)MINIMUM(len, 200), arg);
+		return;
+	}
+	room_who(r, m);
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcasecmp(room_name(*(struct room *const *)a),
+	    room_name(*(struct room *const *)b));
+}
+
+struct collect {
+	struct room	**list;
+	size_t		  n;
+};
+
+static void
+collect(struct namemap_entry *e, void *arg)
+{
+	struct collect	*c = arg;
+
+	c->list[c->n++] = container_of(e, struct named_room, entry)->room;
+}
+
+/* "*** rooms: #lobby (12), #dev (3)", a few hundred bytes a line. */
+static void
+cmd_rooms(struct member *m)
+{
+	struct collect	 c;
+	char		 line[ROOMS_LINE_BYTES + NICK_MAX_BYTES + 32];
+	size_t		 n, i;
+	int		 k;
+
+	c.list = xreallocarray(NULL, namemap_count(&rooms) + 1,
+	    sizeof *c.list);
+	c.list[0] = lobby;
+	c.n = 1;
+	namemap_each(&rooms, collect, &c);
+	qsort(c.list + 1, c.n - 1, sizeof *c.list, by_name);
+	n = (size_t)snprintf(line, sizeof line, "rooms: ");
+	for (i = 0; i < c.n; i++) {
+		if (n > 7 && n + NICK_MAX_BYTES + 16 > ROOMS_LINE_BYTES) {
+			room_notice(lobby, m, line, n);
+			n = (size_t)snprintf(line, sizeof line, "rooms: ");
+		}
+		k = snprintf(line + n, sizeof line - n, "%s%s (%u)",
+		    n > 7 ? ", " : "", room_name(c.list[i]),
+		    room_count(c.list[i]));
+		n += (size_t)MINIMUM(k, (int)(sizeof line - n - 1));
+	}
+	room_notice(lobby, m, line, n);
+	free(c.list);
 }
 
 static void
 rooms_joined(struct member *m)
 {
-	room_join(lobby, m);
-}
-
-static int
-rooms_message(struct member *m, const char *msg, size_t len, int flags)
-{
-	return room_input(lobby, m, msg, len, flags);
+	m->id = ++last_id;
+	m->lobby.member = m;
+	m->current = lobby;
+	m->joined = 1;
+	room_join(lobby, &m->lobby);
 }
 
 static void
 rooms_left(struct member *m, const char *reason, size_t len)
 {
-	room_leave(lobby, m, reason, len);
+	struct asked_nick	**a;
+
+	if (!m->joined)
+		return;
+	while (m->rooms != NULL)
+		leave_room(m, m->rooms->room, reason, len, 0);
+	room_leave(lobby, &m->lobby, reason, len, 0);
+	m->joined = 0;
+	if ((a = asked_by(m)) != NULL)
+		(*a)->member = NULL;	/* the claim's answer finds no one */
+	if (m->nick != NULL && hooks.nick_release != NULL)
+		hooks.nick_release(hooks.arg, m->id, m->nick);
+	set_nick(m, NULL, 0);
+}
+
+static int
+rooms_message(struct member *m, const char *text, size_t len, int flags)
+{
+	struct command	 cmd;
+	const char	*const *h;
+
+	if (core.conf->framing == FRAME_RAW) {
+		memset(&cmd, 0, sizeof cmd);
+		cmd.kind = CMD_MESSAGE;
+		cmd.arg = text;
+		cmd.arglen = len;
+	} else
+		command_parse(text, len, &cmd);
+
+	switch (cmd.kind) {
+	case CMD_MESSAGE:
+		if (cmd.arglen > 0)
+			room_say(m->current, m, cmd.arg, cmd.arglen, 0);
+		break;
+	case CMD_ME:
+		room_say(m->current, m, cmd.arg, cmd.arglen, 1);
+		break;
+	case CMD_NICK:
+		cmd_nick(m, cmd.arg, cmd.arglen);
+		break;
+	case CMD_WHO:
+		cmd_who(m, cmd.arg, cmd.arglen);
+		break;
+	case CMD_JOIN:
+		cmd_join(m, cmd.arg, cmd.arglen);
+		break;
+	case CMD_PART:
+		cmd_part(m, cmd.arg, cmd.arglen);
+		break;
+	case CMD_MSG:
+		cmd_msg(m, cmd.target, cmd.targetlen, cmd.arg, cmd.arglen);
+		break;
+	case CMD_ROOMS:
+		cmd_rooms(m);
+		break;
+	case CMD_HELP:
+		for (h = command_help; *h != NULL; h++)
+			room_notice(lobby, m, *h, strlen(*h));
+		break;
+	case CMD_QUIT:
+		rooms_left(m, cmd.arg, cmd.arglen);
+		return FRAME_STOP;
+	case CMD_USAGE:
+		tell(m, "usage: %s", cmd.usage);
+		break;
+	case CMD_UNKNOWN:
+		tell(m, "unknown command /%.*s (try /help)",
+		    (int)MINIMUM(cmd.namelen, 64), cmd.name);
+		break;
+	}
+	if (flags & FRAME_CUT)
+		tell(m, "line too long");
+	return FRAME_GO;
 }
 
 static void
@@ -65,7 +614,14 @@ rooms_notice(struct member *m, const char *text, size_t len)
 static void
 rooms_flush(void)
 {
-	room_flush(lobby);
+	if (gathering != NULL)
+		room_flush(gathering);
+}
+
+static void
+close_room(struct namemap_entry *e, void *arg)
+{
+	room_close(container_of(e, struct named_room, entry)->room, NULL, 0);
 }
 
 static void
@@ -73,13 +629,56 @@ rooms_stop(void)
 {
 	static const char	notice[] = "server shutting down";
 
+	/* Everyone is in the lobby: one notice each, and silence after. */
 	room_close(lobby, notice, sizeof notice - 1);
+	namemap_each(&rooms, close_room, NULL);
 }
 
 static unsigned int
 rooms_count(void)
 {
 	return room_count(lobby);
+}
+
+static void
+rooms_init(void)
+{
+	const struct srvconf	*c = core.conf;
+
+	memset(&env, 0, sizeof env);
+	env.framing = c->framing;
+	env.stamp = core_stamp;
+	env.msgs_out = &core.stats.msgs_out;
+	env.gathering = &gathering;
+	env.hooks = &hooks;
+	if (c->history > 0)
+		backlog = backlog_create(c->history, c->history_memory);
+	env.backlog = backlog;
+	namemap_init(&rooms);
+	namemap_init(&nicks);
+	lobby = room_create(&env, ROOM_LOBBY, sizeof ROOM_LOBBY - 1,
+	    backlog != NULL ? backlog_pin(backlog, ROOM_LOBBY,
+	    sizeof ROOM_LOBBY - 1) : NULL);
+}
+
+static void
+free_room(struct namemap_entry *e, void *arg)
+{
+	end_room(container_of(e, struct named_room, entry)->room);
+}
+
+static void
+rooms_free(void)
+{
+	namemap_each(&rooms, free_room, NULL);
+	if (room_history(lobby) != NULL)
+		backlog_unpin(backlog, room_history(lobby));
+	room_free(lobby);
+	lobby = NULL;
+	backlog_free(backlog);
+	backlog = NULL;
+	namemap_free(&rooms);
+	namemap_free(&nicks);
 }
 
 const struct service room_service = {

@@ -32,7 +32,11 @@ enum {
 	OPT_UDP_PEER_TTL,
 	OPT_SYSLOG,
 	OPT_RELAY,
-	OPT_ROOM,
+	OPT_RELAY_PREFIX,
+	OPT_HISTORY,
+	OPT_HISTORY_MEMORY,
+	OPT_MAX_ROOMS,
+	OPT_MAX_JOINS,
 	OPT_NODE_NAME,
 };
 
@@ -56,7 +60,11 @@ static const struct option longopts[] = {
 	{ "udp-peer-ttl",	required_argument,	NULL, OPT_UDP_PEER_TTL },
 	{ "syslog",		no_argument,		NULL, OPT_SYSLOG },
 	{ "relay",		required_argument,	NULL, OPT_RELAY },
-	{ "room",		required_argument,	NULL, OPT_ROOM },
+	{ "relay-prefix",	required_argument,	NULL, OPT_RELAY_PREFIX },
+	{ "history",		required_argument,	NULL, OPT_HISTORY },
+	{ "history-memory",	required_argument,	NULL, OPT_HISTORY_MEMORY },
+	{ "max-rooms",		required_argument,	NULL, OPT_MAX_ROOMS },
+	{ "max-joins",		required_argument,	NULL, OPT_MAX_JOINS },
 	{ "node-name",		required_argument,	NULL, OPT_NODE_NAME },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "verbose",		no_argument,		NULL, 'v' },
@@ -76,8 +84,9 @@ srvconf_usage(FILE *f)
 	fputs(_("  -p, --port PORT         listen on PORT (default: 8080)\n"), f);
 	fputs(_("  -t, --tcp               serve TCP (the default)\n"), f);
 	fputs(_("  -u, --udp               serve UDP (with -t: both)\n"), f);
-	fputs(_("  -B, --broadcast         a chat room: each message goes to "
-	    "every peer\n"), f);
+	fputs(_("  -B, --broadcast         chat rooms: each message goes to "
+	    "every peer in\n"
+	    "                          the sender's room\n"), f);
 	fputs(_("      --framing MODE      'line' (default) or 'raw': each read "
 	    "or datagram is\n"
 	    "                          one message\n"), f);
@@ -105,13 +114,24 @@ srvconf_usage(FILE *f)
 	    "(default: 50; 0: no limit)\n"), f);
 	fputs(_("      --udp-peer-ttl SECS how long a silent UDP member stays "
 	    "(default: 300)\n"), f);
+	fputs(_("\nRooms (with --broadcast):\n"), f);
+	fputs(_("      --history N         lines of each room shown to "
+	    "newcomers (default: 20;\n"
+	    "                          0: none)\n"), f);
+	fputs(_("      --history-memory BYTES  most memory for all rooms' "
+	    "history (default:\n"
+	    "                          16777216)\n"), f);
+	fputs(_("      --max-rooms N       most rooms besides #lobby (default: "
+	    "1000)\n"), f);
+	fputs(_("      --max-joins N       most rooms one peer is in besides "
+	    "#lobby (default: 20)\n"), f);
 	fputs(_("\nScale-out:\n"), f);
 	fputs(_("      --relay URL         one room with other servers through "
 	    "Redis:\n"
 	    "                          redis://[[USER]:PASSWORD@]HOST[:PORT]"
 	    "[/DB] or unix:PATH\n"), f);
-	fputs(_("      --room NAME         the room's name in Redis (default: "
-	    "tschat)\n"), f);
+	fputs(_("      --relay-prefix NAME the servers' key prefix in Redis "
+	    "(default: tschat)\n"), f);
 	fputs(_("      --node-name NAME    this server's name (default: "
 	    "HOSTNAME:PORT)\n"), f);
 	fputs(_("\nLogging:\n"), f);
@@ -154,7 +174,11 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 	c->line_rate = DEFAULT_LINE_RATE;
 	c->udp_rate = DEFAULT_UDP_RATE;
 	c->udp_peer_ttl = DEFAULT_UDP_PEER_TTL_SECS;
-	c->room = RELAY_DEFAULT_ROOM;
+	c->relay_prefix = RELAY_DEFAULT_PREFIX;
+	c->history = DEFAULT_HISTORY_LINES;
+	c->history_memory = DEFAULT_HISTORY_BYTES;
+	c->max_rooms = DEFAULT_MAX_ROOMS;
+	c->max_joins = DEFAULT_MAX_JOINS;
 
 	/* Reset getopt, so that tests may parse many command lines. */
 	optind = 0;
@@ -283,13 +307,37 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 			    _("--relay needs Redis support "
 			    "(hiredis), which this tschatd was built without"));
 #endif
-		case OPT_ROOM:
+		case OPT_RELAY_PREFIX:
 			if (!relay_name_ok(optarg))
-				return optmsg_fail(err, size,
-				    _("invalid --room '%s': use "
-				    "1 to 64 letters, digits, '.', '_', ':' or "
-				    "'-'"), optarg);
-			c->room = optarg;
+				return optmsg_fail(err, size, _("invalid "
+				    "--relay-prefix '%s': use 1 to 64 letters, "
+				    "digits, '.', '_', ':' or '-'"), optarg);
+			c->relay_prefix = optarg;
+			break;
+		case OPT_HISTORY:
+			if (strnum(optarg, 0, MAX_HISTORY_LINES, &n, &why) ==
+			    -1)
+				return bad_value(err, size, "--history",
+				    optarg, why);
+			c->history = n;
+			break;
+		case OPT_HISTORY_MEMORY:
+			if (strnum(optarg, 0, 1LL << 40, &n, &why) == -1)
+				return bad_value(err, size, "--history-memory",
+				    optarg, why);
+			c->history_memory = n;
+			break;
+		case OPT_MAX_ROOMS:
+			if (strnum(optarg, 0, 1000000, &n, &why) == -1)
+				return bad_value(err, size, "--max-rooms",
+				    optarg, why);
+			c->max_rooms = n;
+			break;
+		case OPT_MAX_JOINS:
+			if (strnum(optarg, 0, 1000000, &n, &why) == -1)
+				return bad_value(err, size, "--max-joins",
+				    optarg, why);
+			c->max_joins = n;
 			break;
 		case OPT_NODE_NAME:
 			if (!relay_name_ok(optarg))

@@ -33,11 +33,15 @@ struct srvconf {
 	unsigned int	  idle_timeout;	/* seconds; 0: none */
 	unsigned int	  udp_rate;	/* datagrams a second; 0: no limit */
 	unsigned int	  udp_peer_ttl;	/* seconds */
+	unsigned int	  history;	/* lines a room keeps; 0: none */
+	size_t		  history_memory;
+	unsigned int	  max_rooms;	/* besides the lobby */
+	unsigned int	  max_joins;	/* rooms a peer is in besides it */
 	enum log_level	  log_level;
 	int		  syslog;
 	const char	 *relay;	/* --relay URL, or NULL */
 	const char	 *relay_password; /* from the environment */
-	const char	 *room;
+	const char	 *relay_prefix;
 	const char	 *node_name;	/* NULL: HOSTNAME:PORT */
 };
 

@@ -45,7 +45,7 @@ start_relay(struct ev_loop *loop, const struct srvconf *c, uint16_t port)
 	memset(&ro, 0, sizeof ro);
 	ro.url = c->relay;
 	ro.password = c->relay_password;
-	ro.prefix = c->room;
+	ro.prefix = c->relay_prefix;
 	ro.node_name = c->node_name;
 	ro.port = port;
 	ro.max_line = c->max_line;

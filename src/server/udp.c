@@ -166,7 +166,6 @@ static void
 member_free(struct udp_member *um)
 {
 	addrmap_remove(&members, &um->entry);
-	free(um->member.nick);
 	free(um);
 }
 
@@ -184,7 +183,8 @@ member_message_cb(void *arg, const char *msg, size_t len, int flags)
 	/* tschat may send its /join again: it is in already. */
 	if (c->framing == FRAME_LINE) {
 		command_parse(msg, len, &cmd);
-		if (cmd.kind == CMD_JOIN)
+		if (cmd.kind == CMD_JOIN && (cmd.arglen == 0 ||
+		    cmd.arg[0] != '#'))
 			return FRAME_GO;
 	}
 	/*
