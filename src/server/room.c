@@ -34,7 +34,7 @@
 struct room {
 	struct room_env		  env;
 	char			  name[ROOM_TAG_MAX];	/* "#dev" */
-	char			  tag[ROOM_TAG_MAX];	/* "#dev ", "": lobby */
+	char			  tag[ROOM_TAG_MAX];	/* "#dev "; "" */
 	size_t			  taglen;
 	int			  lobby;
 	struct membership	**members;	/* newest last */
@@ -253,7 +253,7 @@ room_remote_line(struct room *r, const char *line, size_t len)
 	int		 nl = r->env.framing == FRAME_LINE;
 
 	if (r->closed)
-		return;		/* after "server shutting down", nothing */
+		return;		/* nothing after "server shutting down" */
 	out = outq_msg_begin(len + 1);
 	memcpy(out, line, len);
 	if (nl)
@@ -329,9 +329,8 @@ announce(struct room *r, enum room_event ev, const struct member *m,
 	broadcast(r, ev, m, &s);
 }
 
-/* A notice to one member. */
-static void PRINTFLIKE(3, 4)
-announce_to(struct room *r, struct member *m, const char *fmt, ...)
+void
+room_noticef(struct room *r, struct member *m, const char *fmt, ...)
 {
 	char	buf[NICK_MAX_BYTES * 2 + 512];
 	va_list	ap;
@@ -346,7 +345,7 @@ announce_to(struct room *r, struct member *m, const char *fmt, ...)
 /* The history for M: one push of all its lines, or a line each. */
 struct replay {
 	struct member	*m;
-	char		*out;		/* batched: where the next goes */
+	char		*out;		/* batched: the next line's place */
 };
 
 static void
@@ -438,7 +437,7 @@ room_leave(struct room *r, struct membership *ms, const char *reason,
 	if (m->ops->batched)
 		r->nbatched--;
 	if (r->closed)
-		return;		/* after the last notice nothing is said */
+		return;		/* nothing after the last notice */
 	if (reason != NULL && len > 0)
 		n = snprintf(buf, sizeof buf, "%s left: %.*s (%u online)",
 		    member_nick(m, name), (int)MINIMUM(len, 200), reason,
@@ -557,12 +556,13 @@ room_who(struct room *r, struct member *m)
 	struct who		 w;
 	char			 buf[ADDR_STRLEN];
 	uint32_t		 i;
-	int			 relayed = r->lobby && h->remote_each != NULL;
+	int			 relayed;
 
+	relayed = r->lobby && h->remote_each != NULL;
 	if (r->lobby)
-		announce_to(r, m, "%u online:", room_count(r));
+		room_noticef(r, m, "%u online:", room_count(r));
 	else
-		announce_to(r, m, "%u online in %s:", room_count(r), r->name);
+		room_noticef(r, m, "%u online in %s:", room_count(r), r->name);
 	w.room = r;
 	w.to = m;
 	w.node = relayed && h->node_name != NULL ? h->node_name(h->arg) :

@@ -125,6 +125,9 @@ void	room_who(struct room *, struct member *m);
  */
 void	room_notice(struct room *, struct member *m, const char *text,
 	    size_t len);
+/* The same, formatted by printf(3) rules. */
+void	room_noticef(struct room *, struct member *m, const char *fmt, ...)
+	    PRINTFLIKE(3, 4);
 /*
  * "[STAMP] " + HEAD + TEXT (neutralised) to M alone, after the lines
  * before it, with no tag: a private message.

@@ -31,7 +31,7 @@
 
 /* A room besides the lobby, found by its name. */
 struct named_room {
-	struct namemap_entry	 entry;		/* its name, in room */
+	struct namemap_entry	 entry;		/* its name: room's */
 	struct room		*room;
 };
 
@@ -54,7 +54,7 @@ struct asked_nick {
 struct nickname {
 	struct namemap_entry	 entry;
 	struct member		*member;
-	char			 name[];	/* what member->nick points to */
+	char			 name[];	/* member->nick points here */
 };
 
 static struct room	*lobby;
@@ -71,22 +71,6 @@ struct room *
 rooms_lobby(void)
 {
 	return lobby;
-}
-
-/* A notice to M alone, that belongs to no room. */
-static void PRINTFLIKE(2, 3)
-tell(struct member *m, const char *fmt, ...)
-{
-	char	buf[NICK_MAX_BYTES * 2 + 512];
-	va_list	ap;
-	int	n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	room_notice(lobby, m, buf, MINIMUM((size_t)n, sizeof buf - 1));
 }
 
 static struct room *
@@ -106,7 +90,9 @@ static struct named_room *
 named(const struct room *r)
 {
 	const char		*name = room_name(r);
-	struct namemap_entry	*e = namemap_find(&rooms, name, strlen(name));
+	struct namemap_entry	*e;
+
+	e = namemap_find(&rooms, name, strlen(name));
 
 	return e != NULL ? container_of(e, struct named_room, entry) : NULL;
 }
@@ -215,18 +201,18 @@ cmd_nick(struct member *m, const char *nick, size_t len)
 	enum nick_error		 e;
 
 	if ((e = nick_check(nick, len)) != NICK_OK) {
-		tell(m, "%s", nick_error_text(e));
+		room_noticef(lobby, m, "%s", nick_error_text(e));
 		return;
 	}
 	if (nick_taken(m, nick, len)) {
-		tell(m, "nick %.*s is taken", (int)len, nick);
+		room_noticef(lobby, m, "nick %.*s is taken", (int)len, nick);
 		return;
 	}
 	if (m->nick != NULL && strlen(m->nick) == len &&
 	    memcmp(m->nick, nick, len) == 0)
 		return;
 	if (asked_by(m) != NULL) {
-		tell(m, "your last /nick is not settled yet");
+		room_noticef(lobby, m, "your last /nick is not settled yet");
 		return;
 	}
 	a = xmalloc(sizeof *a + len + 1);
@@ -266,11 +252,11 @@ rooms_nick_answer(uint32_t id, const char *nick, int granted)
 		if (granted && hooks.nick_release != NULL)
 			hooks.nick_release(hooks.arg, id, nick);
 		if (m != NULL)
-			tell(m, "nick %s is taken", nick);
+			room_noticef(lobby, m, "nick %s is taken", nick);
 		return;
 	}
 	if (!granted) {
-		tell(m, "nick %s is taken", nick);
+		room_noticef(lobby, m, "nick %s is taken", nick);
 		return;
 	}
 	take_nick(m, nick, len);
@@ -283,7 +269,7 @@ rooms_nick_refused(uint32_t id, const char *nick)
 
 	if (m == NULL || m->id != id)
 		return;
-	tell(m, "the nick %s is taken on another server", nick);
+	room_noticef(lobby, m, "the nick %s is taken on another server", nick);
 	set_nick(m, NULL, 0);
 	renamed(m, nick);
 }
@@ -362,22 +348,22 @@ cmd_join(struct member *m, const char *name, size_t len)
 	struct room		*r;
 
 	if (!room_name_check(name, len)) {
-		tell(m, "%s", room_name_error_text());
+		room_noticef(lobby, m, "%s", room_name_error_text());
 		return;
 	}
 	if ((r = find_room(name, len)) != NULL &&
 	    membership(m, r) != NULL) {
 		m->current = r;
-		tell(m, "%s is your current room", room_name(r));
+		room_noticef(lobby, m, "%s is your current room", room_name(r));
 		return;
 	}
 	if (m->nrooms >= core.conf->max_joins) {
-		tell(m, "you are in too many rooms");
+		room_noticef(lobby, m, "you are in too many rooms");
 		return;
 	}
 	if (r == NULL) {
 		if (namemap_count(&rooms) >= core.conf->max_rooms) {
-			tell(m, "too many rooms");
+			room_noticef(lobby, m, "too many rooms");
 			return;
 		}
 		r = make_room(name, len);
@@ -401,8 +387,8 @@ cmd_part(struct member *m, const char *arg, size_t len)
 	if (room_word(arg, len, &n)) {
 		r = find_room(arg, n);
 		if (r == NULL || membership(m, r) == NULL) {
-			tell(m, "you are not in %.*s", (int)MINIMUM(n, 200),
-			    arg);
+			room_noticef(lobby, m, "you are not in %.*s",
+			    (int)MINIMUM(n, 200), arg);
 			return;
 		}
 		for (arg += n, len -= n; len > 0 && (*arg == ' ' ||
@@ -410,7 +396,7 @@ cmd_part(struct member *m, const char *arg, size_t len)
 			;
 	}
 	if (r == lobby) {
-		tell(m, "you cannot leave %s", ROOM_LOBBY);
+		room_noticef(lobby, m, "you cannot leave %s", ROOM_LOBBY);
 		return;
 	}
 	leave_room(m, r, arg, len, 1);
@@ -441,15 +427,16 @@ cmd_msg(struct member *m, const char *target, size_t tlen,
 	if (target[0] == '#') {
 		r = find_room(target, tlen);
 		if (r == NULL || membership(m, r) == NULL) {
-			tell(m, "you are not in %.*s", (int)MINIMUM(tlen, 200),
-			    target);
+			room_noticef(lobby, m, "you are not in %.*s",
+			    (int)MINIMUM(tlen, 200), target);
 			return;
 		}
 		room_say(r, m, text, len, 0);
 		return;
 	}
 	if ((to = find_nick(target, tlen)) == NULL) {
-		tell(m, "no such nick %.*s", (int)MINIMUM(tlen, 200), target);
+		room_noticef(lobby, m, "no such nick %.*s",
+		    (int)MINIMUM(tlen, 200), target);
 		return;
 	}
 	private_message(m, to, text, len);
@@ -461,7 +448,8 @@ cmd_who(struct member *m, const char *arg, size_t len)
 	struct room	*r = m->current;
 
 	if (len > 0 && (r = find_room(arg, len)) == NULL) {
-		tell(m, "no such room %.*s", (int)MINIMUM(len, 200), arg);
+		room_noticef(lobby, m, "no such room %.*s",
+		    (int)MINIMUM(len, 200), arg);
 		return;
 	}
 	room_who(r, m);
@@ -539,7 +527,7 @@ rooms_left(struct member *m, const char *reason, size_t len)
 	room_leave(lobby, &m->lobby, reason, len, 0);
 	m->joined = 0;
 	if ((a = asked_by(m)) != NULL)
-		(*a)->member = NULL;	/* the claim's answer finds no one */
+		(*a)->member = NULL;	/* its answer finds no one */
 	if (m->nick != NULL && hooks.nick_release != NULL)
 		hooks.nick_release(hooks.arg, m->id, m->nick);
 	set_nick(m, NULL, 0);
@@ -593,15 +581,15 @@ rooms_message(struct member *m, const char *text, size_t len, int flags)
 		rooms_left(m, cmd.arg, cmd.arglen);
 		return FRAME_STOP;
 	case CMD_USAGE:
-		tell(m, "usage: %s", cmd.usage);
+		room_noticef(lobby, m, "usage: %s", cmd.usage);
 		break;
 	case CMD_UNKNOWN:
-		tell(m, "unknown command /%.*s (try /help)",
+		room_noticef(lobby, m, "unknown command /%.*s (try /help)",
 		    (int)MINIMUM(cmd.namelen, 64), cmd.name);
 		break;
 	}
 	if (flags & FRAME_CUT)
-		tell(m, "line too long");
+		room_noticef(lobby, m, "line too long");
 	return FRAME_GO;
 }
 
