@@ -32,6 +32,11 @@ SHIM=$T/slow-resolver.so
 SLOW_SECS=2
 LIMIT_MS=$((1000 + TSCHAT_TIME_SLACK_MS))
 
+# A tschatd built with AddressSanitizer wants its runtime first among the
+# libraries loaded; the shim only wraps the resolver, so let it be first.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+export ASAN_OPTIONS
+
 redis_start
 LD_PRELOAD=$SHIM
 TSCHAT_TEST_RESOLVE_SECS=$SLOW_SECS

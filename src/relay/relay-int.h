@@ -54,6 +54,8 @@ struct rnode {
 	unsigned int	 count;
 	struct relay_seen seen;		/* its entries' numbers, for doubles */
 	int		 checking;	/* an EXISTS is under way */
+	int		 said_bye;	/* its bye was read from the stream */
+	ev_tstamp	 heard;		/* its last entry, or when first known */
 };
 
 /* What this server will append to the stream next. */

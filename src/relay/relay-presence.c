@@ -114,7 +114,14 @@ exists_cb(redisAsyncContext *ac, void *r, void *priv)
 		if (strcmp(n->id, id) != 0)
 			continue;
 		n->checking = 0;
-		if (reply->type == REDIS_REPLY_INTEGER && reply->integer == 0) {
+		/*
+		 * A server that said something lately, and no bye yet, is
+		 * gone only once the stream says so: its last lines, and
+		 * its bye, may still be on their way to this server.
+		 */
+		if (reply->type == REDIS_REPLY_INTEGER && reply->integer == 0 &&
+		    (n->said_bye || ev_now(relay->loop) - n->heard >=
+		    RELAY_NODE_TTL_SECS)) {
 			node_gone(n);
 			*pp = n->next;
 			relay_node_free(n);

@@ -43,6 +43,7 @@ apply_event(struct rnode *node, enum relay_status st,
 	}
 	if (ev->type == RELAY_EV_BYE) {
 		/* Gone if its presence is: anyone can write a bye. */
+		node->said_bye = 1;
 		relay_node_check(node);
 		return;
 	}
@@ -111,6 +112,7 @@ apply_entry(const redisReply *entry)
 	if (strcmp(dec->node, relay->node) == 0)
 		return;		/* ours: delivered here already */
 	rn = relay_node_find(dec->node);
+	rn->heard = ev_now(relay->loop);
 	/*
 	 * An entry sent again after a lost reply: its number was seen. Only
 	 * the very numbers seen count, so that one made up by someone else

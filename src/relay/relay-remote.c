@@ -27,6 +27,7 @@ relay_node_find(const char *id)
 	}
 	n = xcalloc(1, sizeof *n);
 	snprintf(n->id, sizeof n->id, "%s", id);
+	n->heard = ev_now(relay->loop);
 	n->next = relay->nodes;
 	relay->nodes = n;
 	return n;
