@@ -17,7 +17,10 @@ esac
 [ "$hard" = unknown ] || ulimit -Sn "$hard" 2>/dev/null || true
 
 start_server
-timeout 60 "$TCPEER" many -w 30 127.0.0.1 "$PORT" $N >"$T/out" 2>"$T/err"
+# The peers send once the server has taken them all (its log says so),
+# so that none is served and gone before the last is taken.
+timeout 60 "$TCPEER" many -w 30 -g "$SERVER_LOG" 127.0.0.1 "$PORT" $N \
+    >"$T/out" 2>"$T/err"
 rc=$?
 cat "$T/out"
 [ "$rc" -eq 0 ] || fail "tcpeer many $N: status $rc:

@@ -54,7 +54,7 @@ static const char *const usage_lines[] = {
 	"    and a newline",
 	"probe HOST PORT",
 	"    exit 0 if a TCP connection is accepted",
-	"many [-w SECS] HOST PORT N",
+	"many [-w SECS] [-g FILE] HOST PORT N",
 	"    N connections at once, each sends \"peer-I\" and must get exactly",
 	"    its own stamped line back",
 	"flood-noread [-h SECS] [-l LEN] HOST PORT BYTES",
@@ -569,6 +569,22 @@ many_read(struct many_peer *m, int i)
 	m->state = M_SHUT;
 }
 
+/* Whether FILE holds TEXT. */
+static int
+file_holds(const char *file, const char *text)
+{
+	char	 buf[4096];
+	FILE	*f;
+	int	 found = 0;
+
+	if ((f = fopen(file, "r")) == NULL)
+		return 0;
+	while (!found && fgets(buf, sizeof buf, f) != NULL)
+		found = strstr(buf, text) != NULL;
+	fclose(f);
+	return found;
+}
+
 static int
 cmd_many(int argc, char **argv)
 {
@@ -576,15 +592,20 @@ cmd_many(int argc, char **argv)
 	struct pollfd		*pfd;
 	struct addrinfo		*res;
 	double			 wait = 30, deadline, start;
+	const char		*gate = NULL;
+	char			 gate_text[64];
 	unsigned int		 counts[M_FAILED + 1];
 	char			 line[32];
 	socklen_t		 elen;
 	int			 ch, n, i, k, npfd, err, *which;
 
-	while ((ch = getopt(argc, argv, "w:")) != -1) {
-		if (ch != 'w')
+	while ((ch = getopt(argc, argv, "g:w:")) != -1) {
+		if (ch == 'g')
+			gate = optarg;
+		else if (ch == 'w')
+			wait = parse_secs(optarg);
+		else
 			usage();
-		wait = parse_secs(optarg);
 	}
 	if (argc - optind != 3)
 		usage();
@@ -616,7 +637,19 @@ cmd_many(int argc, char **argv)
 			counts[peers[i].state]++;
 		if (counts[M_DONE] + counts[M_FAILED] == (unsigned int)n)
 			break;
-		/* Every peer connected: all send at once. */
+		/*
+		 * Every peer connected: all send at once; with -g, once the
+		 * server's log (FILE) says it took them all, so that none is
+		 * served and gone before the last is taken.
+		 */
+		if (counts[M_CONNECTED] > 0 && counts[M_CONNECTING] == 0 &&
+		    gate != NULL) {
+			snprintf(gate_text, sizeof gate_text,
+			    "connected (%d online)", n);
+			while (!file_holds(gate, gate_text) && now() < deadline)
+				(void)poll(NULL, 0, 10);
+			gate = NULL;
+		}
 		if (counts[M_CONNECTED] > 0 && counts[M_CONNECTING] == 0) {
 			for (i = 0; i < n; i++) {
 				m = &peers[i];
