@@ -94,6 +94,8 @@ relay_seen_check(struct relay_seen *s, uint64_t seq)
 		return 1;
 	if (s->n == s->cap && s->cap < RELAY_SEEN_MAX)
 		grow(s);
+	if (s->cap == 0)
+		return 0;	/* grow() always makes room */
 	if (s->n == s->cap) {
 		/* Full: the oldest gives way. */
 		table_remove(s, s->order[s->head]);

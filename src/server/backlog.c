@@ -140,7 +140,11 @@ room_empty(struct backlog *b, struct backlog_room *r)
 static void
 drop_oldest(struct backlog *b, struct backlog_room *r)
 {
-	struct slot	*s = &r->ring[r->first];
+	struct slot	*s;
+
+	if (r->count == 0 || r->nslots == 0)
+		return;
+	s = &r->ring[r->first];
 
 	b->bytes -= line_cost(s->cap);
 	free(s->buf);
@@ -290,6 +294,8 @@ backlog_add(struct backlog *b, struct backlog_room *r, const char *line,
 	}
 	if (n != r->nslots)
 		ring_resize(r, n);
+	if (r->nslots == 0)
+		return;
 	if (r->count == r->nslots) {
 		s = &r->ring[r->first];
 		r->first = (r->first + 1) % r->nslots;

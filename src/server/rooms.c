@@ -97,19 +97,19 @@ named(const struct room *r)
 	return e != NULL ? container_of(e, struct named_room, entry) : NULL;
 }
 
-/* M's membership of R, or NULL. */
-static struct membership *
-membership(struct member *m, const struct room *r)
+/* Whether M is in R. */
+static int
+in_room(const struct member *m, const struct room *r)
 {
-	struct joined_room	*j;
+	const struct joined_room	*j;
 
 	if (r == lobby)
-		return &m->lobby;
+		return 1;
 	for (j = m->rooms; j != NULL; j = j->next) {
 		if (j->room == r)
-			return &j->ms;
+			return 1;
 	}
-	return NULL;
+	return 0;
 }
 
 static struct member *
@@ -352,7 +352,7 @@ cmd_join(struct member *m, const char *name, size_t len)
 		return;
 	}
 	if ((r = find_room(name, len)) != NULL &&
-	    membership(m, r) != NULL) {
+	    in_room(m, r)) {
 		m->current = r;
 		room_noticef(lobby, m, "%s is your current room", room_name(r));
 		return;
@@ -386,7 +386,7 @@ cmd_part(struct member *m, const char *arg, size_t len)
 
 	if (room_word(arg, len, &n)) {
 		r = find_room(arg, n);
-		if (r == NULL || membership(m, r) == NULL) {
+		if (r == NULL || !in_room(m, r)) {
 			room_noticef(lobby, m, "you are not in %.*s",
 			    (int)MINIMUM(n, 200), arg);
 			return;
@@ -426,7 +426,7 @@ cmd_msg(struct member *m, const char *target, size_t tlen,
 
 	if (target[0] == '#') {
 		r = find_room(target, tlen);
-		if (r == NULL || membership(m, r) == NULL) {
+		if (r == NULL || !in_room(m, r)) {
 			room_noticef(lobby, m, "you are not in %.*s",
 			    (int)MINIMUM(tlen, 200), target);
 			return;
