@@ -658,6 +658,12 @@ free_room(struct namemap_entry *e, void *arg)
 static void
 rooms_free(void)
 {
+	struct asked_nick	*a;
+
+	while ((a = asked) != NULL) {
+		asked = a->next;
+		free(a);
+	}
 	namemap_each(&rooms, free_room, NULL);
 	if (room_history(lobby) != NULL)
 		backlog_unpin(backlog, room_history(lobby));
