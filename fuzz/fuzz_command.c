@@ -3,7 +3,8 @@
  * asks for (nick_check) and what the client takes for a UDP join notice
  * (command_join_notice), and which typed lines the client acts on itself
  * (command_client). Invariants: every pointer returned lies in the
- * input; a command's kind agrees with its text; an accepted nick is 1 to
+ * input; a command's kind agrees with its text and its argument rule
+ * (none, optional, required; /msg a target and a text); an accepted nick is 1 to
  * 32 characters of valid UTF-8 without a space, control or ':'; an
  * accepted token is 1 to 16 printable ASCII characters at the notice's
  * end.
@@ -77,10 +78,21 @@ check_command(const char *s, size_t len)
 	case CMD_JOIN:
 		CHECK(c.arglen > 0, "kind %d without its argument", c.kind);
 		break;
-	case CMD_WHO:
+	case CMD_MSG:
+		CHECK(c.arglen > 0 && c.targetlen > 0 && c.target != NULL &&
+		    inside(c.target, c.targetlen, s, len) &&
+		    c.target + c.targetlen <= c.arg,
+		    "/msg without its target and text");
+		CHECK(memchr(c.target, ' ', c.targetlen) == NULL &&
+		    memchr(c.target, '\t', c.targetlen) == NULL,
+		    "a blank in the /msg target");
+		break;
 	case CMD_HELP:
+	case CMD_ROOMS:
 		CHECK(c.arglen == 0, "kind %d with an argument", c.kind);
 		break;
+	case CMD_WHO:
+	case CMD_PART:
 	case CMD_USAGE:
 		CHECK(c.usage != NULL && c.usage[0] == '/',
 		    "no usage for a command used wrongly");
