@@ -83,7 +83,8 @@ status_name(enum relay_status st)
 		"RELAY_OK", "RELAY_END", "RELAY_EMPTY", "RELAY_ODD",
 		"RELAY_NO_NODE", "RELAY_BAD_NODE", "RELAY_BAD_SEQ",
 		"RELAY_NO_EVENT", "RELAY_MISSING", "RELAY_BAD_MEMBER",
-		"RELAY_BAD_TYPE", "RELAY_BAD_NICK", "RELAY_BAD_LINE",
+		"RELAY_BAD_TYPE", "RELAY_BAD_NICK", "RELAY_BAD_ROOM",
+		"RELAY_BAD_LINE",
 	};
 
 	return (size_t)st < ARRAY_SIZE(names) ? names[st] : "?";
@@ -282,6 +283,114 @@ START_TEST(test_entry_bye)
 	ck_assert_int_eq(ev.type, RELAY_EV_BYE);
 	ck_assert_msg(ev.line == NULL, "a bye event has no line");
 	fields_free(&fs);
+	relay_entry_free(&e);
+}
+END_TEST
+
+/* Room membership, in the lobby's stream: a member and a room, no line. */
+START_TEST(test_entry_enter_exit)
+{
+	struct relay_entry	e;
+	struct relay_event	ev;
+	struct fields		fs;
+
+	relay_entry_init(&e, MAX_LINE);
+	open_good(&e, &fs, E("node", NODE, "s", "5",
+	    "e", "enter", "m", "3", "r", "#Dev",
+	    "e", "exit", "m", "3", "r", "#caf\xc3\xa9"));
+	ck_assert_status(relay_entry_next(&e, &ev), RELAY_OK, &fs);
+	ck_assert_int_eq(ev.type, RELAY_EV_ENTER);
+	ck_assert_uint_eq(ev.member, 3);
+	ck_assert_str_eq(ev.room, "#Dev");
+	ck_assert_msg(ev.line == NULL, "an enter event has no line");
+	ck_assert_status(relay_entry_next(&e, &ev), RELAY_OK, &fs);
+	ck_assert_int_eq(ev.type, RELAY_EV_EXIT);
+	ck_assert_str_eq(ev.room, "#caf\xc3\xa9");
+	ck_assert_status(relay_entry_next(&e, &ev), RELAY_END, &fs);
+	fields_free(&fs);
+	relay_entry_free(&e);
+}
+END_TEST
+
+START_TEST(test_event_bad_room)
+{
+	event_refused(E("node", NODE, "e", "enter", "m", "1"), RELAY_MISSING);
+	event_refused(E("node", NODE, "e", "exit", "r", "#a"), RELAY_MISSING);
+	event_refused(E("node", NODE, "e", "enter", "m", "x", "r", "#a"),
+	    RELAY_BAD_MEMBER);
+	event_refused(E("node", NODE, "e", "enter", "m", "1", "r", "dev"),
+	    RELAY_BAD_ROOM);
+	event_refused(E("node", NODE, "e", "enter", "m", "1", "r", "#"),
+	    RELAY_BAD_ROOM);
+	event_refused(E("node", NODE, "e", "enter", "m", "1", "r", "#a b"),
+	    RELAY_BAD_ROOM);
+	event_refused(E("node", NODE, "e", "enter", "m", "1", "r",
+	    "#\x1b[2J"), RELAY_BAD_ROOM);
+	event_refused(E("node", NODE, "e", "exit", "m", "1", "r",
+	    "#aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), RELAY_BAD_ROOM);
+}
+END_TEST
+
+/* A private message: addressee, sender, text; the text made safe. */
+START_TEST(test_entry_pm)
+{
+	struct relay_entry	e;
+	struct relay_event	ev;
+	struct fields		fs;
+
+	relay_entry_init(&e, MAX_LINE);
+	open_good(&e, &fs, E("node", NODE, "s", "9", "e", "pm", "m", "12",
+	    "n", "bob", "f", "alice", "l", "hi \x1b[31mbob"));
+	ck_assert_status(relay_entry_next(&e, &ev), RELAY_OK, &fs);
+	ck_assert_int_eq(ev.type, RELAY_EV_PM);
+	ck_assert_uint_eq(ev.member, 12);
+	ck_assert_str_eq(ev.nick, "bob");
+	ck_assert_str_eq(ev.from, "alice");
+	ck_assert_msg(memchr(ev.line, 0x1b, ev.len) == NULL,
+	    "an escape in a pm's text was handed on: \"%s\"",
+	    esc(ev.line, ev.len));
+	assert_safe(ev.line, ev.len, "pm text");
+	fields_free(&fs);
+	relay_entry_free(&e);
+
+	event_refused(E("node", NODE, "e", "pm", "m", "1", "n", "bob", "l",
+	    "x"), RELAY_BAD_NICK);
+	event_refused(E("node", NODE, "e", "pm", "m", "1", "f", "bob", "l",
+	    "x"), RELAY_BAD_NICK);
+	event_refused(E("node", NODE, "e", "pm", "m", "1", "n", "bob", "f",
+	    "a b", "l", "x"), RELAY_BAD_NICK);
+	event_refused(E("node", NODE, "e", "pm", "m", "1", "n", "bob", "f",
+	    "al"), RELAY_MISSING);
+	event_refused(E("node", NODE, "e", "pm", "m", "1", "n", "bob", "f",
+	    "al", "l", "two\nlines"), RELAY_BAD_LINE);
+}
+END_TEST
+
+/* A room's history, kept beside the stream, is checked like its lines. */
+START_TEST(test_history_line)
+{
+	struct relay_entry	 e;
+	const char		*out;
+	size_t			 len, i;
+	char			 big[LINE_MAX + 2];
+
+	relay_entry_init(&e, MAX_LINE);
+	ck_assert_int_eq(relay_entry_line(&e, "[x] #dev a: hi", 14, &out,
+	    &len), RELAY_OK);
+	ck_assert_bytes_str(out, len, "[x] #dev a: hi");
+	ck_assert_int_eq(relay_entry_line(&e, "a\x1b]0;t\x07b", 9, &out,
+	    &len), RELAY_OK);
+	assert_safe(out, len, "history line");
+	ck_assert_int_eq(relay_entry_line(&e, "", 0, &out, &len),
+	    RELAY_BAD_LINE);
+	ck_assert_int_eq(relay_entry_line(&e, "a\nb", 3, &out, &len),
+	    RELAY_BAD_LINE);
+	for (i = 0; i < sizeof big; i++)
+		big[i] = 'a';
+	ck_assert_int_eq(relay_entry_line(&e, big, LINE_MAX, &out, &len),
+	    RELAY_OK);
+	ck_assert_int_eq(relay_entry_line(&e, big, LINE_MAX + 1, &out, &len),
+	    RELAY_BAD_LINE);
 	relay_entry_free(&e);
 }
 END_TEST
@@ -854,6 +963,9 @@ relay_entry_suite(void)
 	tcase_add_test(tc, test_entry_join_leave_nick);
 	tcase_add_test(tc, test_entry_sync);
 	tcase_add_test(tc, test_entry_bye);
+	tcase_add_test(tc, test_entry_enter_exit);
+	tcase_add_test(tc, test_entry_pm);
+	tcase_add_test(tc, test_history_line);
 	tcase_add_test(tc, test_entry_address_nicks);
 	tcase_add_test(tc, test_entry_number_ranges);
 	tcase_add_test(tc, test_entry_field_order);
@@ -875,6 +987,7 @@ relay_entry_suite(void)
 	tcase_add_test(tc, test_event_bad_type);
 	tcase_add_test(tc, test_event_bad_nick);
 	tcase_add_test(tc, test_event_bad_line);
+	tcase_add_test(tc, test_event_bad_room);
 	tcase_add_test(tc, test_event_mixed);
 	suite_add_tcase(s, tc);
 

@@ -193,6 +193,9 @@ event_type(const struct relay_field *t)
 		{ "nick", RELAY_EV_NICK },
 		{ "sync", RELAY_EV_SYNC },
 		{ "bye", RELAY_EV_BYE },
+		{ "enter", RELAY_EV_ENTER },
+		{ "exit", RELAY_EV_EXIT },
+		{ "pm", RELAY_EV_PM },
 	};
 	size_t	i;
 
@@ -203,11 +206,41 @@ event_type(const struct relay_field *t)
 	return -1;
 }
 
+/* Copy the nick field F, if good, into OUT (NICK_MAX_BYTES). */
+static int
+take_nick(const struct relay_field *f, char *out)
+{
+	if (f == NULL || !relay_nick_ok(f->ptr, f->len))
+		return -1;
+	memcpy(out, f->ptr, f->len);
+	out[f->len] = '\0';
+	return 0;
+}
+
+enum relay_status
+relay_entry_line(struct relay_entry *e, const char *line, size_t len,
+    const char **out, size_t *outlen)
+{
+	size_t	need;
+
+	if (len == 0 || len > e->line_max || memchr(line, '\n', len) != NULL)
+		return RELAY_BAD_LINE;
+	need = SANITIZE_MAX(len);
+	if (e->size < need) {
+		free(e->buf);
+		e->buf = xmalloc(need);
+		e->size = need;
+	}
+	*outlen = sanitize(e->buf, line, len, 1);
+	*out = e->buf;
+	return RELAY_OK;
+}
+
 enum relay_status
 relay_entry_next(struct relay_entry *e, struct relay_event *ev)
 {
-	const struct relay_field	*f = e->f, *m, *nick, *l;
-	size_t				 from, to, need;
+	const struct relay_field	*f = e->f, *m, *l, *r;
+	size_t				 from, to;
 	int				 type;
 
 	memset(ev, 0, sizeof *ev);
@@ -225,6 +258,20 @@ relay_entry_next(struct relay_entry *e, struct relay_event *ev)
 		return RELAY_OK;
 	}
 	m = find(f, from, to, "m");
+	if (type == RELAY_EV_ENTER || type == RELAY_EV_EXIT) {
+		r = find(f, from, to, "r");
+		if (m == NULL || r == NULL)
+			return RELAY_MISSING;
+		if (relay_member_parse(m->ptr, m->len, &ev->member) == -1)
+			return RELAY_BAD_MEMBER;
+		ev->type = (enum relay_event_type)type;
+		if (r->len > RELAY_ROOM_MAX || memchr(r->ptr, '\0', r->len) !=
+		    NULL || !room_name_check(r->ptr, r->len))
+			return RELAY_BAD_ROOM;
+		memcpy(ev->room, r->ptr, r->len);
+		ev->room[r->len] = '\0';
+		return RELAY_OK;
+	}
 	l = find(f, from, to, "l");
 	if (m == NULL || l == NULL)
 		return RELAY_MISSING;
@@ -233,25 +280,14 @@ relay_entry_next(struct relay_entry *e, struct relay_event *ev)
 	if (type == -1)
 		return RELAY_BAD_TYPE;
 	ev->type = (enum relay_event_type)type;
-	if (type == RELAY_EV_JOIN || type == RELAY_EV_NICK) {
-		nick = find(f, from, to, "n");
-		if (nick == NULL || !relay_nick_ok(nick->ptr, nick->len))
-			return RELAY_BAD_NICK;
-		memcpy(ev->nick, nick->ptr, nick->len);
-		ev->nick[nick->len] = '\0';
-	}
+	if ((type == RELAY_EV_JOIN || type == RELAY_EV_NICK ||
+	    type == RELAY_EV_PM) && take_nick(find(f, from, to, "n"),
+	    ev->nick) == -1)
+		return RELAY_BAD_NICK;
+	if (type == RELAY_EV_PM && take_nick(find(f, from, to, "f"),
+	    ev->from) == -1)
+		return RELAY_BAD_NICK;
 
 	/* Checked like a peer's line: bounded, one line, and made safe. */
-	if (l->len == 0 || l->len > e->line_max ||
-	    memchr(l->ptr, '\n', l->len) != NULL)
-		return RELAY_BAD_LINE;
-	need = SANITIZE_MAX(l->len);
-	if (e->size < need) {
-		free(e->buf);
-		e->buf = xmalloc(need);
-		e->size = need;
-	}
-	ev->len = sanitize(e->buf, l->ptr, l->len, 1);
-	ev->line = e->buf;
-	return RELAY_OK;
+	return relay_entry_line(e, l->ptr, l->len, &ev->line, &ev->len);
 }

@@ -6,7 +6,10 @@
  *
  * An entry is "node ID [s SEQ]" and then events, each a group of fields
  * that starts at "e": "e msg|join|leave|nick m MEMBER [n NICK] l LINE",
- * "e sync" or "e bye".
+ * "e enter|exit m MEMBER r ROOM" (a member came into or left a room other
+ * than the lobby: in the lobby's stream, without a line), "e pm m MEMBER
+ * n NICK f NICK l TEXT" (a private message to member MEMBER known as N,
+ * from F: in the stream of the addressee's server), "e sync" or "e bye".
  */
 #ifndef TSCHAT_RELAY_ENTRY_H
 #define TSCHAT_RELAY_ENTRY_H
@@ -24,6 +27,9 @@
  */
 #define RELAY_LINE_SLACK	512
 
+/* The longest room name: "#" and a name of nick size. */
+#define RELAY_ROOM_MAX		NICK_MAX_BYTES
+
 /* One field name or value of an entry: bytes, not terminated. */
 struct relay_field {
 	const char	*ptr;
@@ -37,6 +43,9 @@ enum relay_event_type {
 	RELAY_EV_NICK,		/* a member took another nick */
 	RELAY_EV_SYNC,		/* read its server's members again */
 	RELAY_EV_BYE,		/* its server left: see whether it is gone */
+	RELAY_EV_ENTER,		/* a member came into a room */
+	RELAY_EV_EXIT,		/* a member left a room */
+	RELAY_EV_PM,		/* a private message to a member */
 };
 
 enum relay_status {
@@ -50,10 +59,12 @@ enum relay_status {
 	RELAY_BAD_SEQ,		/* "s" is not a number from 1 to 2^64 - 1 */
 	RELAY_NO_EVENT,		/* no "e" */
 	/* One event is refused; the next may be good: */
-	RELAY_MISSING,		/* no "m" or no "l" */
+	RELAY_MISSING,		/* no "m", or no "l" (or "r") it needs */
 	RELAY_BAD_MEMBER,	/* "m" is not a number below 2^32 */
 	RELAY_BAD_TYPE,		/* an "e" that is none of the above */
-	RELAY_BAD_NICK,		/* a join or nick change without a good "n" */
+	RELAY_BAD_NICK,		/* a join, nick change or pm without a good
+				   "n" (or "f") */
+	RELAY_BAD_ROOM,		/* an enter or exit without a good "r" */
 	/* The event holds (the member came, went or took the nick) but its
 	 * line is not to be said: */
 	RELAY_BAD_LINE,		/* empty, too long, or holding a newline */
@@ -63,8 +74,12 @@ enum relay_status {
 struct relay_event {
 	enum relay_event_type	 type;
 	uint32_t		 member;	/* but for SYNC and BYE */
-	/* JOIN, NICK: the nick; else "". */
+	/* JOIN, NICK: the nick; PM: the addressee's; else "". */
 	char			 nick[NICK_MAX_BYTES];
+	/* PM: the sender's nick; else "". */
+	char			 from[NICK_MAX_BYTES];
+	/* ENTER, EXIT: the room, "#" and a name; else "". */
+	char			 room[RELAY_ROOM_MAX + 1];
 	const char		*line;	/* neutralised; NULL: none */
 	size_t			 len;	/* of LINE */
 };
@@ -106,6 +121,15 @@ enum relay_status relay_entry_open(struct relay_entry *,
  */
 enum relay_status relay_entry_next(struct relay_entry *,
 	    struct relay_event *ev);
+
+/*
+ * Check LINE (LEN bytes) as an event's line is checked (bounded, one line)
+ * and neutralise it into the reader's buffer: *OUT and *OUTLEN, which hold
+ * until the next call. RELAY_OK or RELAY_BAD_LINE. For what Redis keeps
+ * beside the stream (a room's history), as untrusted as the stream.
+ */
+enum relay_status relay_entry_line(struct relay_entry *, const char *line,
+	    size_t len, const char **out, size_t *outlen);
 
 /* Whether the LEN bytes at S are a node id. */
 int	relay_node_ok(const char *s, size_t len);
