@@ -57,8 +57,8 @@ fake_deliver(struct member *m, const struct slice *s)
 	f->pushes++;
 }
 
-static const struct member_ops batched_ops = { fake_deliver, 1 };
-static const struct member_ops single_ops = { fake_deliver, 0 };
+static const struct member_ops batched_ops = { fake_deliver, 1, NULL };
+static const struct member_ops single_ops = { fake_deliver, 0, NULL };
 
 static void
 fake_init(struct fake *f, const struct member_ops *ops, uint16_t port)
@@ -333,17 +333,23 @@ hook_publish(void *arg, const struct room *r, enum room_event ev,
 	    (int)len, line);
 }
 
+/* Ten members elsewhere in the lobby, two in #dev, none in other rooms. */
 static unsigned int
-hook_count(void *arg)
+hook_count(void *arg, const char *name)
 {
-	return 10;
+	if (name == NULL)
+		return 10;
+	return strcmp(name, "#dev") == 0 ? 2 : 0;
 }
 
 static void
-hook_each(void *arg, room_remote_fn *fn, void *fnarg)
+hook_each(void *arg, const char *name, room_remote_fn *fn, void *fnarg)
 {
+	if (name != NULL && strcmp(name, "#dev") != 0)
+		return;
 	fn("east", "zed", fnarg);
-	fn("east", "yan", fnarg);
+	if (name == NULL)
+		fn("east", "yan", fnarg);
 	fn("west", "xi", fnarg);
 }
 
@@ -372,7 +378,7 @@ START_TEST(test_hooks)
 	room_who(room, &a.m);
 	expect(&a, STAMP "*** 11 online:\n" STAMP "*** here: 127.0.0.1:5000\n"
 	    STAMP "*** east: zed, yan\n" STAMP "*** west: xi\n");
-	room_remote_line(room, STAMP "zed: hi", sizeof STAMP + 6);
+	room_remote_line(room, STAMP "zed: hi", sizeof STAMP + 6, 0);
 	expect(&a, STAMP "zed: hi\n");
 	room_remote_left(room, "yan");
 	expect(&a, STAMP "*** yan left (11 online)\n");
@@ -387,6 +393,92 @@ START_TEST(test_hooks)
 	    "publish #lobby 2 5000 127.0.0.1:5000 " STAMP "*** 127.0.0.1:5000 "
 	    "left (10 online)\n");
 	room_set_hooks(room, NULL);
+}
+END_TEST
+
+/*
+ * A relayed room besides the lobby counts and lists its members on the
+ * other servers; /who of a room with members elsewhere only lists them.
+ */
+START_TEST(test_hooks_room)
+{
+	struct room_hooks	h;
+	struct membership	ams;
+	struct room		*dev;
+	struct fake		a;
+
+	memset(&h, 0, sizeof h);
+	h.remote_count = hook_count;
+	h.remote_each = hook_each;
+	h.node_name = hook_name;
+	room_set_hooks(room, &h);
+	dev = room_create(&env, "#dev", 4, NULL);
+	fake_init(&a, &single_ops, 5000);
+	memset(&ams, 0, sizeof ams);
+	ams.member = &a.m;
+	room_join(dev, &ams);
+	expect(&a, STAMP "#dev *** 127.0.0.1:5000 joined (3 online)\n");
+	room_who(dev, &a.m);
+	expect(&a, STAMP "*** 3 online in #dev:\n"
+	    STAMP "*** here: 127.0.0.1:5000\n"
+	    STAMP "*** east: zed\n" STAMP "*** west: xi\n");
+	room_who_remote(room, &a.m, "#dev");
+	expect(&a, STAMP "*** 2 online in #dev:\n"
+	    STAMP "*** east: zed\n" STAMP "*** west: xi\n");
+	room_leave(dev, &ams, NULL, 0, 0);
+	room_free(dev);
+	room_set_hooks(room, NULL);
+}
+END_TEST
+
+/*
+ * Lines from other servers: room lines are kept as history, notices are
+ * not; the history can be replaced whole by the one the servers kept.
+ */
+START_TEST(test_remote_history)
+{
+	struct backlog		*bl;
+	struct room		*dev;
+	struct membership	 ams, bms;
+	struct fake		 a, b;
+
+	bl = backlog_create(3, 1 << 20);
+	env.backlog = bl;
+	dev = room_create(&env, "#dev", 4, backlog_pin(bl, "#dev", 4));
+	fake_init(&a, &single_ops, 5000);
+	fake_init(&b, &single_ops, 5001);
+	memset(&ams, 0, sizeof ams);
+	memset(&bms, 0, sizeof bms);
+	ams.member = &a.m;
+	bms.member = &b.m;
+	room_join(dev, &ams);
+	a.len = 0;
+	room_remote_line(dev, STAMP "#dev zed: kept",
+	    strlen(STAMP "#dev zed: kept"), 1);
+	room_remote_line(dev, STAMP "#dev *** yan joined (3 online)",
+	    strlen(STAMP "#dev *** yan joined (3 online)"), 0);
+	expect(&a, STAMP "#dev zed: kept\n"
+	    STAMP "#dev *** yan joined (3 online)\n");
+	room_join(dev, &bms);
+	expect(&b, STAMP "#dev zed: kept\n"
+	    STAMP "#dev *** 127.0.0.1:5001 joined (2 online)\n");
+	room_leave(dev, &bms, NULL, 0, 0);
+	/* The servers' history replaces this one's, and is not sent now. */
+	a.len = 0;
+	room_history_clear(dev);
+	room_history_line(dev, "[old] #dev x: one", 17);
+	room_history_line(dev, "[old] #dev x: two", 17);
+	ck_assert_uint_eq(a.len, 0);
+	b.len = 0;
+	room_join(dev, &bms);
+	expect(&b, "[old] #dev x: one\n[old] #dev x: two\n"
+	    STAMP "#dev *** 127.0.0.1:5001 joined (2 online)\n");
+	room_leave(dev, &ams, NULL, 0, 0);
+	room_leave(dev, &bms, NULL, 0, 0);
+	backlog_unpin(bl, room_history(dev));
+	room_free(dev);
+	backlog_free(bl);
+	env.backlog = NULL;
 }
 END_TEST
 
@@ -422,7 +514,9 @@ room_suite(void)
 	tcase_add_test(tc, test_gathering_keeps_order);
 	tcase_add_test(tc, test_tags_and_two_rooms);
 	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_remote_history);
 	tcase_add_test(tc, test_hooks);
+	tcase_add_test(tc, test_hooks_room);
 	tcase_add_test(tc, test_close);
 	suite_add_tcase(s, tc);
 	return s;

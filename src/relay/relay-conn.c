@@ -110,9 +110,13 @@ id_cmp(const char *a, const char *b)
 	return as < bs ? -1 : as > bs;
 }
 
-/* Bootstrapped: relaying, and the room told so if it heard of the loss. */
+/*
+ * Bootstrapped: relaying, and the room told so if it heard of the loss.
+ * FRESH: this server reads the lobby's stream from its end, for the
+ * first time or after Redis lost it: the lobby's history is Redis's.
+ */
 static void
-relay_up(void)
+relay_up(int fresh)
 {
 	relay->up = 1;
 	relay->backoff = RELAY_BACKOFF_FIRST;
@@ -128,6 +132,9 @@ relay_up(void)
 	relay_nodes_read();
 	relay_nicks_reclaim();
 	relay_send_pending();
+	if (fresh)
+		relay_lobby_history();
+	relay_follows_ask();
 	relay_read_next();
 	ev_timer_again(relay->loop, &relay->beat_w);
 	log_info("relay: connected; reading from %s", relay->last_id);
@@ -172,6 +179,13 @@ head_cb(redisAsyncContext *ac, void *r, void *priv)
 	    head != NULL ? head : "");
 }
 
+/* A room whose stream is gone: read from where it ends now. */
+static void
+follow_reset(struct namemap_entry *e, void *arg)
+{
+	container_of(e, struct rfollow, entry)->have_last = 0;
+}
+
 /*
  * The stream's newest entry: where reading starts. After a dropped
  * connection reading goes on from the last entry seen, so nothing is lost
@@ -185,6 +199,7 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 {
 	redisReply	*reply = r;
 	const char	*tail;
+	int		 fresh;
 
 	if (relay == NULL || reply == NULL)
 		return;
@@ -205,6 +220,9 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 		/* Nothing before it can come again. */
 		for (struct rnode *n = relay->nodes; n != NULL; n = n->next)
 			relay_seen_free(&n->seen);
+		/* The rooms' streams went too: read each from its end. */
+		namemap_each(&relay->follows, follow_reset, NULL);
+		relay->pm_last[0] = '\0';
 		/* What was said here meanwhile stays here, as elsewhere. */
 		relay_drop_pending();
 	} else if (relay->have_last && relay->head_id[0] != '\0' &&
@@ -215,11 +233,14 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 		    "stream now starts at %s)", relay->last_id, relay->head_id);
 	}
 	relay->restarted = 0;
-	if (!relay->have_last) {
+	fresh = !relay->have_last;
+	if (fresh) {
 		snprintf(relay->last_id, sizeof relay->last_id, "%s", tail);
 		relay->have_last = 1;
 	}
-	relay_up();
+	if (relay->pm_last[0] == '\0')
+		snprintf(relay->pm_last, sizeof relay->pm_last, "0-0");
+	relay_up(fresh);
 }
 
 static void
@@ -233,6 +254,16 @@ epoch_cb(redisAsyncContext *ac, void *r, void *priv)
 	    sizeof relay->epoch - 1) != 0)
 		relay->restarted = 1;
 	snprintf(relay->epoch, sizeof relay->epoch, "%s", reply->str);
+}
+
+static void
+client_id_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply	*reply = r;
+
+	if (relay != NULL && reply != NULL &&
+	    reply->type == REDIS_REPLY_INTEGER)
+		relay->rid = reply->integer;
 }
 
 /* Both connections are up: log in, then find where the stream ends. */
@@ -277,6 +308,15 @@ bootstrap(void)
 	relay_hex(epoch, rnd, RELAY_NODE_CHARS / 2);
 	relay_command(relay_check_cb, NULL, 3, "SETNX", relay->key_epoch,
 	    epoch);
+	/* The reader's id, to let its XREAD go when the rooms change. */
+	relay->rid = -1;
+	{
+		const char	*argv[2] = { "CLIENT", "ID" };
+		size_t		 lens[2] = { 6, 2 };
+
+		relay_command_argv(relay->r, client_id_cb, NULL, 2, argv,
+		    lens);
+	}
 	relay_command(epoch_cb, NULL, 2, "GET", relay->key_epoch);
 	relay_command(head_cb, NULL, 6, "XRANGE", relay->key_log, "-", "+",
 	    "COUNT", "1");

@@ -13,6 +13,7 @@
 #include EV_HEADER
 #include <hiredis/async.h>
 
+#include "namemap.h"
 #include "relay-entry.h"
 #include "relay-seen.h"
 #include "relayconf.h"
@@ -38,11 +39,40 @@
 /* The longest stream entry id kept. */
 #define RELAY_ID_MAX		48
 
+/* A room besides the lobby as the other servers' members are in it. */
+struct rcount {
+	struct namemap_entry	 entry;		/* named by name[] */
+	unsigned int		 count;		/* of their members */
+	char			 name[];
+};
+
+/* A room a member of another server is in. */
+struct rjoin {
+	struct rjoin	*next;
+	struct rcount	*room;
+};
+
 /* A member of another server. */
 struct rmember {
 	struct rmember	*next;
 	uint32_t	 id;
 	char		*nick;
+	struct rjoin	*rooms;		/* besides the lobby */
+};
+
+/*
+ * A room besides the lobby that this server has members in: its stream is
+ * read from LAST_ID on, once its history came (HAVE_LAST).
+ */
+struct rfollow {
+	struct namemap_entry	 entry;		/* named by name[] */
+	struct room		*room;
+	char			*key;		/* its stream */
+	char			*hist;		/* its history */
+	char			 last_id[RELAY_ID_MAX];
+	int			 have_last;
+	int			 asking;	/* its history is on its way */
+	char			 name[];
 };
 
 /* Another server, as its entries and its presence hash tell. */
@@ -58,10 +88,19 @@ struct rnode {
 	ev_tstamp	 heard;		/* its last entry, or when first known */
 };
 
-/* What this server will append to the stream next. */
+/* Besides enum room_event: a member entered or left a room. */
+#define BATCH_ENTER	100
+#define BATCH_EXIT	101
+
+/*
+ * What this server will append to a stream next: ROOM's (NULL: the
+ * lobby's). BATCH_ENTER and BATCH_EXIT go to the lobby's, and their LINE
+ * is the room's name.
+ */
 struct batch_event {
-	enum room_event		 type;
+	int			 type;
 	uint32_t		 mid;
+	char			*room;
 	char			*nick;
 	char			*line;
 	size_t			 len;
@@ -74,7 +113,7 @@ struct batch_event {
  */
 struct pending {
 	struct pending		*next;
-	uint64_t		 seq;
+	uint64_t		 seq;	/* of its first stream's entry */
 	struct batch_event	*events;
 	size_t			 nevents;
 	size_t			 bytes;
@@ -94,7 +133,9 @@ struct relay {
 	const char		*prefix;	/* --relay-prefix */
 	char			 node[RELAY_NODE_CHARS + 1];	/* random id */
 	char			*key_log, *key_nicks, *key_nodes, *key_node,
-				*key_epoch;
+				*key_epoch, *key_pm, *key_hist;
+	char			*key_room;	/* "tschat:PREFIX:room:" */
+	unsigned int		 history;	/* --history */
 
 	redisAsyncContext	*w;		/* commands, pipelined */
 	redisAsyncContext	*r;		/* XREAD BLOCK */
@@ -112,6 +153,10 @@ struct relay {
 	char			 last_id[RELAY_ID_MAX];
 	int			 have_last;
 	char			 head_id[RELAY_ID_MAX];	/* "": empty */
+	char			 pm_last[RELAY_ID_MAX];	/* of key_pm */
+	struct namemap		 follows;	/* rooms read, rfollow */
+	long long		 rid;		/* the reader's CLIENT ID */
+	int			 reading;	/* an XREAD waits */
 
 	struct batch_event	 batch[RELAY_BATCH_EVENTS];
 	size_t			 nbatch;
@@ -125,6 +170,7 @@ struct relay {
 
 	struct rnode		*nodes;
 	unsigned int		 remote_count;
+	struct namemap		 rcounts;	/* rooms of theirs, rcount */
 
 	struct relay_entry	 dec;		/* reads the others' entries */
 	struct relay_field	*fields;	/* of the entry read */
@@ -186,11 +232,28 @@ void	relay_node_sync(struct rnode *);
 void	relay_nodes_read(void);
 void	relay_member_set(struct rnode *, uint32_t id, const char *nick);
 void	relay_member_remove(struct rnode *, uint32_t id);
-unsigned int relay_remote_count(void *arg);
-void	relay_remote_each(void *arg, room_remote_fn *fn, void *fnarg);
+void	relay_member_enter(struct rnode *, uint32_t id, const char *room);
+void	relay_member_exit(struct rnode *, uint32_t id, const char *room);
+unsigned int relay_remote_count(void *arg, const char *room);
+void	relay_remote_each(void *arg, const char *room, room_remote_fn *fn,
+	    void *fnarg);
+void	relay_remote_rooms(void *arg, void (*fn)(const char *,
+	    unsigned int, void *), void *fnarg);
 int	relay_nick_in_use(void *arg, const char *nick, size_t len);
 
 /* relay-recv.c: the other servers' entries, read and applied. */
 void	relay_read_next(void);
+/* The rooms read changed: the XREAD that waits starts again. */
+void	relay_read_again(void);
+
+/* relay-rooms.c: the rooms besides the lobby, their streams and history. */
+int	relay_follow(void *arg, struct room *);
+void	relay_unfollow(void *arg, struct room *);
+struct rfollow *relay_followed(const char *name, size_t len);
+void	relay_follows_ask(void);
+void	relay_follows_free(void);
+void	relay_lobby_history(void);
+int	relay_pm(void *arg, const char *from, const char *to, size_t tolen,
+	    const char *text, size_t len);
 
 #endif

@@ -17,6 +17,8 @@
 #include "relay-int.h"
 #include "xmalloc.h"
 
+/* The rooms a gone member's leaving is told in, at most. */
+#define RELAY_GONE_ROOMS	64
 /* A server silent this long is gone; checked at every beat. */
 #define RELAY_NODE_TTL_SECS	15
 
@@ -29,6 +31,36 @@ presence_one(uint32_t id, const char *nick, int named, void *arg)
 	snprintf(mid, sizeof mid, "%u", id);
 	relay_command(relay_check_cb, NULL, 4, "HSET", relay->key_node, mid,
 	    nick);
+}
+
+/* The field that says member ID is in ROOM: "r:ID:ROOM"; free() it. */
+static char *
+room_field(uint32_t id, const char *room, size_t len)
+{
+	char	*f;
+
+	xasprintf(&f, "r:%u:%.*s", id, (int)len, room);
+	return f;
+}
+
+/* A member of this server in room ARG (a name), into the hash. */
+static void
+presence_room_one(uint32_t id, const char *nick, int named, void *arg)
+{
+	const char	*room = arg;
+	char		*f = room_field(id, room, strlen(room));
+
+	relay_command(relay_check_cb, NULL, 4, "HSET", relay->key_node, f,
+	    "1");
+	free(f);
+}
+
+static void
+presence_room(struct namemap_entry *e, void *arg)
+{
+	struct rfollow	*f = container_of(e, struct rfollow, entry);
+
+	room_each_member(f->room, presence_room_one, f->name);
 }
 
 /*
@@ -44,6 +76,7 @@ relay_presence_publish(void)
 	relay_command(relay_check_cb, NULL, 1, "MULTI");
 	relay_command(relay_check_cb, NULL, 2, "DEL", relay->key_node);
 	room_each_member(relay->lobby, presence_one, NULL);
+	namemap_each(&relay->follows, presence_room, NULL);
 	relay_beat();
 	relay_send_control("sync");
 	relay_command(relay_exec_check_cb, what, 1, "EXEC");
@@ -53,9 +86,21 @@ relay_presence_publish(void)
 void
 relay_presence_event(const struct batch_event *e)
 {
-	char	mid[16];
+	char	mid[16], *f;
 
-	if (e->type == ROOM_MSG)
+	if (e->type == BATCH_ENTER || e->type == BATCH_EXIT) {
+		f = room_field(e->mid, e->line, e->len);
+		if (e->type == BATCH_ENTER)
+			relay_command(relay_check_cb, NULL, 4, "HSET",
+			    relay->key_node, f, "1");
+		else
+			relay_command(relay_check_cb, NULL, 3, "HDEL",
+			    relay->key_node, f);
+		free(f);
+		return;
+	}
+	/* A room's own lines: its comings and goings are the above. */
+	if (e->type == ROOM_MSG || e->room != NULL)
 		return;
 	snprintf(mid, sizeof mid, "%u", e->mid);
 	if (e->type == ROOM_LEAVE)
@@ -91,8 +136,22 @@ node_gone(struct rnode *n)
 	/* Its nicks, those of members this server never heard of too. */
 	relay_nicks_release_node(n->id);
 	while (n->members != NULL) {
-		snprintf(buf, sizeof buf, "%s", n->members->nick);
-		relay_member_remove(n, n->members->id);
+		struct rmember	*m = n->members;
+		struct rfollow	*in[RELAY_GONE_ROOMS];
+		struct rjoin	*j;
+		size_t		 k = 0, i;
+
+		snprintf(buf, sizeof buf, "%s", m->nick);
+		/* The rooms here it was in hear of it too. */
+		for (j = m->rooms; j != NULL && k < ARRAY_SIZE(in);
+		    j = j->next) {
+			if ((in[k] = relay_followed(j->room->name,
+			    strlen(j->room->name))) != NULL)
+				k++;
+		}
+		relay_member_remove(n, m->id);
+		for (i = 0; i < k; i++)
+			room_remote_left(in[i]->room, buf);
 		room_remote_left(relay->lobby, buf);
 	}
 	relay_command(relay_check_cb, NULL, 3, "SREM", relay->key_nodes, n->id);
@@ -172,6 +231,7 @@ relay_presence_leave(redisCallbackFn *cb)
 {
 	relay_command(relay_check_cb, NULL, 1, "MULTI");
 	relay_command(relay_check_cb, NULL, 2, "DEL", relay->key_node);
+	relay_command(relay_check_cb, NULL, 2, "DEL", relay->key_pm);
 	relay_command(relay_check_cb, NULL, 3, "SREM", relay->key_nodes,
 	    relay->node);
 	relay_nicks_release_node(relay->node);

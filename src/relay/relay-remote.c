@@ -12,6 +12,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "nick.h"
 #include "relay-int.h"
 #include "xmalloc.h"
 
@@ -63,14 +64,84 @@ relay_member_set(struct rnode *n, uint32_t id, const char *nick)
 	m->nick = xstrdup(nick);
 }
 
+/* One member fewer in room C: gone when none is left. */
+static void
+rcount_drop(struct rcount *c)
+{
+	if (--c->count > 0)
+		return;
+	namemap_remove(&relay->rcounts, &c->entry);
+	free(c);
+}
+
+/* Member ID of server N came into ROOM. */
+void
+relay_member_enter(struct rnode *n, uint32_t id, const char *room)
+{
+	struct rmember		*m = member_find(n, id);
+	struct namemap_entry	*e;
+	struct rcount		*c;
+	struct rjoin		*j;
+	size_t			 len = strlen(room);
+
+	if (m == NULL)
+		return;		/* not in the lobby: no one */
+	for (j = m->rooms; j != NULL; j = j->next) {
+		if (namemap_equal(j->room->name, strlen(j->room->name), room,
+		    len))
+			return;
+	}
+	if ((e = namemap_find(&relay->rcounts, room, len)) != NULL)
+		c = container_of(e, struct rcount, entry);
+	else {
+		c = xmalloc(sizeof *c + len + 1);
+		memset(c, 0, sizeof *c);
+		memcpy(c->name, room, len + 1);
+		c->entry.name = c->name;
+		c->entry.len = len;
+		namemap_insert(&relay->rcounts, &c->entry);
+	}
+	c->count++;
+	j = xmalloc(sizeof *j);
+	j->room = c;
+	j->next = m->rooms;
+	m->rooms = j;
+}
+
+/* Member ID of server N left ROOM. */
+void
+relay_member_exit(struct rnode *n, uint32_t id, const char *room)
+{
+	struct rmember	*m = member_find(n, id);
+	struct rjoin	*j, **pp;
+
+	if (m == NULL)
+		return;
+	for (pp = &m->rooms; (j = *pp) != NULL; pp = &j->next) {
+		if (namemap_equal(j->room->name, strlen(j->room->name), room,
+		    strlen(room))) {
+			*pp = j->next;
+			rcount_drop(j->room);
+			free(j);
+			return;
+		}
+	}
+}
+
 void
 relay_member_remove(struct rnode *n, uint32_t id)
 {
 	struct rmember	**pp, *m;
+	struct rjoin	 *j;
 
 	for (pp = &n->members; (m = *pp) != NULL; pp = &m->next) {
 		if (m->id == id) {
 			*pp = m->next;
+			while ((j = m->rooms) != NULL) {
+				m->rooms = j->next;
+				rcount_drop(j->room);
+				free(j);
+			}
 			free(m->nick);
 			free(m);
 			n->count--;
@@ -117,26 +188,88 @@ remote_known(void)
 	return relay != NULL && relay->up;
 }
 
-/* The room's hooks: how many, who, and whether one has a nick. */
-unsigned int
-relay_remote_count(void *arg)
+/* Whether M is in the room C (NULL: the lobby). */
+static int
+member_in(const struct rmember *m, const struct rcount *c)
 {
-	return remote_known() ? relay->remote_count : 0;
+	const struct rjoin	*j;
+
+	if (c == NULL)
+		return 1;
+	for (j = m->rooms; j != NULL; j = j->next) {
+		if (j->room == c)
+			return 1;
+	}
+	return 0;
+}
+
+/* The room ROOM of theirs (NULL: the lobby); 0 if none of theirs is in it. */
+static int
+rcount_find(const char *room, struct rcount **c)
+{
+	struct namemap_entry	*e;
+
+	*c = NULL;
+	if (room == NULL)
+		return 1;
+	if ((e = namemap_find(&relay->rcounts, room, strlen(room))) == NULL)
+		return 0;
+	*c = container_of(e, struct rcount, entry);
+	return 1;
+}
+
+/* The rooms' hooks: how many, who, and whether one has a nick. */
+unsigned int
+relay_remote_count(void *arg, const char *room)
+{
+	struct rcount	*c;
+
+	if (!remote_known() || !rcount_find(room, &c))
+		return 0;
+	return c != NULL ? c->count : relay->remote_count;
 }
 
 void
-relay_remote_each(void *arg, room_remote_fn *fn, void *fnarg)
+relay_remote_each(void *arg, const char *room, room_remote_fn *fn,
+    void *fnarg)
 {
 	struct rnode	*n;
 	struct rmember	*m;
+	struct rcount	*c;
 
-	if (!remote_known())
+	if (!remote_known() || !rcount_find(room, &c))
 		return;
 	for (n = relay->nodes; n != NULL; n = n->next) {
-		for (m = n->members; m != NULL; m = m->next)
-			fn(n->name[0] != '\0' ? n->name : n->id, m->nick,
-			    fnarg);
+		for (m = n->members; m != NULL; m = m->next) {
+			if (member_in(m, c))
+				fn(n->name[0] != '\0' ? n->name : n->id,
+				    m->nick, fnarg);
+		}
 	}
+}
+
+struct rooms_each {
+	void	(*fn)(const char *, unsigned int, void *);
+	void	 *arg;
+};
+
+static void
+rooms_each_one(struct namemap_entry *e, void *arg)
+{
+	struct rooms_each	*re = arg;
+	struct rcount		*c = container_of(e, struct rcount, entry);
+
+	re->fn(c->name, c->count, re->arg);
+}
+
+void
+relay_remote_rooms(void *arg, void (*fn)(const char *, unsigned int, void *),
+    void *fnarg)
+{
+	struct rooms_each	re = { fn, fnarg };
+
+	if (remote_known())
+		namemap_each(&relay->rcounts, rooms_each_one, &re);
 }
 
 int
@@ -195,6 +328,26 @@ hgetall_cb(redisAsyncContext *ac, void *r, void *priv)
 			relay_member_set(n, mid, reply->element[i + 1]->str);
 		else
 			relay->bad++;
+	}
+	/* Then the rooms its members are in: "r:MEMBER:ROOM". */
+	for (i = 0; i + 1 < reply->elements; i += 2) {
+		const redisReply	*f = reply->element[i];
+		const char		*room;
+
+		if (f->type != REDIS_REPLY_STRING || f->len < 4 ||
+		    strncmp(f->str, "r:", 2) != 0 ||
+		    (room = memchr(f->str + 2, ':', f->len - 2)) == NULL)
+			continue;
+		room++;
+		if (relay_member_parse(f->str + 2, (size_t)(room - 1 -
+		    (f->str + 2)), &mid) == -1 ||
+		    (size_t)(f->str + f->len - room) > RELAY_ROOM_MAX ||
+		    !room_name_check(room, (size_t)(f->str + f->len - room)) ||
+		    memchr(room, '\0', (size_t)(f->str + f->len - room)) != NULL) {
+			relay->bad++;
+			continue;
+		}
+		relay_member_enter(n, mid, room);
 	}
 	free(id);
 }

@@ -1,8 +1,10 @@
 /*
- * relay-send.c: what this server's members say, for the others. The room
- * hands each line to relay_publish(); the lines of one loop iteration
- * become one stream entry (one XADD, pipelined), kept on the pending list
- * until Redis confirms it, and sent again after a reconnection.
+ * relay-send.c: what this server's members say, for the others. The rooms
+ * hand each line to relay_publish(); the lines of one loop iteration
+ * become one entry in each stream they belong to (the lobby's, and one per
+ * room besides), all in one transaction (pipelined), kept on the pending
+ * list until Redis confirms it, and sent again after a reconnection. Room
+ * lines and /me lines are also appended to their room's history list.
  */
 #include "common.h"
 
@@ -17,47 +19,94 @@
 #include "xmalloc.h"
 
 #define RELAY_STREAM_MAXLEN	"100000"
+/* A room's stream carries its lines to the servers reading it, no more. */
+#define RELAY_ROOM_MAXLEN	"10000"
 /* Unconfirmed entries kept while Redis is away, at most. */
 #define RELAY_PENDING_MAX_BYTES	(16 * 1024 * 1024)
 
-/*
- * The rooms' publish hook: a line said here joins this iteration's batch.
- * Only the lobby spans the servers for now.
- */
-void
-relay_publish(void *arg, const struct room *r, enum room_event type,
-    uint32_t id, const char *nick, const char *line, size_t len)
+/* One more event for this iteration's batch; a full batch goes first. */
+static struct batch_event *
+batch_add(int type, uint32_t id, const char *room, const char *nick,
+    const char *line, size_t len)
 {
 	struct batch_event	*e;
 
-	if (relay == NULL || !room_is_lobby(r))
-		return;
-	if (relay->nbatch == RELAY_BATCH_EVENTS) {
-		/* A full batch goes now; the next starts empty. */
+	if (relay->nbatch == RELAY_BATCH_EVENTS)
 		ev_invoke(relay->loop, &relay->flush_w, EV_PREPARE);
-	}
-	if (len > 0 && line[len - 1] == '\n')
-		len--;
 	e = &relay->batch[relay->nbatch++];
 	e->type = type;
 	e->mid = id;
+	e->room = room != NULL ? xstrdup(room) : NULL;
 	e->nick = nick != NULL ? xstrdup(nick) : NULL;
 	e->line = xmalloc(len + 1);
 	memcpy(e->line, line, len);
 	e->line[len] = '\0';
 	e->len = len;
+	return e;
+}
+
+/*
+ * The rooms' publish hook: a line said here joins this iteration's batch.
+ * A room's comings and goings are told in the lobby's stream too, which
+ * every server reads, so that each knows who is in which room.
+ */
+void
+relay_publish(void *arg, const struct room *r, enum room_event type,
+    uint32_t id, const char *nick, const char *line, size_t len)
+{
+	const char	*room = room_is_lobby(r) ? NULL : room_name(r);
+
+	if (relay == NULL)
+		return;
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	batch_add((int)type, id, room, nick, line, len);
+	if (room != NULL && (type == ROOM_JOIN || type == ROOM_LEAVE))
+		batch_add(type == ROOM_JOIN ? BATCH_ENTER : BATCH_EXIT, id,
+		    NULL, NULL, room, strlen(room));
 }
 
 static const char *
-event_name(enum room_event t)
+event_name(int t)
 {
 	switch (t) {
 	case ROOM_MSG:		return "msg";
 	case ROOM_JOIN:		return "join";
 	case ROOM_LEAVE:	return "leave";
 	case ROOM_NICK:		return "nick";
+	case BATCH_ENTER:	return "enter";
+	case BATCH_EXIT:	return "exit";
 	}
 	return "?";
+}
+
+/* Whether two events go to one stream. */
+static int
+same_stream(const struct batch_event *a, const struct batch_event *b)
+{
+	if (a->room == NULL || b->room == NULL)
+		return a->room == b->room;
+	return namemap_equal(a->room, strlen(a->room), b->room,
+	    strlen(b->room));
+}
+
+/*
+ * The streams the N events at EV go to, each once, in the order they
+ * first come: their first events' indexes into FIRST (N of room); their
+ * number returned.
+ */
+static size_t
+streams_of(const struct batch_event *ev, size_t n, size_t *first)
+{
+	size_t	i, k, ns = 0;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < ns && !same_stream(&ev[first[k]], &ev[i]); k++)
+			;
+		if (k == ns)
+			first[ns++] = i;
+	}
+	return ns;
 }
 
 static void
@@ -66,6 +115,7 @@ events_free(struct batch_event *ev, size_t n)
 	size_t	i;
 
 	for (i = 0; i < n; i++) {
+		free(ev[i].room);
 		free(ev[i].nick);
 		free(ev[i].line);
 	}
@@ -110,62 +160,115 @@ entry_exec_cb(redisAsyncContext *ac, void *r, void *priv)
 }
 
 /*
- * One XADD for entry P and the presence changes it carries, in one
- * transaction: a reader that sees the entry sees the hash that goes with
- * it. Pipelined like the rest: still one round trip for a batch.
+ * One XADD of the events of P that go to the stream of event FIRST, with
+ * sequence number SEQ; the room lines among them appended to the room's
+ * history too.
  */
 static void
-send_entry(struct pending *p)
+send_stream(struct pending *p, size_t first, uint64_t seq)
 {
+	const struct batch_event *e0 = &p->events[first], *e;
 	const char		**argv;
-	size_t			 *lens, i, argc = 0, max;
-	char			(*mids)[16], seq[24];
-	struct batch_event	 *e;
+	size_t			 *lens, i, argc = 0, max, nmsg = 0;
+	char			(*mids)[16], seqs[24], keep[16];
+	char			 *key, *hist;
 
-	max = 10 + p->nevents * 8;
+	if (e0->room != NULL) {
+		xasprintf(&key, "%s%s", relay->key_room, e0->room);
+		xasprintf(&hist, "%s%s", relay->key_hist, e0->room);
+	} else {
+		key = xstrdup(relay->key_log);
+		xasprintf(&hist, "%s%s", relay->key_hist, ROOM_LOBBY);
+	}
+	max = 10 + p->nevents * 10;
 	argv = xreallocarray(NULL, max, sizeof *argv);
 	lens = xreallocarray(NULL, max, sizeof *lens);
 	mids = xreallocarray(NULL, p->nevents, sizeof *mids);
-	snprintf(seq, sizeof seq, "%llu", (unsigned long long)p->seq);
+	snprintf(seqs, sizeof seqs, "%llu", (unsigned long long)seq);
 #define ARG(s, n) do { argv[argc] = (s); lens[argc++] = (n); } while (0)
 #define ARGS(s) ARG((s), strlen(s))
 	ARGS("XADD");
-	ARGS(relay->key_log);
+	ARGS(key);
 	ARGS("MAXLEN");
 	ARGS("~");
-	ARGS(RELAY_STREAM_MAXLEN);
+	ARGS(e0->room != NULL ? RELAY_ROOM_MAXLEN : RELAY_STREAM_MAXLEN);
 	ARGS("*");
 	ARGS("node");
 	ARGS(relay->node);
 	ARGS("s");
-	ARGS(seq);
-	for (i = 0; i < p->nevents; i++) {
+	ARGS(seqs);
+	for (i = first; i < p->nevents; i++) {
 		e = &p->events[i];
+		if (!same_stream(e, e0))
+			continue;
 		snprintf(mids[i], sizeof mids[i], "%u", e->mid);
 		ARGS("e");
 		ARGS(event_name(e->type));
 		ARGS("m");
 		ARGS(mids[i]);
+		if (e->type == BATCH_ENTER || e->type == BATCH_EXIT) {
+			ARGS("r");
+			ARG(e->line, e->len);
+			continue;
+		}
 		ARGS("n");
 		ARGS(e->nick != NULL ? e->nick : "");
 		ARGS("l");
 		ARG(e->line, e->len);
+		if (e->type == ROOM_MSG)
+			nmsg++;
+	}
+	relay_command_argv(relay->w, relay_check_cb, NULL, (int)argc, argv,
+	    lens);
+	/* The history: RPUSH its lines, then keep the last --history. */
+	if (nmsg > 0 && relay->history > 0) {
+		argc = 0;
+		ARGS("RPUSH");
+		ARGS(hist);
+		for (i = first; i < p->nevents; i++) {
+			e = &p->events[i];
+			if (e->type == ROOM_MSG && same_stream(e, e0))
+				ARG(e->line, e->len);
+		}
+		relay_command_argv(relay->w, relay_check_cb, NULL, (int)argc,
+		    argv, lens);
+		snprintf(keep, sizeof keep, "-%u", relay->history);
+		relay_command(relay_check_cb, NULL, 4, "LTRIM", hist, keep,
+		    "-1");
 	}
 #undef ARG
 #undef ARGS
+	free(argv);
+	free(lens);
+	free(mids);
+	free(key);
+	free(hist);
+}
+
+/*
+ * Entry P: an XADD to each stream it holds events of, and the presence
+ * changes it carries, in one transaction: a reader that sees the entry
+ * sees the hash that goes with it. Pipelined like the rest: still one
+ * round trip for a batch.
+ */
+static void
+send_entry(struct pending *p)
+{
+	size_t	*first, ns, k, i;
+
+	first = xreallocarray(NULL, p->nevents, sizeof *first);
+	ns = streams_of(p->events, p->nevents, first);
 	relay_command(relay_check_cb, NULL, 1, "MULTI");
-	relay_command_argv(relay->w, relay_check_cb, NULL, (int)argc, argv,
-	    lens);
+	for (k = 0; k < ns; k++)
+		send_stream(p, first[k], p->seq + k);
 	for (i = 0; i < p->nevents; i++)
 		relay_presence_event(&p->events[i]);
 	relay_command(entry_exec_cb, NULL, 1, "EXEC");
 	p->sent = 1;
 	relay->inflight++;
-	relay->out_entries++;
+	relay->out_entries += ns;
 	relay->out_events += p->nevents;
-	free(argv);
-	free(lens);
-	free(mids);
+	free(first);
 }
 
 /* Forget the entries not yet sent: a gap the others cannot fill either. */
@@ -214,8 +317,13 @@ relay_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	size_t		 i;
 
 	if (relay->nbatch > 0) {
+		size_t	first[RELAY_BATCH_EVENTS];
+
 		p = xcalloc(1, sizeof *p);
-		p->seq = ++relay->out_seq;
+		p->seq = relay->out_seq + 1;
+		/* Each stream's entry has a number of its own. */
+		relay->out_seq += streams_of(relay->batch, relay->nbatch,
+		    first);
 		p->nevents = relay->nbatch;
 		p->events = xreallocarray(NULL, p->nevents, sizeof *p->events);
 		memcpy(p->events, relay->batch, p->nevents * sizeof *p->events);
@@ -268,6 +376,7 @@ relay_send_free(void)
 	size_t	i;
 
 	for (i = 0; i < relay->nbatch; i++) {
+		free(relay->batch[i].room);
 		free(relay->batch[i].nick);
 		free(relay->batch[i].line);
 	}

@@ -134,6 +134,13 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	xasprintf(&relay->key_nodes, "tschat:%s:nodes", o->prefix);
 	relay->key_node = relay_node_key(relay->node);
 	xasprintf(&relay->key_epoch, "tschat:%s:epoch", o->prefix);
+	xasprintf(&relay->key_pm, "tschat:%s:pm:%s", o->prefix, relay->node);
+	xasprintf(&relay->key_hist, "tschat:%s:hist:", o->prefix);
+	xasprintf(&relay->key_room, "tschat:%s:room:", o->prefix);
+	relay->history = o->history;
+	relay->rid = -1;
+	namemap_init(&relay->follows);
+	namemap_init(&relay->rcounts);
 	relay->backoff = RELAY_BACKOFF_FIRST;
 	if (relay->url.host != NULL)
 		resolve_host();
@@ -166,6 +173,10 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	hooks.nick_release = relay_nick_release;
 	hooks.remote_count = relay_remote_count;
 	hooks.remote_each = relay_remote_each;
+	hooks.remote_rooms = relay_remote_rooms;
+	hooks.follow = relay_follow;
+	hooks.unfollow = relay_unfollow;
+	hooks.pm = relay_pm;
 	hooks.nick_in_use = relay_nick_in_use;
 	hooks.node_name = relay_name;
 	room_set_hooks(lobby, &hooks);
@@ -243,6 +254,8 @@ relay_free(void)
 	relay->up = 0;
 	relay_send_free();
 	relay_nodes_clear();
+	relay_follows_free();
+	namemap_free(&relay->rcounts);
 	{
 		struct relay	*rl = relay;
 
@@ -265,6 +278,9 @@ relay_free(void)
 	free(relay->key_nodes);
 	free(relay->key_node);
 	free(relay->key_epoch);
+	free(relay->key_pm);
+	free(relay->key_hist);
+	free(relay->key_room);
 	free(relay);
 	relay = NULL;
 }

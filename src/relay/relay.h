@@ -20,6 +20,7 @@ struct relay_options {
 	const char	*node_name;	/* NULL: HOSTNAME:PORT */
 	unsigned int	 port;		/* the one the server listens on */
 	size_t		 max_line;	/* --max-line */
+	unsigned int	 history;	/* --history: kept in Redis too */
 };
 
 #ifdef HAVE_HIREDIS

@@ -155,6 +155,13 @@ drop_oldest(struct backlog *b, struct backlog_room *r)
 		room_empty(b, r);
 }
 
+void
+backlog_clear(struct backlog *b, struct backlog_room *r)
+{
+	while (r != NULL && r->count > 0)
+		drop_oldest(b, r);
+}
+
 /* The ring R needs for one more line. */
 static unsigned int
 ring_wanted(const struct backlog *b, const struct backlog_room *r)

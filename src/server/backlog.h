@@ -46,6 +46,9 @@ void		 backlog_unpin(struct backlog *, struct backlog_room *r);
 void		 backlog_add(struct backlog *, struct backlog_room *r,
 		    const char *line, size_t len);
 
+/* Forget every line of R, which is pinned. */
+void		 backlog_clear(struct backlog *, struct backlog_room *r);
+
 /* Call FN for each line of R, oldest first. FN must not change R. */
 void		 backlog_each(const struct backlog_room *r,
 		    void (*fn)(const char *line, size_t len, void *arg),

@@ -23,6 +23,12 @@ struct member_ops {
 	 * (UDP: a datagram a line).
 	 */
 	int	  batched;
+	/*
+	 * Go on with the lines M sent after the one that made it wait (a
+	 * /join whose history comes from the other servers); NULL: M's
+	 * lines cannot wait (UDP), and one sent meanwhile is refused.
+	 */
+	void	(*resume)(struct member *m);
 };
 
 /* A member in one room: its place in the room's array of members. */
@@ -41,6 +47,8 @@ struct member {
 	uint32_t		 id;		/* unique on this server */
 	uint16_t		 nrooms;	/* besides the lobby */
 	uint8_t			 joined;	/* in the lobby */
+	/* A /join waits for the other servers; M's lines wait with it. */
+	uint8_t			 waiting;
 };
 
 /* M's nick, in BUF (ADDR_STRLEN bytes) when it is the address. */

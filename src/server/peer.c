@@ -41,6 +41,7 @@
 #define PEER_THROTTLED	0x08	/* not read while its output drains */
 #define PEER_RATED	0x10	/* not read until --line-rate allows */
 #define PEER_SLOW	0x20	/* over --max-queue: judged at the next flush */
+#define PEER_WAITING	0x40	/* not read while its /join waits */
 
 struct peer {
 	ev_io		 rio;
@@ -63,11 +64,13 @@ static void	peer_read_cb(struct ev_loop *, ev_io *, int);
 static void	peer_write_cb(struct ev_loop *, ev_io *, int);
 static void	peer_rate_cb(struct ev_loop *, ev_timer *, int);
 static void	peer_deliver(struct member *, const struct slice *);
+static void	peer_resume(struct member *);
 static void	peer_close(struct peer *, const char *why);
 
 static const struct member_ops peer_ops = {
 	.deliver = peer_deliver,
 	.batched = 1,
+	.resume = peer_resume,
 };
 
 static struct peer	*peers;		/* open, by activity */
@@ -300,6 +303,9 @@ peer_message_cb(void *arg, const char *msg, size_t len, int flags)
 	}
 	if (p->flags & PEER_CLOSING)
 		return FRAME_STOP;
+	/* What it sent after this waits with it (its /join). */
+	if (p->member.waiting)
+		return FRAME_PAUSE;
 	if (core.service->rated && c->line_rate > 0) {
 		(void)bucket_take(&p->bucket, c->line_rate,
 		    c->line_rate * RATE_BURST_FACTOR, ev_now(core.loop));
@@ -323,8 +329,9 @@ peer_input(struct peer *p, const char *data, size_t len)
 		return;
 	if (rc == FRAME_PAUSE) {
 		/* DATA may be p->held itself. */
+		/* A read of a peer not rate-limited is larger than that. */
 		if (p->held == NULL)
-			p->held = xmalloc(RATE_READ_BYTES);
+			p->held = xmalloc(MAXIMUM(len - used, 1));
 		memmove(p->held, data + used, len - used);
 		p->held_len = len - used;
 	} else if (p->held != NULL) {
@@ -332,8 +339,30 @@ peer_input(struct peer *p, const char *data, size_t len)
 		p->held = NULL;
 		p->held_len = 0;
 	}
-	if (rc == FRAME_PAUSE || peer_over_rate(p))
+	if (p->member.waiting) {
+		/* Not read until peer_resume(). */
+		p->flags |= PEER_WAITING;
+		ev_io_stop(core.loop, &p->rio);
+	} else if (rc == FRAME_PAUSE || peer_over_rate(p))
 		peer_rate_wait(p);
+}
+
+/* The service lets a waiting peer go on: what it held, then reading. */
+static void
+peer_resume(struct member *m)
+{
+	struct peer	*p = container_of(m, struct peer, member);
+
+	if (!(p->flags & PEER_WAITING) || m->waiting)
+		return;
+	p->flags &= ~PEER_WAITING;
+	if (p->flags & (PEER_CLOSING | PEER_EOF | PEER_RATED))
+		return;		/* the rate timer goes on with it */
+	if (p->held != NULL && !core.stopping)
+		peer_input(p, p->held, p->held_len);
+	if (!(p->flags & (PEER_CLOSING | PEER_EOF | PEER_RATED |
+	    PEER_WAITING | PEER_THROTTLED)))
+		ev_io_start(core.loop, &p->rio);
 }
 
 static void
@@ -353,9 +382,11 @@ peer_rate_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		/* Its lines are taken now: it is not idle. */
 		peer_active(p);
 		/* After "server shutting down" nobody says anything more. */
-		if (p->held != NULL && !core.stopping)
+		if (p->held != NULL && !core.stopping &&
+		    !(p->flags & PEER_WAITING))
 			peer_input(p, p->held, p->held_len);
-		if (!(p->flags & (PEER_CLOSING | PEER_EOF | PEER_RATED)))
+		if (!(p->flags & (PEER_CLOSING | PEER_EOF | PEER_RATED |
+		    PEER_WAITING)))
 			ev_io_start(loop, &p->rio);
 	}
 	if (nrated == 0)
@@ -472,7 +503,8 @@ peer_flush(struct peer *p)
 	}
 	if (p->flags & PEER_THROTTLED) {
 		p->flags &= ~PEER_THROTTLED;
-		ev_io_start(core.loop, &p->rio);
+		if (!(p->flags & PEER_WAITING))
+			ev_io_start(core.loop, &p->rio);
 	}
 }
 
@@ -556,7 +588,7 @@ peers_cron(ev_tstamp now)
 			break;
 		/* Not read because of us (rate, backpressure): not idle. */
 		if (p->flags & (PEER_EOF | PEER_CLOSING | PEER_RATED |
-		    PEER_THROTTLED))
+		    PEER_THROTTLED | PEER_WAITING))
 			continue;
 		core.stats.idle_cut++;
 		log_info("%s: idle for %u s", peer_name(p), c->idle_timeout);

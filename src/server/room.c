@@ -119,8 +119,8 @@ room_count(const struct room *r)
 	const struct room_hooks	*h = r->env.hooks;
 	unsigned int		 n = r->nmembers;
 
-	if (r->lobby && h->remote_count != NULL)
-		n += h->remote_count(h->arg);
+	if (h->remote_count != NULL)
+		n += h->remote_count(h->arg, r->lobby ? NULL : r->name);
 	return n;
 }
 
@@ -245,21 +245,50 @@ broadcast(struct room *r, enum room_event ev, const struct member *m,
 		    s->len);
 }
 
-void
-room_remote_line(struct room *r, const char *line, size_t len)
+/* LINE (LEN bytes, without its terminator) as the framing sends it. */
+static void
+framed(const struct room *r, const char *line, size_t len, struct slice *s)
 {
-	struct slice	s;
-	char		*out;
-	int		 nl = r->env.framing == FRAME_LINE;
+	char	*out;
+	int	 nl = r->env.framing == FRAME_LINE;
 
-	if (r->closed)
-		return;		/* nothing after "server shutting down" */
 	out = outq_msg_begin(len + 1);
 	memcpy(out, line, len);
 	if (nl)
 		out[len] = '\n';
-	outq_msg_end(len + nl, &s);
+	outq_msg_end(len + nl, s);
+}
+
+void
+room_remote_line(struct room *r, const char *line, size_t len, int keep)
+{
+	struct slice	s;
+
+	if (r->closed)
+		return;		/* nothing after "server shutting down" */
+	framed(r, line, len, &s);
 	send_all(r, &s);
+	if (keep && r->history != NULL)
+		backlog_add(r->env.backlog, r->history, slice_data(&s),
+		    s.len);
+}
+
+void
+room_history_clear(struct room *r)
+{
+	if (r->history != NULL)
+		backlog_clear(r->env.backlog, r->history);
+}
+
+void
+room_history_line(struct room *r, const char *line, size_t len)
+{
+	struct slice	s;
+
+	if (r->history == NULL)
+		return;
+	framed(r, line, len, &s);
+	backlog_add(r->env.backlog, r->history, slice_data(&s), s.len);
 }
 
 void
@@ -549,31 +578,49 @@ who_remote(const char *node, const char *nick, void *arg)
 	who_add(w, nick);
 }
 
-void
-room_who(struct room *r, struct member *m)
+/* The members of the room NAME here (R; NULL: none) and elsewhere. */
+static void
+who_list(struct room *notices, struct member *m, const struct room *r,
+    const char *name, unsigned int count)
 {
-	const struct room_hooks	*h = r->env.hooks;
+	const struct room_hooks	*h = notices->env.hooks;
+	const char		*remote = r != NULL && r->lobby ? NULL : name;
 	struct who		 w;
 	char			 buf[ADDR_STRLEN];
 	uint32_t		 i;
 	int			 relayed;
 
-	relayed = r->lobby && h->remote_each != NULL;
-	if (r->lobby)
-		room_noticef(r, m, "%u online:", room_count(r));
+	relayed = h->remote_each != NULL;
+	if (r != NULL && r->lobby)
+		room_noticef(notices, m, "%u online:", count);
 	else
-		room_noticef(r, m, "%u online in %s:", room_count(r), r->name);
-	w.room = r;
+		room_noticef(notices, m, "%u online in %s:", count, name);
+	w.room = notices;
 	w.to = m;
 	w.node = relayed && h->node_name != NULL ? h->node_name(h->arg) :
 	    NULL;
 	who_start(&w);
 	/* Newest first. */
-	for (i = r->nmembers; i > 0; i--)
+	for (i = r != NULL ? r->nmembers : 0; i > 0; i--)
 		who_add(&w, member_nick(r->members[i - 1]->member, buf));
 	if (relayed)
-		h->remote_each(h->arg, who_remote, &w);
+		h->remote_each(h->arg, remote, who_remote, &w);
 	who_flush(&w);
+}
+
+void
+room_who(struct room *r, struct member *m)
+{
+	who_list(r, m, r, r->name, room_count(r));
+}
+
+void
+room_who_remote(struct room *lobby, struct member *m, const char *name)
+{
+	const struct room_hooks	*h = lobby->env.hooks;
+
+	who_list(lobby, m, NULL, name, h->remote_count != NULL ?
+	    h->remote_count(h->arg, name) : 0);
 }
 
 void

@@ -54,13 +54,35 @@ struct room_hooks {
 	/* Member ID, that had NICK, left: free the nick. */
 	void		(*nick_release)(void *arg, uint32_t id,
 			    const char *nick);
-	/* Members on the other servers. */
-	unsigned int	(*remote_count)(void *arg);
-	void		(*remote_each)(void *arg, room_remote_fn *fn,
-			    void *fnarg);
+	/*
+	 * Members of ROOM (a name; NULL: the lobby) on the other servers:
+	 * how many, and who.
+	 */
+	unsigned int	(*remote_count)(void *arg, const char *room);
+	void		(*remote_each)(void *arg, const char *room,
+			    room_remote_fn *fn, void *fnarg);
+	/* The rooms besides the lobby with members on other servers. */
+	void		(*remote_rooms)(void *arg, void (*fn)(const char *room,
+			    unsigned int count, void *fnarg), void *fnarg);
 	/* Whether another server's member uses NICK (ASCII case ignored). */
 	int		(*nick_in_use)(void *arg, const char *nick,
 			    size_t len);
+	/*
+	 * R, a room besides the lobby, is now one of this server's: read
+	 * what the other servers say in it, starting with its history
+	 * (which R's history becomes). Return 1 if R is to be joined only
+	 * once rooms_follow_answer() says the history is here, 0 if its
+	 * history here is all there is now.
+	 */
+	int		(*follow)(void *arg, struct room *r);
+	/* R ends here: stop reading it. */
+	void		(*unfollow)(void *arg, struct room *r);
+	/*
+	 * A private message TEXT from FROM to TO (TOLEN bytes), a member of
+	 * another server: 1 if one goes by that nick and it is sent, else 0.
+	 */
+	int		(*pm)(void *arg, const char *from, const char *to,
+			    size_t tolen, const char *text, size_t len);
 	/* This server's name in /who. */
 	const char	*(*node_name)(void *arg);
 };
@@ -95,7 +117,7 @@ int	room_is_lobby(const struct room *);
 struct backlog_room *room_history(const struct room *);
 /* Members here. */
 unsigned int room_members_here(const struct room *);
-/* Members here and, in the lobby of a relayed room, on the others. */
+/* Members here and, in a relayed room, on the others. */
 unsigned int room_count(const struct room *);
 
 /*
@@ -118,6 +140,12 @@ void	room_say(struct room *, struct member *m, const char *text,
 void	room_renamed(struct room *, struct member *m, const char *old);
 /* /who: the room's members, to M. */
 void	room_who(struct room *, struct member *m);
+/*
+ * /who #NAME for a room that has members on other servers only; LOBBY
+ * sends the notices.
+ */
+void	room_who_remote(struct room *lobby, struct member *m,
+	    const char *name);
 
 /*
  * "[STAMP] *** TEXT" to M alone, after the lines before it: a notice that
@@ -153,8 +181,19 @@ void	room_flush(struct room *);
 void	room_each_member(const struct room *, void (*fn)(uint32_t id,
 	    const char *nick, int named, void *arg), void *arg);
 
-/* From the relay: a line another server's member caused, for everyone. */
-void	room_remote_line(struct room *, const char *line, size_t len);
+/*
+ * From the relay: a line another server's member caused, for everyone
+ * here; with KEEP (a room line or /me) it goes into the history too.
+ */
+void	room_remote_line(struct room *, const char *line, size_t len,
+	    int keep);
+/*
+ * From the relay: the room's history is what the other servers kept:
+ * forget the lines here, then take them one by one, oldest first (LINE
+ * without its terminator).
+ */
+void	room_history_clear(struct room *);
+void	room_history_line(struct room *, const char *line, size_t len);
 /* From the relay: another server died; NICK, one of its members, left. */
 void	room_remote_left(struct room *, const char *nick);
 

@@ -33,6 +33,15 @@
 struct named_room {
 	struct namemap_entry	 entry;		/* its name: room's */
 	struct room		*room;
+	/* Its history is on its way from the other servers. */
+	int			 opening;
+};
+
+/* A /join that waits for the room's history from the other servers. */
+struct waiting_join {
+	struct waiting_join	*next;
+	struct member		*member;
+	struct room		*room;
 };
 
 /* A room besides the lobby that a member is in. */
@@ -65,6 +74,7 @@ static struct room_env	 env;
 static struct namemap	 rooms;		/* besides the lobby */
 static struct namemap	 nicks;
 static struct asked_nick *asked;	/* claims under way */
+static struct waiting_join *waiting;	/* joins under way, oldest first */
 static uint32_t		 last_id;
 
 struct room *
@@ -286,6 +296,9 @@ make_room(const char *name, size_t len)
 	nr->entry.name = room_name(nr->room);
 	nr->entry.len = strlen(nr->entry.name);
 	namemap_insert(&rooms, &nr->entry);
+	/* Relayed: what the other servers said in it comes first. */
+	if (hooks.follow != NULL && hooks.follow(hooks.arg, nr->room))
+		nr->opening = 1;
 	return nr->room;
 }
 
@@ -297,11 +310,26 @@ end_room(struct room *r)
 
 	if (nr == NULL)
 		return;
+	if (hooks.unfollow != NULL)
+		hooks.unfollow(hooks.arg, r);
 	namemap_remove(&rooms, &nr->entry);
 	if (room_history(r) != NULL)
 		backlog_unpin(backlog, room_history(r));
 	room_free(r);
 	free(nr);
+}
+
+/* Whether anyone waits to join R. */
+static int
+awaited(const struct room *r)
+{
+	const struct waiting_join	*w;
+
+	for (w = waiting; w != NULL; w = w->next) {
+		if (w->room == r)
+			return 1;
+	}
+	return 0;
 }
 
 /* M leaves R (not the lobby), saying REASON; TELL_LEAVER for /part. */
@@ -323,7 +351,7 @@ leave_room(struct member *m, struct room *r, const char *reason, size_t len,
 	free(j);
 	if (m->current == r)
 		m->current = lobby;
-	if (room_members_here(r) == 0)
+	if (room_members_here(r) == 0 && !awaited(r))
 		end_room(r);
 }
 
@@ -341,10 +369,41 @@ room_word(const char *text, size_t len, size_t *wordlen)
 	return 1;
 }
 
+/* M enters R and makes it current. */
+static void
+enter_room(struct member *m, struct room *r)
+{
+	struct joined_room	*j;
+
+	j = xcalloc(1, sizeof *j);
+	j->ms.member = m;
+	j->room = r;
+	j->next = m->rooms;
+	m->rooms = j;
+	m->nrooms++;
+	m->current = r;
+	room_join(r, &j->ms);
+}
+
+/* M joins R once its history is here; what M says meanwhile waits. */
+static void
+wait_for(struct member *m, struct room *r)
+{
+	struct waiting_join	*w, **pp;
+
+	w = xcalloc(1, sizeof *w);
+	w->member = m;
+	w->room = r;
+	for (pp = &waiting; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = w;
+	m->waiting = 1;
+}
+
 static void
 cmd_join(struct member *m, const char *name, size_t len)
 {
-	struct joined_room	*j;
+	struct named_room	*nr;
 	struct room		*r;
 
 	if (!room_name_check(name, len)) {
@@ -368,14 +427,66 @@ cmd_join(struct member *m, const char *name, size_t len)
 		}
 		r = make_room(name, len);
 	}
-	j = xcalloc(1, sizeof *j);
-	j->ms.member = m;
-	j->room = r;
-	j->next = m->rooms;
-	m->rooms = j;
-	m->nrooms++;
-	m->current = r;
-	room_join(r, &j->ms);
+	if ((nr = named(r)) != NULL && nr->opening)
+		wait_for(m, r);
+	else
+		enter_room(m, r);
+}
+
+void
+rooms_follow_answer(const char *name)
+{
+	struct waiting_join	*w, **pp, *ready = NULL, **tail = &ready;
+	struct named_room	*nr;
+	struct room		*r;
+	struct member		*m;
+
+	if ((r = find_room(name, strlen(name))) == NULL ||
+	    (nr = named(r)) == NULL || !nr->opening)
+		return;
+	nr->opening = 0;
+	/* Those who wait for R, in the order they asked. */
+	for (pp = &waiting; (w = *pp) != NULL; ) {
+		if (w->room != r) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		w->next = NULL;
+		*tail = w;
+		tail = &w->next;
+	}
+	while ((w = ready) != NULL) {
+		ready = w->next;
+		m = w->member;
+		free(w);
+		m->waiting = 0;
+		enter_room(m, r);
+		/* What it said meanwhile, in order; it may wait again. */
+		if (m->ops->resume != NULL)
+			m->ops->resume(m);
+	}
+}
+
+/* M leaves: its join waits no more; a room nobody is in or waits for ends. */
+static void
+forget_waiting(struct member *m)
+{
+	struct waiting_join	*w, **pp;
+	struct room		*r;
+
+	for (pp = &waiting; (w = *pp) != NULL; pp = &w->next) {
+		if (w->member == m)
+			break;
+	}
+	if (w == NULL)
+		return;
+	*pp = w->next;
+	r = w->room;
+	free(w);
+	m->waiting = 0;
+	if (room_members_here(r) == 0 && !awaited(r))
+		end_room(r);
 }
 
 static void
@@ -417,6 +528,40 @@ private_message(struct member *from, struct member *to, const char *text,
 	room_tell(lobby, from, head, (size_t)n, text, len);
 }
 
+/* To a member of another server: 1 if one goes by TO and it is sent. */
+static int
+remote_pm(struct member *from, const char *to, size_t tlen, const char *text,
+    size_t len)
+{
+	char	head[NICK_MAX_BYTES + 16], buf[ADDR_STRLEN];
+	int	n;
+
+	if (hooks.pm == NULL || !hooks.pm(hooks.arg, member_nick(from, buf),
+	    to, tlen, text, len))
+		return 0;
+	n = snprintf(head, sizeof head, "[PM to %.*s] ",
+	    (int)MINIMUM(tlen, NICK_MAX_BYTES - 1), to);
+	room_tell(lobby, from, head, (size_t)MINIMUM(n, (int)sizeof head - 1),
+	    text, len);
+	return 1;
+}
+
+void
+rooms_remote_pm(uint32_t id, const char *nick, const char *from,
+    const char *text, size_t len)
+{
+	struct member	*to = find_nick(nick, strlen(nick));
+	char		 head[NICK_MAX_BYTES + 16];
+	int		 n;
+
+	/* Gone since, or the nick is someone else's now: nobody gets it. */
+	if (to == NULL || to->id != id)
+		return;
+	n = snprintf(head, sizeof head, "[PM from %s] ", from);
+	room_tell(lobby, to, head, (size_t)MINIMUM(n, (int)sizeof head - 1),
+	    text, len);
+}
+
 static void
 cmd_msg(struct member *m, const char *target, size_t tlen,
     const char *text, size_t len)
@@ -434,12 +579,14 @@ cmd_msg(struct member *m, const char *target, size_t tlen,
 		room_say(r, m, text, len, 0);
 		return;
 	}
-	if ((to = find_nick(target, tlen)) == NULL) {
-		room_noticef(lobby, m, "no such nick %.*s",
-		    (int)MINIMUM(tlen, 200), target);
+	if ((to = find_nick(target, tlen)) != NULL) {
+		private_message(m, to, text, len);
 		return;
 	}
-	private_message(m, to, text, len);
+	if (remote_pm(m, target, tlen, text, len))
+		return;
+	room_noticef(lobby, m, "no such nick %.*s", (int)MINIMUM(tlen, 200),
+	    target);
 }
 
 static void
@@ -447,7 +594,19 @@ cmd_who(struct member *m, const char *arg, size_t len)
 {
 	struct room	*r = m->current;
 
+	char	name[NICK_MAX_BYTES + 1];
+
 	if (len > 0 && (r = find_room(arg, len)) == NULL) {
+		/* One with members on other servers only. */
+		if (room_name_check(arg, len) && len < sizeof name &&
+		    hooks.remote_count != NULL) {
+			memcpy(name, arg, len);
+			name[len] = '\0';
+			if (hooks.remote_count(hooks.arg, name) > 0) {
+				room_who_remote(lobby, m, name);
+				return;
+			}
+		}
 		room_noticef(lobby, m, "no such room %.*s",
 		    (int)MINIMUM(len, 200), arg);
 		return;
@@ -455,24 +614,53 @@ cmd_who(struct member *m, const char *arg, size_t len)
 	room_who(r, m);
 }
 
-static int
-by_name(const void *a, const void *b)
-{
-	return strcasecmp(room_name(*(struct room *const *)a),
-	    room_name(*(struct room *const *)b));
-}
+/* A room as /rooms lists it. */
+struct listed {
+	const char	*name;
+	unsigned int	 count;
+	char		*copy;		/* NAME, when it is another server's */
+};
 
 struct collect {
-	struct room	**list;
-	size_t		  n;
+	struct listed	*list;
+	size_t		 n, size;
 };
+
+static void
+collect_add(struct collect *c, const char *name, unsigned int count,
+    char *copy)
+{
+	if (c->n == c->size) {
+		c->size = c->size == 0 ? 16 : c->size * 2;
+		c->list = xreallocarray(c->list, c->size, sizeof *c->list);
+	}
+	c->list[c->n].name = copy != NULL ? copy : name;
+	c->list[c->n].count = count;
+	c->list[c->n].copy = copy;
+	c->n++;
+}
 
 static void
 collect(struct namemap_entry *e, void *arg)
 {
-	struct collect	*c = arg;
+	struct room	*r = container_of(e, struct named_room, entry)->room;
 
-	c->list[c->n++] = container_of(e, struct named_room, entry)->room;
+	collect_add(arg, room_name(r), room_count(r), NULL);
+}
+
+/* A room with members on other servers only. */
+static void
+collect_remote(const char *name, unsigned int count, void *arg)
+{
+	if (count > 0 && find_room(name, strlen(name)) == NULL)
+		collect_add(arg, NULL, count, xstrdup(name));
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcasecmp(((const struct listed *)a)->name,
+	    ((const struct listed *)b)->name);
 }
 
 /* "*** rooms: #lobby (12), #dev (3)", a few hundred bytes a line. */
@@ -484,11 +672,11 @@ cmd_rooms(struct member *m)
 	size_t		 n, i;
 	int		 k;
 
-	c.list = xreallocarray(NULL, namemap_count(&rooms) + 1,
-	    sizeof *c.list);
-	c.list[0] = lobby;
-	c.n = 1;
+	memset(&c, 0, sizeof c);
+	collect_add(&c, ROOM_LOBBY, room_count(lobby), NULL);
 	namemap_each(&rooms, collect, &c);
+	if (hooks.remote_rooms != NULL)
+		hooks.remote_rooms(hooks.arg, collect_remote, &c);
 	qsort(c.list + 1, c.n - 1, sizeof *c.list, by_name);
 	n = (size_t)snprintf(line, sizeof line, "rooms: ");
 	for (i = 0; i < c.n; i++) {
@@ -497,11 +685,12 @@ cmd_rooms(struct member *m)
 			n = (size_t)snprintf(line, sizeof line, "rooms: ");
 		}
 		k = snprintf(line + n, sizeof line - n, "%s%s (%u)",
-		    n > 7 ? ", " : "", room_name(c.list[i]),
-		    room_count(c.list[i]));
+		    n > 7 ? ", " : "", c.list[i].name, c.list[i].count);
 		n += (size_t)MINIMUM(k, (int)(sizeof line - n - 1));
 	}
 	room_notice(lobby, m, line, n);
+	for (i = 0; i < c.n; i++)
+		free(c.list[i].copy);
 	free(c.list);
 }
 
@@ -522,6 +711,7 @@ rooms_left(struct member *m, const char *reason, size_t len)
 
 	if (!m->joined)
 		return;
+	forget_waiting(m);
 	while (m->rooms != NULL)
 		leave_room(m, m->rooms->room, reason, len, 0);
 	room_leave(lobby, &m->lobby, reason, len, 0);
@@ -546,6 +736,12 @@ rooms_message(struct member *m, const char *text, size_t len, int flags)
 		cmd.arglen = len;
 	} else
 		command_parse(text, len, &cmd);
+	if (m->waiting && cmd.kind != CMD_QUIT) {
+		/* Only a member that cannot hold its lines gets here. */
+		room_noticef(lobby, m, "your /join is not done yet: line not "
+		    "taken, send it again");
+		return FRAME_GO;
+	}
 
 	switch (cmd.kind) {
 	case CMD_MESSAGE:
@@ -659,10 +855,15 @@ static void
 rooms_free(void)
 {
 	struct asked_nick	*a;
+	struct waiting_join	*w;
 
 	while ((a = asked) != NULL) {
 		asked = a->next;
 		free(a);
+	}
+	while ((w = waiting) != NULL) {
+		waiting = w->next;
+		free(w);
 	}
 	namemap_each(&rooms, free_room, NULL);
 	if (room_history(lobby) != NULL)

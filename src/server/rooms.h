@@ -6,6 +6,7 @@
 #ifndef TSCHAT_ROOMS_H
 #define TSCHAT_ROOMS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "room.h"
@@ -24,5 +25,18 @@ void	rooms_nick_answer(uint32_t id, const char *nick, int granted);
  * took it while Redis was away): it goes back to its address.
  */
 void	rooms_nick_refused(uint32_t id, const char *nick);
+
+/*
+ * From the relay: the room NAME's history is here (or will not come):
+ * the members whose /join waited for it join it now.
+ */
+void	rooms_follow_answer(const char *name);
+
+/*
+ * From the relay: a private message TEXT from FROM, another server's
+ * member, to member ID here if it still goes by NICK.
+ */
+void	rooms_remote_pm(uint32_t id, const char *nick, const char *from,
+	    const char *text, size_t len);
 
 #endif

@@ -49,6 +49,7 @@ start_relay(struct ev_loop *loop, const struct srvconf *c, uint16_t port)
 	ro.node_name = c->node_name;
 	ro.port = port;
 	ro.max_line = c->max_line;
+	ro.history = c->history;
 	/* srvconf takes --relay with --broadcast only: a room. */
 	relay_init(loop, &ro, rooms_lobby());
 	server_stats_hook(relay_stats, NULL);
