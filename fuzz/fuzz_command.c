@@ -93,6 +93,8 @@ check_command(const char *s, size_t len)
 		break;
 	case CMD_WHO:
 	case CMD_PART:
+		/* An optional argument: either way. */
+		break;
 	case CMD_USAGE:
 		CHECK(c.usage != NULL && c.usage[0] == '/',
 		    "no usage for a command used wrongly");
