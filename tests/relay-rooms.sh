@@ -1,13 +1,15 @@
 #!/bin/sh
 # relay-rooms.sh: rooms besides the lobby, their history and private
-# messages across three tschatd nodes (--relay) and a real redis-server.
+# messages across four tschatd nodes (--relay) and a real redis-server.
 # A room's lines reach its members on every node and nobody else; its
 # join and leave notices count its members on every node; a newcomer on
 # another node, and on a node that just started, gets the same history
 # before its own join notice; /who #room and /rooms count every node; a
 # private message reaches a member of another node and nobody else; lines
 # sent right after a /join that waits for the room's history go to that
-# room; a node reads a room's stream only while it has members in it.
+# room; a node reads a room's stream only while it has members in it; a UDP
+# member on another node gets a room's history as datagrams; when a node
+# dies, its members leave every room they were in, on the other nodes.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lib-relay.sh"
 
@@ -18,7 +20,7 @@ need_python
 
 redis_start
 node_start 1 --history 3
-node_start 2 --history 3
+node_start 2 --history 3 -t -u
 node_start 3 --history 3
 
 node_join a 1
@@ -180,6 +182,52 @@ expect_each "#dev *** $D left (0 online)" d
 say b "/rooms"
 expect_next b "*** rooms: #lobby (4)"
 mark a
-for k in 1 2 3 4; do
+
+# --- a UDP member on another node, in a room it waits for -----------------
+say a "/join #ops"
+expect_next a "#ops *** $A joined (1 online)"
+say a "ops line"
+expect_next a "#ops $A: ops line"
+PORT=$NODE_PORT_2
+udp_open u || fail "cannot open a UDP socket: $(cat "$T/p/u.end")"
+say u "knock knock"
+expect_token u "the answer to u's first datagram"
+say u "/join $TOKEN"
+# The lobby's last 3 lines first, as datagrams, then its own join.
+for i in 1 2 3; do
+	next_line u
+done
+PEERS="$PEERS u"
+ONLINE=$((ONLINE + 1))
+U=$(nick_of u)
+NODE_OF_u=2
+expect_all "*** $U joined ($ONLINE online)"
+# n2 reads #ops only now: its history comes from Redis first, as datagrams.
+say u "/join #ops"
+expect_next u "#ops $A: ops line"
+expect_each "#ops *** $U joined (2 online)" a u
+say u "from udp"
+expect_each "#ops $U: from udp" a u
+mark a
+
+# --- a node that dies: its members leave every room they were in -----------
+node_stop 2 KILL
+# Within the presence's 15 s and a beat: u's leaving of #ops, and of the
+# lobby (b's too), in some order.
+: >"$T/gone"
+wait_for 30 has_lines a $((CUR_a + 3)) ||
+	fail "a on n1: expected 3 notices within 30 s of n2's death
+$(what_came a)"
+for i in 1 2 3; do
+	next_line a
+	printf '%s\n' "$GOT_TEXT" >>"$T/gone"
+done
+grep -qxF "#ops *** $U left (1 online)" "$T/gone" ||
+	fail "a on n1: expected '#ops *** $U left (1 online)' once n2 died, got:
+$(cat "$T/gone")"
+grep -q "^\*\*\* $U left (" "$T/gone" ||
+	fail "a on n1: expected u's leaving of the lobby once n2 died, got:
+$(cat "$T/gone")"
+for k in 1 3 4; do
 	node_alive "$k"
 done
