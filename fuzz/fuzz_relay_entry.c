@@ -7,11 +7,13 @@
  * it hands back at most one event per two fields and then only RELAY_END;
  * every line it hands on is non-empty, within the bound, valid UTF-8 with
  * nothing a terminal acts on, and already what sanitize() would make of
- * it; every nick it hands on is one a remote member may have; and the same
+ * it; every nick it hands on is one a remote member may have, every room
+ * name a good one; membership events carry no line; and the same
  * entry read twice reads the same.
  */
 #include "common.h"
 
+#include "nick.h"
 #include "relay-entry.h"
 #include "sanitize.h"
 #include "utf8.h"
@@ -71,27 +73,46 @@ check_event(const struct relay_entry *e, enum relay_status st,
 	char	*again;
 	size_t	 len;
 
+	int	 lineless;
+
 	CHECK(st == RELAY_OK || st == RELAY_MISSING ||
 	    st == RELAY_BAD_MEMBER || st == RELAY_BAD_TYPE ||
-	    st == RELAY_BAD_NICK || st == RELAY_BAD_LINE,
-	    "an event read as %d", (int)st);
+	    st == RELAY_BAD_NICK || st == RELAY_BAD_ROOM ||
+	    st == RELAY_BAD_LINE, "an event read as %d", (int)st);
 	if (st != RELAY_OK && st != RELAY_BAD_LINE)
 		return;
-	CHECK(ev->type >= RELAY_EV_MSG && ev->type <= RELAY_EV_BYE,
+	CHECK(ev->type >= RELAY_EV_MSG && ev->type <= RELAY_EV_PM,
 	    "an event of type %d", (int)ev->type);
-	CHECK(st == RELAY_OK || (ev->type != RELAY_EV_SYNC &&
-	    ev->type != RELAY_EV_BYE), "a sync or bye event with a bad line");
-	if (ev->type == RELAY_EV_JOIN || ev->type == RELAY_EV_NICK) {
+	lineless = ev->type == RELAY_EV_SYNC || ev->type == RELAY_EV_BYE ||
+	    ev->type == RELAY_EV_ENTER || ev->type == RELAY_EV_EXIT;
+	CHECK(st == RELAY_OK || !lineless,
+	    "an event without a line refused for its line");
+	if (ev->type == RELAY_EV_JOIN || ev->type == RELAY_EV_NICK ||
+	    ev->type == RELAY_EV_PM) {
 		len = strlen(ev->nick);
 		CHECK(len > 0 && len < NICK_MAX_BYTES &&
 		    relay_nick_ok(ev->nick, len),
-		    "a join or nick change under a bad nick");
+		    "a join, nick change or pm under a bad nick");
 		check_safe(ev->nick, len, "the nick");
 	} else
 		CHECK(ev->nick[0] == '\0', "a nick on an event of type %d",
 		    (int)ev->type);
-	if (st == RELAY_BAD_LINE || ev->type == RELAY_EV_SYNC ||
-	    ev->type == RELAY_EV_BYE) {
+	if (ev->type == RELAY_EV_PM) {
+		len = strlen(ev->from);
+		CHECK(len > 0 && relay_nick_ok(ev->from, len),
+		    "a pm from a bad nick");
+		check_safe(ev->from, len, "the sender");
+	} else
+		CHECK(ev->from[0] == '\0', "a sender on an event of type %d",
+		    (int)ev->type);
+	if (ev->type == RELAY_EV_ENTER || ev->type == RELAY_EV_EXIT) {
+		len = strlen(ev->room);
+		CHECK(room_name_check(ev->room, len), "a bad room name");
+		check_safe(ev->room, len, "the room");
+	} else
+		CHECK(ev->room[0] == '\0', "a room on an event of type %d",
+		    (int)ev->type);
+	if (st == RELAY_BAD_LINE || lineless) {
 		CHECK(ev->line == NULL && ev->len == 0,
 		    "a line handed on with status %d, type %d", (int)st,
 		    (int)ev->type);
