@@ -101,6 +101,27 @@ expect_all() {
 	done
 }
 
+# expect_each TEXT NAME...: each NAME's next line is "[STAMP] TEXT".
+expect_each() {
+	_text=$1
+	shift
+	for _p in "$@"; do
+		expect_next "$_p" "$_text"
+	done
+}
+
+# marker NAME...: the first NAME says a marker in the lobby; every NAME's
+# next line must be it (every peer's, if only one NAME is given), so none
+# got anything else before.
+MARK=0
+marker() {
+	MARK=$((MARK + 1))
+	_ms=$1
+	say "$_ms" "/msg #lobby mark $MARK"
+	[ $# -gt 1 ] || set -- $PEERS
+	expect_each "$(nick_of "$_ms"): mark $MARK" "$@"
+}
+
 # connect NAME [HOST]: a new peer; everyone, itself included, sees it join
 # under its address.
 connect() {

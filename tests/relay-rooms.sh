@@ -31,24 +31,6 @@ rename b bob
 rename c carol
 A=alice B=bob C=carol
 
-# expect_each TEXT NAME...: each NAME's next line is "[STAMP] TEXT".
-expect_each() {
-	_text=$1
-	shift
-	for _p in "$@"; do
-		expect_next "$_p" "$_text"
-	done
-}
-
-# mark NAME: NAME says a marker in the lobby; every peer's next line must
-# be it, so none got anything else before.
-MARK=0
-mark() {
-	MARK=$((MARK + 1))
-	say "$1" "/msg #lobby mark $MARK"
-	expect_all "$(nick_of "$1"): mark $MARK"
-}
-
 # A lobby line before anyone joins a room: history of the lobby later.
 say a "lobby line"
 expect_all "$A: lobby line"
@@ -65,7 +47,7 @@ expect_each "#dev * $B builds" a b
 say b "/msg #dev l3"
 expect_each "#dev $B: l3" a b
 # c, on the third node, saw none of it: its next line is the lobby's.
-mark c
+marker c
 
 # --- a node reads a room's stream only while it has members in it ----------
 in3=$(relay_stat in "$(node_stats 3)")
@@ -98,7 +80,7 @@ $third" in
 $second
 $third" ;;
 esac
-mark c
+marker c
 
 # --- history across nodes, and a join that waits for it ---------------------
 # c joins #dev from n3, which does not read it yet: its history (the last 3
@@ -120,7 +102,7 @@ for k in 1 2 3; do
 	*) fail "/who in #dev on n1: expected one nick a node, got '$GOT_TEXT'" ;;
 	esac
 done
-mark a
+marker a
 
 # --- private messages across nodes ----------------------------------------
 send a '/msg %s psst \033[2J\n' "$C"
@@ -132,7 +114,7 @@ expect_next a "[PM from $C] back"
 say b "/msg nobody x"
 expect_next b "*** no such nick nobody"
 # b got neither: its next line is the marker.
-mark b
+marker b
 # Private messages are not history, anywhere: the lobby's is its last 3
 # lines.
 rcli LRANGE 'tschat:tschat:hist:#lobby' 0 -1 >"$T/lobby-history"
@@ -181,7 +163,7 @@ expect_each "#dev *** $C left (1 online)" c d
 expect_each "#dev *** $D left (0 online)" d
 say b "/rooms"
 expect_next b "*** rooms: #lobby (4)"
-mark a
+marker a
 
 # --- a UDP member on another node, in a room it waits for -----------------
 say a "/join #ops"
@@ -208,7 +190,7 @@ expect_next u "#ops $A: ops line"
 expect_each "#ops *** $U joined (2 online)" a u
 say u "from udp"
 expect_each "#ops $U: from udp" a u
-mark a
+marker a
 
 # --- a node that dies: its members leave every room they were in -----------
 node_stop 2 KILL

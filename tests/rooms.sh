@@ -23,24 +23,6 @@ open_peer() {
 	eval "NICK_$1=127.0.0.1:\$(cat '$T/p/$1.port'); CUR_$1=0"
 }
 
-# expect_each TEXT NAME...: each NAME's next line is "[STAMP] TEXT".
-expect_each() {
-	_text=$1
-	shift
-	for _p in "$@"; do
-		expect_next "$_p" "$_text"
-	done
-}
-
-# marker NAME...: the first NAME says a marker in the lobby; every NAME's
-# next line must be it, so none got anything else before.
-MARK=0
-marker() {
-	MARK=$((MARK + 1))
-	say "$1" "/msg #lobby mark $MARK"
-	expect_each "$(nick_of "$1"): mark $MARK" "$@"
-}
-
 # --- history in the lobby ------------------------------------------------
 open_peer a
 expect_next a "*** $NICK_a joined (1 online)"
