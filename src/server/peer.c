@@ -303,15 +303,15 @@ peer_message_cb(void *arg, const char *msg, size_t len, int flags)
 	}
 	if (p->flags & PEER_CLOSING)
 		return FRAME_STOP;
-	/* What it sent after this waits with it (its /join). */
-	if (p->member.waiting)
-		return FRAME_PAUSE;
 	if (core.service->rated && c->line_rate > 0) {
 		(void)bucket_take(&p->bucket, c->line_rate,
 		    c->line_rate * RATE_BURST_FACTOR, ev_now(core.loop));
 		if (peer_over_rate(p))
 			return FRAME_PAUSE;
 	}
+	/* What it sent after this waits with it (its /join). */
+	if (p->member.waiting)
+		return FRAME_PAUSE;
 	return FRAME_GO;
 }
 
@@ -358,6 +358,10 @@ peer_resume(struct member *m)
 	p->flags &= ~PEER_WAITING;
 	if (p->flags & (PEER_CLOSING | PEER_EOF | PEER_RATED))
 		return;		/* the rate timer goes on with it */
+	if (peer_over_rate(p)) {
+		peer_rate_wait(p);
+		return;
+	}
 	if (p->held != NULL && !core.stopping)
 		peer_input(p, p->held, p->held_len);
 	if (!(p->flags & (PEER_CLOSING | PEER_EOF | PEER_RATED |
