@@ -139,6 +139,10 @@ END {
 			if (c != "" && c != "-" && c > 0.05 &&
 			    val[k, i, "target"] != "socat")
 				val[k, i, "eff"] = val[k, i, "rate"] / c
+			# join: microseconds of the server's CPU a join.
+			if (c != "" && c != "-" && val[k, i, "rate"] > 0 &&
+			    val[k, i, "scenario"] == "join")
+				val[k, i, "us_join"] = c / val[k, i, "rate"] * 1e6
 		}
 	print "## Throughput and latency"
 	print ""
@@ -146,7 +150,8 @@ END {
 	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= nids; i++) {
 		id = ids[i]
-		if (id ~ /^idle/ || id ~ /^relay/ || id == "client-flood")
+		if (id ~ /^idle/ || id ~ /^relay/ || id ~ /^join/ ||
+		    id == "client-flood")
 			continue
 		ref = id " ref"
 		rr = (ref in runs) ? stat(ref, "rate") : -1
@@ -174,6 +179,17 @@ END {
 	print "window of 16 lines not yet seen by every listener (fanout1000x10:"
 	print "ten senders with 4 lines each; fanout1000w256: one sender with 256"
 	print "lines in flight, a busy room); udp: replies/s."
+	print ""
+	print "rooms1000: tschatd in room mode (default history, 20 lines) with"
+	print "a thousand rooms of ten members, #r0 to #r999, every one busy:"
+	print "nine listeners and one sender with a window of 16 lines, as in"
+	print "fanout1000, each connection in the lobby and in its room (it sent"
+	print "/join #rN). Every member's copy of a line counts as a delivery,"
+	print "the sender's own too (fanout1000 counts its 1000 listeners, not"
+	print "the sender). With 16000 lines in flight (160000 deliveries), its"
+	print "latency is mostly waiting behind the other rooms' lines; the rate"
+	print "and what a second of the server's CPU delivers are the figures to"
+	print "compare with fanout1000 (Goals)."
 	print ""
 	print "A room line from tschatd carries its stamp and its sender's nick: a"
 	print "64-byte line reaches each listener as about 107 bytes (ncat puts"
@@ -211,6 +227,7 @@ END {
 			acc[k] = stat(k, "accepted"); accmin[k] = LO
 		}
 	}
+	join_table()
 	relay_table()
 	k = "client-flood tschat"
 	if (k in runs) {
@@ -232,9 +249,14 @@ END {
 	goal_rate("echo1000", 0.9, 0)
 	goal_fanout("fanout100")
 	goal_fanout("fanout1000")
+	goal_rooms("rooms1000", "fanout1000")
 	k = "idle10000 tschatd"
 	if (k in runs)
 		printf "| idle 10000: <= 320 bytes/connection, all accepted | %.0f bytes, %s of 10000 accepted (lowest run) | %s |\n",
+		    rss[k], accmin[k], ((rss[k] >= 0 && rss[k] <= 320 && accmin[k] >= 10000) ? "yes" : "**no**")
+	k = "idle10000 tschatd-B"
+	if (k in runs)
+		printf "| idle 10000 in room mode (-B, every peer in the lobby): <= 320 bytes/peer, all accepted | %.0f bytes, %s of 10000 accepted (lowest run) | %s |\n",
 		    rss[k], accmin[k], ((rss[k] >= 0 && rss[k] <= 320 && accmin[k] >= 10000) ? "yes" : "**no**")
 	goal_rate("udp16", 0.9, 0)
 	extra_fanout("fanout1000x10", "ten senders")
@@ -280,6 +302,71 @@ function goal_fanout(id,    k, r, n, ok) {
 	printf "| %s: >= 0.8 x ref, >= 2 x ncat --chat | %.3f x ref%s, %s x ncat%s | %s |\n",
 	    id, r, caveat(k, id " ref"), (n < 0 ? "-" : sprintf("%.3f", n)),
 	    (n < 0 ? "" : caveat(k, id " ncat")), (ok ? "yes" : "**no**")
+}
+
+# Rooms: a delivery in a thousand small rooms against one in one big room,
+# tschatd against itself in the same run.
+function goal_rooms(id, base,    k, b, r, e) {
+	k = id " tschatd"
+	b = base " tschatd"
+	if (!(k in runs) || !(b in runs) || rate[b] <= 0)
+		return
+	r = rate[k] / rate[b]
+	e = stat(b, "eff") > 0 && stat(k, "eff") > 0 ? stat(k, "eff") / stat(b, "eff") : -1
+	printf "| %s: deliveries/s >= 0.9 x the single room's (%s, tschatd) | %.3f x%s%s | %s |\n",
+	    id, base, r, (e < 0 ? "" : sprintf(" (per server CPU-second %.2f)", e)),
+	    ((nclean[k] == 0 || nclean[b] == 0) ? " (every run of one side disturbed)" : ""),
+	    (r >= 0.9 ? "yes" : "**no**")
+}
+
+# The joins: into a room with history and into one without, and what
+# the history costs a join (tschatd less tschatd-h0, medians).
+function join_table(    i, j, id, k, any, h, z) {
+	for (i = 1; i <= nids; i++)
+		if (ids[i] ~ /^join/)
+			any = 1
+	if (!any)
+		return
+	print ""
+	print "## Joins"
+	print ""
+	print "| scenario | target | joins/s | p50 us | p99 us | server CPU | server CPU a join, us | bytes a join | notes |"
+	print "|---|---|---|---|---|---|---|---|---|"
+	for (i = 1; i <= nids; i++) {
+		id = ids[i]
+		if (id !~ /^join/)
+			continue
+		for (j = 1; j <= ntg[id]; j++) {
+			k = id " " tg[id, j]
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s |%s |\n",
+			    id, tg[id, j], cell(k, "rate", "h"),
+			    us(stat(k, "p50_us")), cell(k, "p99_us", "us"),
+			    frac(stat(k, "srv_cpu")), cell(k, "us_join", "s"),
+			    cell(k, "bytes_join", "n"), remarks(k)
+		}
+	}
+	print ""
+	print "join1, join10: one or ten peers join #bench, where another member"
+	print "said 20 lines of 64 bytes, and each, as soon as it has read its"
+	print "own join notice (\"#bench *** NICK joined (N online)\", after the"
+	print "history), sends /part #bench and /join #bench at once; p50 and p99"
+	print "are of that round trip. tschatd keeps the 20 lines (--history"
+	print "20); tschatd-h0 keeps none (--history 0). Bytes a join: all that"
+	print "the joiners read, divided by their joins: the history, their own"
+	print "notices and, in join10, the others' join and leave notices."
+	print ""
+	for (i = 1; i <= nids; i++) {
+		id = ids[i]
+		if (id !~ /^join/ || !((id " tschatd") in runs) ||
+		    !((id " tschatd-h0") in runs))
+			continue
+		h = stat(id " tschatd", "us_join")
+		z = stat(id " tschatd-h0", "us_join")
+		if (h < 0 || z < 0)
+			continue
+		printf "- %s: the history costs a join %.2f us of server CPU (%.2f with it, %.2f without) and %.0f bytes.\n",
+		    id, h - z, h, z, stat(id " tschatd", "bytes_join") - stat(id " tschatd-h0", "bytes_join")
+	}
 }
 
 # Beyond the goals: a room where ten people talk at once, or a busy one.

@@ -17,7 +17,14 @@
  *             With --nodes, several servers that form one room (tschatd
  *             --relay): listeners spread over them, senders on the first,
  *             and the deliveries on the other servers counted apart; with
- *             -r, each sender paced to a number of lines a second
+ *             -r, each sender paced to a number of lines a second. With
+ *             --rooms R, listeners and senders spread over R rooms (each
+ *             connection sends /join #rK), every member counted, the
+ *             senders too: a sender's window waits for its room only
+ *   join      C peers join a room that holds --lines lines of history,
+ *             read the history and their own join notice, /part and
+ *             /join again; joins/s, the time of each join and the bytes
+ *             a join brings
  *   idle      K connections held open; with --pid, the server's RSS per
  *             connection and how many it accepted
  *   udp       N sockets ping-pong S-byte datagrams
@@ -72,12 +79,18 @@
 #define MAX_NODES	8
 #define MAX_PIDS	16
 
-enum scenario { ECHO, PIPELINE, FANOUT, IDLE, UDP };
+/* join: the room the joiners go in and out of. */
+#define JOIN_ROOM	"#bench"
+/* --rooms, join: lines are looked at up to this many bytes. */
+#define LINE_KEEP	512
+
+enum scenario { ECHO, PIPELINE, FANOUT, IDLE, UDP, JOIN };
 static const char *const scenario_names[] = {
-	"echo", "pipeline", "fanout", "idle", "udp"
+	"echo", "pipeline", "fanout", "idle", "udp", "join"
 };
 
-enum role { R_ECHO, R_LISTENER, R_SENDER, R_IDLE, R_UDP };
+/* R_DRAIN: read and dropped (join: the member that said the history). */
+enum role { R_ECHO, R_LISTENER, R_SENDER, R_IDLE, R_UDP, R_JOINER, R_DRAIN };
 
 /* ---- options ------------------------------------------------------- */
 
@@ -100,10 +113,13 @@ static struct {
 	int		 nodes[MAX_NODES]; /* --nodes: ports, nodes[0] = -p */
 	int		 nnodes;
 	double		 rate;		/* -r: lines a second a sender */
+	int		 rooms;		/* --rooms: fanout over rooms (0: one) */
+	int		 lines;		/* --lines: join's history */
 } opt = {
 	.host = "127.0.0.1", .port = 0, .conns = -1, .size = 64,
 	.inflight = -1, .listeners = 100, .senders = 1, .duration = 3.0,
 	.warmup = 1.0, .connect_timeout = 10.0, .target = "server",
+	.lines = 20,
 };
 
 static struct sockaddr_storage	server_ss;
@@ -496,6 +512,9 @@ struct conn {
 	uint8_t		 open;		/* connected and not closed */
 	uint8_t		 closed;	/* the server closed it, or failed */
 	uint8_t		 served;	/* got a reply while measuring */
+	uint8_t		 ready;		/* --rooms: saw its room full */
+	uint16_t	 line_len;	/* of line */
+	uint32_t	 room;		/* --rooms: its room, #r<room> */
 	uint32_t	 inflight;
 	uint32_t	 head;		/* echo: oldest send time in sent[] */
 	uint64_t	*sent;		/* echo, udp: send times, a ring */
@@ -503,6 +522,11 @@ struct conn {
 	/* fanout listener: the tail of an unfinished line */
 	uint32_t	 carry_len;
 	char		 carry[TRAILER];
+	/* --rooms, join: the start of an unfinished line (LINE_KEEP) */
+	char		*line;
+	/* join: what its own join notice holds; when its /join went */
+	char		*want;
+	uint64_t	 t_join;
 };
 
 /* A fanout sender: its window of lines not yet seen by every listener. */
@@ -525,6 +549,8 @@ static uint64_t		 t_meas, t_end;	/* the measured window */
 static int		 measuring;
 static int		 live_listeners;
 static uint64_t		 n_replies, n_deliveries, n_errors, n_lost;
+static uint64_t		 n_bytes;	/* join: read by the joiners */
+static uint32_t		*room_live;	/* --rooms: members left in each */
 static uint64_t		 t_paced;	/* -r: when the senders began */
 static uint64_t		 n_completed, last_progress;
 static int		 stalled;
@@ -549,6 +575,9 @@ conn_lost(struct conn *c)
 	(void)epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
 	if (c->role == R_LISTENER)
 		live_listeners--;
+	if (room_live != NULL && room_live[c->room] > 0 &&
+	    (c->role == R_LISTENER || c->role == R_SENDER))
+		room_live[c->room]--;
 }
 
 static int
@@ -670,6 +699,50 @@ drain(int quiet_ms, double max_secs)
 	}
 }
 
+/*
+ * Read what C has and call FN for each whole line (its first LINE_KEEP
+ * bytes, the newline left out); keep the start of an unfinished one.
+ * Return the bytes read, 0 when there was nothing, -1 when C is gone.
+ */
+static ssize_t
+read_lines(struct conn *c, void (*fn)(struct conn *, const char *, size_t,
+    uint64_t), uint64_t now)
+{
+	const char	*p, *nl, *end;
+	size_t		 len, take;
+	ssize_t		 n;
+
+	if ((n = read(c->fd, rbuf, READ_BYTES)) <= 0) {
+		if (n == 0 || errno != EAGAIN) {
+			conn_lost(c);
+			return -1;
+		}
+		return 0;
+	}
+	if (c->line == NULL)
+		c->line = xcalloc(1, LINE_KEEP);
+	end = rbuf + n;
+	for (p = rbuf; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		len = nl - p;
+		if (c->line_len > 0 || nl == end) {
+			/* Begun in an earlier read, or not finished yet. */
+			take = MINIMUM(len, (size_t)(LINE_KEEP - c->line_len));
+			memcpy(c->line + c->line_len, p, take);
+			c->line_len += take;
+			if (nl == end)
+				break;
+			fn(c, c->line, c->line_len, now);
+			c->line_len = 0;
+		} else
+			fn(c, p, MINIMUM(len, LINE_KEEP), now);
+		if (!c->open)
+			break;
+	}
+	return n;
+}
+
 /* ---- echo and pipeline ---------------------------------------------- */
 
 /* Write the lines C still owes; wait for room if the socket is full. */
@@ -779,24 +852,33 @@ hex_parse(const char *p, int n, uint64_t *v)
 	return 0;
 }
 
+/* Move S's window past the lines everyone who should has got. */
+static void
+sender_advance(struct sender *s)
+{
+	uint32_t	want;
+
+	/* In rooms, the members of its room, itself included. */
+	want = room_live != NULL ? room_live[s->c->room] :
+	    (uint32_t)live_listeners;
+	while (s->seq_done < s->seq_sent &&
+	    s->count[s->seq_done % opt.inflight] >= want) {
+		s->count[s->seq_done % opt.inflight] = 0;
+		s->seq_done++;
+		if (measuring)
+			n_completed++;
+		last_progress = now_ns();
+	}
+}
+
+/* Someone left: every window may move. */
 static void
 sender_complete(void)
 {
-	struct sender	*s;
-	int		 i;
+	int	i;
 
-	for (i = 0; i < opt.senders; i++) {
-		s = &senders[i];
-		while (s->seq_done < s->seq_sent &&
-		    s->count[s->seq_done % opt.inflight] >=
-		    (uint32_t)live_listeners) {
-			s->count[s->seq_done % opt.inflight] = 0;
-			s->seq_done++;
-			if (measuring)
-				n_completed++;
-			last_progress = now_ns();
-		}
-	}
+	for (i = 0; i < opt.senders; i++)
+		sender_advance(&senders[i]);
 }
 
 /* The line whose last TRAILER bytes are at T reached a listener. */
@@ -820,6 +902,8 @@ fanout_line(const char *t, int node, uint64_t now)
 		return;
 	}
 	s->count[seq % opt.inflight]++;
+	if (seq == s->seq_done)
+		sender_advance(s);
 	if (measuring && ts <= now) {
 		hist_add(&hist, now - ts);
 		n_deliveries++;
@@ -844,8 +928,9 @@ fanout_read(struct conn *c, uint64_t now)
 		}
 		return;
 	}
-	if (c->role == R_SENDER)
-		return;		/* its own lines, in a room: not counted */
+	/* Its own lines, in one room: not counted; in rooms, counted. */
+	if (c->role == R_SENDER && opt.rooms == 0)
+		return;
 	end = rbuf + n;
 	for (p = rbuf; (nl = memchr(p, '\n', end - p)) != NULL; p = nl + 1) {
 		len = nl + 1 - p;
@@ -881,7 +966,6 @@ fanout_read(struct conn *c, uint64_t now)
 			c->carry_len = c->carry_len - need + len;
 		}
 	}
-	sender_complete();
 }
 
 static void
@@ -963,6 +1047,83 @@ senders_refill(uint64_t now)
 		}
 		s->out_len = (size_t)k * opt.size;
 		sender_flush(s);
+	}
+}
+
+/*
+ * Write TEXT, a command of a few bytes, to C; a socket that does not take
+ * it at once is counted lost.
+ */
+static void
+send_text(struct conn *c, const char *text)
+{
+	size_t	len = strlen(text);
+
+	if (send(c->fd, text, len, MSG_NOSIGNAL) != (ssize_t)len) {
+		conn_lost(c);
+		n_errors++;
+	}
+}
+
+/* --rooms: C is ready once it is told its room is full. */
+static void
+rooms_join_line(struct conn *c, const char *line, size_t len, uint64_t now)
+{
+	char	tag[32], tail[48];
+	int	tn, fn;
+
+	tn = snprintf(tag, sizeof tag, "] #r%u *** ", c->room);
+	fn = snprintf(tail, sizeof tail, " joined (%u online)",
+	    room_live[c->room]);
+	if (!c->ready && len > (size_t)fn &&
+	    memcmp(line + len - fn, tail, fn) == 0 &&
+	    memmem(line, len, tag, tn) != NULL)
+		c->ready = 1;
+}
+
+/*
+ * --rooms: each connection joins its room, #r<room>; wait (-T) until each
+ * has seen its room's last join, "NICK joined (N online)" with N its
+ * room's members.
+ */
+static void
+rooms_join(void)
+{
+	struct epoll_event	 evs[MAX_EVENTS];
+	uint64_t		 deadline;
+	char			 cmd[32];
+	int			 i, k, waiting = 0;
+
+	deadline = now_ns() + (uint64_t)(opt.connect_timeout * 1e9);
+	room_live = xcalloc(opt.rooms, sizeof *room_live);
+	for (i = 0; i < nconns; i++)
+		if (conns[i].open)
+			room_live[conns[i].room]++;
+	for (i = 0; i < nconns; i++) {
+		if (!conns[i].open)
+			continue;
+		snprintf(cmd, sizeof cmd, "/join #r%u\n", conns[i].room);
+		send_text(&conns[i], cmd);
+	}
+	for (;;) {
+		for (i = 0, waiting = 0; i < nconns; i++)
+			waiting += conns[i].open && !conns[i].ready;
+		if (waiting == 0 || now_ns() >= deadline)
+			break;
+		k = epoll_wait(ep, evs, MAX_EVENTS, 100);
+		for (i = 0; i < k; i++) {
+			struct conn *c = evs[i].data.ptr;
+
+			if (c->open)
+				(void)read_lines(c, rooms_join_line, 0);
+		}
+	}
+	if (waiting > 0)
+		die("%d connections did not see their room full", waiting);
+	for (i = 0; i < nconns; i++) {
+		free(conns[i].line);
+		conns[i].line = NULL;
+		conns[i].line_len = 0;
 	}
 }
 
@@ -1057,6 +1218,38 @@ udp_open(void)
 	}
 }
 
+/* ---- join ---------------------------------------------------------------- */
+
+static const char join_again[] = "/part " JOIN_ROOM "\n/join " JOIN_ROOM "\n";
+
+/* C's own join notice: the join is done; leave and join again. */
+static void
+join_line(struct conn *c, const char *line, size_t len, uint64_t now)
+{
+	if (memmem(line, len, c->want, strlen(c->want)) == NULL)
+		return;
+	if (measuring) {
+		hist_add(&hist, now - c->t_join);
+		n_replies++;
+		c->served = 1;
+	}
+	if (now < t_end) {
+		c->t_join = now;
+		send_text(c, join_again);
+	}
+}
+
+static void
+join_read(struct conn *c, uint64_t now)
+{
+	ssize_t	n;
+
+	if ((n = read_lines(c, join_line, now)) == -1)
+		n_errors++;
+	else if (measuring)
+		n_bytes += n;
+}
+
 /* ---- the run ---------------------------------------------------------- */
 
 static void
@@ -1089,6 +1282,16 @@ on_event(struct conn *c, uint32_t events, uint64_t now)
 	case R_UDP:
 		udp_read(c, now);
 		break;
+	case R_JOINER:
+		join_read(c, now);
+		break;
+	case R_DRAIN: {
+		ssize_t n = read(c->fd, rbuf, READ_BYTES);
+
+		if (n == 0 || (n == -1 && errno != EAGAIN))
+			conn_lost(c);
+		break;
+	}
 	case R_IDLE:
 		break;
 	}
@@ -1232,6 +1435,14 @@ run_fanout(void)
 		senders[i].count = xcalloc(opt.inflight, sizeof(uint32_t));
 		senders[i].out = xcalloc(opt.inflight, opt.size);
 	}
+	if (opt.rooms > 0) {
+		/* Listeners and senders spread over the rooms in turn. */
+		for (i = 0; i < opt.listeners; i++)
+			conns[i].room = i % opt.rooms;
+		for (i = 0; i < opt.senders; i++)
+			senders[i].c->room = i % opt.rooms;
+		rooms_join();
+	}
 	/* Join notices and the like, before the first line. */
 	drain(300, 30.0);
 	if (live_listeners == 0)
@@ -1249,6 +1460,8 @@ run_fanout(void)
 	for (i = 0, sent = 0; i < opt.senders; i++)
 		sent += senders[i].seq_sent;
 	printf(" sent=%" PRIu64 " paced=%.0f", sent, opt.rate);
+	if (opt.rooms > 0)
+		printf(" rooms=%d", opt.rooms);
 	if (opt.nnodes > 1)
 		printf(" nodes=%d xrate=%.0f xp50_us=%.1f xp99_us=%.1f "
 		    "xp999_us=%.1f", opt.nnodes, xhist.n / opt.duration,
@@ -1319,6 +1532,106 @@ run_udp(void)
 	printf(" sockets=%d served=%d size=%d inflight=%d lost=%" PRIu64
 	    " errors=%" PRIu64, nconns, served_count(), opt.size,
 	    opt.inflight, n_lost, n_errors);
+	print_cpu(cpu_b, cpu_s);
+}
+
+/* C's nick, its address as tschatd writes it, in BUF. */
+static void
+conn_nick(const struct conn *c, char *buf, size_t size)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	char			 a[INET6_ADDRSTRLEN];
+	const void		*ip;
+	int			 port;
+
+	if (getsockname(c->fd, (struct sockaddr *)&ss, &len) == -1)
+		die("getsockname: %s", strerror(errno));
+	if (ss.ss_family == AF_INET) {
+		ip = &((struct sockaddr_in *)&ss)->sin_addr;
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	} else {
+		ip = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	}
+	inet_ntop(ss.ss_family, ip, a, sizeof a);
+	snprintf(buf, size, ss.ss_family == AF_INET ? "%s:%d" : "[%s]:%d", a,
+	    port);
+}
+
+/* The history's author counts its lines as they come back (inflight). */
+static void
+history_line(struct conn *c, const char *line, size_t len, uint64_t now)
+{
+	if (memmem(line, len, c->want, strlen(c->want)) != NULL)
+		c->inflight++;
+}
+
+/*
+ * One member says --lines lines in JOIN_ROOM and stays there; then C
+ * joiners join, /part and /join again, each as soon as it has read its
+ * own join notice (after the room's history).
+ */
+static void
+run_join(void)
+{
+	struct epoll_event	 evs[MAX_EVENTS];
+	struct conn		*author;
+	char			 nick[80], want[128];
+	uint64_t		 deadline;
+	double			 cpu_b, cpu_s;
+	char			*line;
+	int			 i, opened;
+
+	nconns = opt.conns + 1;
+	conns = xcalloc(nconns, sizeof *conns);
+	author = &conns[0];
+	if (connect_all(author, 1, R_DRAIN) != 1)
+		die("the history's author did not connect");
+	conn_nick(author, nick, sizeof nick);
+	snprintf(want, sizeof want, "] " JOIN_ROOM " %s: ", nick);
+	if ((author->want = strdup(want)) == NULL)
+		die("out of memory");
+	send_text(author, "/join " JOIN_ROOM "\n");
+	line = xcalloc(1, opt.size + 1);
+	for (i = 0; i < opt.lines; i++) {
+		memset(line, 'x', opt.size - 1);
+		memcpy(line, "history ", opt.size > 9 ? 8 : 0);
+		line[opt.size - 1] = '\n';
+		send_text(author, line);
+	}
+	free(line);
+	deadline = now_ns() + (uint64_t)(opt.connect_timeout * 1e9);
+	while (author->open && author->inflight < (uint32_t)opt.lines &&
+	    now_ns() < deadline) {
+		if (epoll_wait(ep, evs, 1, 100) == 1)
+			(void)read_lines(author, history_line, 0);
+	}
+	if (author->inflight < (uint32_t)opt.lines)
+		die("the room's history was not said (%u of %d lines)",
+		    author->inflight, opt.lines);
+	opened = connect_all(conns + 1, opt.conns, R_JOINER);
+	/* Their arrival in the lobby, before the first join. */
+	drain(100, 5.0);
+	t_end = UINT64_MAX;
+	for (i = 1; i < nconns; i++) {
+		if (!conns[i].open)
+			continue;
+		conn_nick(&conns[i], nick, sizeof nick);
+		snprintf(want, sizeof want, "] " JOIN_ROOM " *** %s joined (",
+		    nick);
+		conns[i].want = strdup(want);
+		if (conns[i].want == NULL)
+			die("out of memory");
+		conns[i].t_join = now_ns();
+		send_text(&conns[i], "/join " JOIN_ROOM "\n");
+	}
+	run_loop(&cpu_b, &cpu_s);
+	print_common(n_replies / opt.duration);
+	print_latency();
+	printf(" conns=%d open=%d served=%d lines=%d bytes_join=%.0f errors=%"
+	    PRIu64, opt.conns, opened, served_count(), opt.lines,
+	    n_replies > 0 ? (double)n_bytes / n_replies : -1.0, n_errors);
 	print_cpu(cpu_b, cpu_s);
 }
 
@@ -1469,11 +1782,11 @@ usage(int status)
 "usage: tschat-bench SCENARIO -p PORT [OPTIONS]\n"
 "       tschat-bench freeport | wait [-u] -p PORT [-d SECS]\n"
 "       tschat-bench flood -p PORT [-c LINES] [-d SECS]   (a server)\n"
-"scenarios: echo, pipeline, fanout, idle, udp\n"
+"scenarios: echo, pipeline, fanout, idle, udp, join\n"
 "  -H ADDR        server address, loopback only (127.0.0.1)\n"
 "  -p PORT        server port\n"
 "  -c N           connections (echo 100, pipeline 100, idle 10000),\n"
-"                 sockets (udp 16)\n"
+"                 sockets (udp 16), joiners (join 10)\n"
 "  -s BYTES       bytes a line or datagram, newline included (64)\n"
 "  -P N           lines in flight a connection (echo 1, pipeline 16,\n"
 "                 udp 1); fanout: each sender's window (16)\n"
@@ -1490,6 +1803,9 @@ usage(int status)
 "                 listeners spread over them, senders on the first\n"
 "  -r N           fanout: each sender sends N lines a second at most\n"
 "                 (0: as fast as its window allows)\n"
+"  --rooms N      fanout: listeners and senders spread over N rooms\n"
+"                 (#r0...), every member counted, senders too\n"
+"  --lines N      join: lines said in the room before the joins (20)\n"
 "  -u             wait: for a UDP server\n", f);
 	exit(status);
 }
@@ -1544,6 +1860,8 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'x' },
 		{ "nodes", required_argument, NULL, 'n' },
+		{ "rooms", required_argument, NULL, 'R' },
+		{ "lines", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1584,6 +1902,9 @@ main(int argc, char **argv)
 			nodes(optarg);
 			break;
 		case 'r': opt.rate = num(optarg, 0, 10000000, "-r"); break;
+		case 'R': opt.rooms = num(optarg, 1, MAX_CONNS, "--rooms");
+			break;
+		case 'K': opt.lines = num(optarg, 0, 10000, "--lines"); break;
 		case 'u': udp_wait = 1; break;
 		case 'h': usage(0);
 		default: usage(2);
@@ -1610,7 +1931,9 @@ main(int argc, char **argv)
 	opt.scenario = j;
 	if (opt.conns < 0)
 		opt.conns = opt.scenario == IDLE ? 10000 :
-		    opt.scenario == UDP ? 16 : 100;
+		    opt.scenario == UDP ? 16 : opt.scenario == JOIN ? 10 : 100;
+	if (opt.rooms > opt.listeners + opt.senders)
+		die("--rooms: more rooms than connections");
 	if (opt.inflight < 0)
 		opt.inflight = opt.scenario == PIPELINE ||
 		    opt.scenario == FANOUT ? 16 : 1;
@@ -1647,6 +1970,9 @@ main(int argc, char **argv)
 		break;
 	case UDP:
 		run_udp();
+		break;
+	case JOIN:
+		run_join();
 		break;
 	}
 	fflush(stdout);

@@ -2,7 +2,9 @@
  * outq.c: shared output chunks and per-peer queues of slices of them.
  * Messages are packed one after another into the current chunk; a chunk is
  * freed (or kept for reuse) when the last slice of it has been written.
- * With a few chunks in the pool, sending costs no allocation at all.
+ * With a few chunks in the pool, sending costs no allocation at all, and
+ * a queue of one slice needs no ring: thousands of peers that each get a
+ * slice an iteration leave no rings behind in the heap.
  */
 #include "common.h"
 
@@ -121,31 +123,57 @@ slice_extend(struct slice *a, const struct slice *b)
 	return 1;
 }
 
+/* The Ith slice of Q (I < count). */
+static const struct slice *
+slot_at(const struct outq *q, uint32_t i)
+{
+	return q->size == 0 ? &q->one : &q->ring[(q->head + i) % q->size];
+}
+
+static struct slice *
+slot(struct outq *q, uint32_t i)
+{
+	return q->size == 0 ? &q->one : &q->ring[(q->head + i) % q->size];
+}
+
 void
 outq_push(struct outq *q, const struct slice *s)
 {
-	struct slice	*tail;
+	struct slice	 first;
 	uint32_t	 i, n;
 
 	if (s->len == 0)
 		return;
-	if (q->count > 0) {
-		tail = &q->ring[(q->head + q->count - 1) % q->size];
-		/* Messages made one after another stay one slice. */
-		if (slice_extend(tail, s)) {
-			q->bytes += s->len;
-			return;
+	/* Messages made one after another stay one slice. */
+	if (q->count > 0 && slice_extend(slot(q, q->count - 1), s)) {
+		q->bytes += s->len;
+		return;
+	}
+	if (q->count == 0)
+		q->one = *s;
+	else if (q->size == 0) {
+		/*
+		 * A second slice: the first moves into a ring, of two
+		 * slots (a peer that falls behind in a storm of notices
+		 * leaves its ring in the heap: the smaller the better).
+		 */
+		first = q->one;
+		q->ring = xreallocarray(NULL, 2, sizeof *q->ring);
+		q->ring[0] = first;
+		q->ring[1] = *s;
+		q->head = 0;
+		q->size = 2;
+	} else {
+		if (q->count == q->size) {
+			n = q->size * 2;
+			q->ring = xreallocarray(q->ring, n, sizeof *q->ring);
+			/* Unwrap: the slices before head go after the end. */
+			for (i = 0; i < q->head; i++)
+				q->ring[q->size + i] = q->ring[i];
+			q->size = n;
 		}
+		q->ring[(q->head + q->count) % q->size] = *s;
 	}
-	if (q->count == q->size) {
-		n = q->size == 0 ? 4 : q->size * 2;
-		q->ring = xreallocarray(q->ring, n, sizeof *q->ring);
-		/* Unwrap: move the slices before head to after the old end. */
-		for (i = 0; i < q->head; i++)
-			q->ring[q->size + i] = q->ring[i];
-		q->size = n;
-	}
-	q->ring[(q->head + q->count) % q->size] = *s;
 	q->count++;
 	q->bytes += s->len;
 	s->chunk->refs++;
@@ -167,15 +195,14 @@ int
 outq_iov(const struct outq *q, struct iovec *iov, int max, size_t limit)
 {
 	const struct slice	*s;
-	uint32_t		 i, skip;
+	uint32_t		 i;
 	size_t			 n;
 	int			 k = 0;
 
 	for (i = 0; i < q->count && k < max && limit > 0; i++) {
-		s = &q->ring[(q->head + i) % q->size];
-		skip = i == 0 ? q->head_done : 0;
-		n = MINIMUM(s->len - skip, limit);
-		iov[k].iov_base = s->chunk->data + s->off + skip;
+		s = slot_at(q, i);
+		n = MINIMUM(s->len, limit);
+		iov[k].iov_base = s->chunk->data + s->off;
 		iov[k].iov_len = n;
 		limit -= n;
 		k++;
@@ -187,17 +214,16 @@ outq_iov(const struct outq *q, struct iovec *iov, int max, size_t limit)
 static void
 outq_pop(struct outq *q)
 {
-	struct slice	*s = &q->ring[q->head];
-
-	chunk_unref(s->chunk);
-	q->head = (q->head + 1) % q->size;
+	chunk_unref(slot(q, 0)->chunk);
 	q->count--;
-	q->head_done = 0;
+	if (q->size > 0)
+		q->head = (q->head + 1) % q->size;
 	if (q->count == 0) {
 		/* An idle peer keeps no ring. */
-		free(q->ring);
-		q->ring = NULL;
-		q->head = q->size = 0;
+		if (q->size > 0)
+			free(q->ring);
+		memset(&q->one, 0, sizeof q->one);
+		q->size = 0;
 	}
 }
 
@@ -213,10 +239,12 @@ outq_consume(struct outq *q, size_t n)
 	while (n > 0) {
 		if (q->count == 0)
 			fatalx("outq_consume: %zu bytes past the slices", n);
-		s = &q->ring[q->head];
-		left = s->len - q->head_done;
+		s = slot(q, 0);
+		left = s->len;
 		if (n < left) {
-			q->head_done += n;
+			/* Its chunk is held as long as anything of it is. */
+			s->off += n;
+			s->len -= n;
 			return;
 		}
 		n -= left;
