@@ -139,6 +139,11 @@ END {
 			if (c != "" && c != "-" && c > 0.05 &&
 			    val[k, i, "target"] != "socat")
 				val[k, i, "eff"] = val[k, i, "rate"] / c
+			# relayed rooms: the share of all stream entries written
+			# that a server read, on average over the servers.
+			if (val[k, i, "node_in"] != "" &&
+			    val[k, i, "node_out"] != "")
+				val[k, i, "read_share"] = read_share(val[k, i, "node_in"], val[k, i, "node_out"], val[k, i, "base_in"], val[k, i, "base_out"])
 			# join: microseconds of the server's CPU a join.
 			if (c != "" && c != "-" && val[k, i, "rate"] > 0 &&
 			    val[k, i, "scenario"] == "join")
@@ -397,9 +402,24 @@ function per_msg(k, key,    i, n, a, sent) {
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 
+# IN and OUT: each node's entries read and written, "A,B,C", and BIN and
+# BOUT the same as the measured time started ("": none): the mean read
+# over the sum written meanwhile; -1 without writes.
+function read_share(in_, out, bin, bout,    a, b, c, d, n, i, tin, tout) {
+	n = split(in_, a, ",")
+	split(out, b, ",")
+	split(bin, c, ",")
+	split(bout, d, ",")
+	for (i = 1; i <= n; i++) {
+		tin += a[i] - c[i]
+		tout += b[i] - d[i]
+	}
+	return (n > 0 && tout > 0) ? tin / n / tout : -1
+}
+
 # The rows of the relay scenarios: one room on one tschatd, on one
 # tschatd --relay, and on three.
-function relay_table(    i, j, id, k, base, m, c, x, any) {
+function relay_table(    i, j, id, k, base, m, c, x, any, sh) {
 	for (i = 1; i <= nids; i++)
 		if (ids[i] ~ /^relay/)
 			any = 1
@@ -408,8 +428,8 @@ function relay_table(    i, j, id, k, base, m, c, x, any) {
 	print ""
 	print "## Scale-out: one room across tschatd servers through Redis"
 	print ""
-	print "| scenario | target | deliveries/s | x one server | p50 us | p99 us | across servers/s | across p50 us | across p99 us | CPU (servers + Redis) | Redis commands a line | XADD a line | notes |"
-	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	print "| scenario | target | deliveries/s | x one server | p50 us | p99 us | across servers/s | across p50 us | across p99 us | CPU (servers + Redis) | Redis commands a line | XADD a line | entries a server read | notes |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= nids; i++) {
 		id = ids[i]
 		if (id !~ /^relay/)
@@ -420,13 +440,16 @@ function relay_table(    i, j, id, k, base, m, c, x, any) {
 			m = stat(k, "rate")
 			c = per_msg(k, "redis_cmds")
 			x = per_msg(k, "redis_xadd")
-			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%s |\n",
+			sh = stat(k, "read_share")
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%s |\n",
 			    id, tg[id, j], cell(k, "rate", "h"), ratio(m, base),
 			    us(stat(k, "p50_us")), cell(k, "p99_us", "us"),
 			    cell(k, "xrate", "h"), us(stat(k, "xp50_us")),
 			    cell(k, "xp99_us", "us"), frac(stat(k, "srv_cpu")),
 			    (c < 0 ? "-" : sprintf("%.3f", c)),
-			    (x < 0 ? "-" : sprintf("%.3f", x)), remarks(k)
+			    (x < 0 ? "-" : sprintf("%.3f", x)),
+			    (sh < 0 ? "-" : sprintf("%.2f of all", sh)), remarks(k)
+			rshare[k] = sh
 			rrate[k] = m
 			rcpu[k] = stat(k, "srv_cpu")
 			rxp99[k] = stat(k, "xp99_us")
@@ -443,7 +466,14 @@ function relay_table(    i, j, id, k, base, m, c, x, any) {
 	print "of the other servers, through Redis. The servers and redis-server"
 	print "share one core; their CPU is summed. Redis commands and XADDs are"
 	print "counted over the whole run (joins and warm-up included) and divided"
-	print "by the lines sent."
+	print "by the lines sent. relayrooms1000s2 and s3: 1000 rooms of 9 listeners"
+	print "and one sender each (as rooms1000) on three tschatd --relay; each"
+	print "room's sender on one server, its listeners on 2 (s2) or all 3 (s3)"
+	print "servers in turn. \"Entries a server read\": the stream entries a"
+	print "server read in the measured time (SIGUSR1's \"in\"; its own included),"
+	print "on average over the servers, as a share of all the entries the"
+	print "servers wrote meanwhile: a server reads the streams of the rooms it"
+	print "has members in, so s2 should read about 2/3 of them, s3 all."
 	print ""
 	print "## Goals: scale-out"
 	print ""
@@ -466,4 +496,14 @@ function relay_table(    i, j, id, k, base, m, c, x, any) {
 		    rxadd["relay1000 relay3"], rcmd["relay1000 relay3"],
 		    rxadd["relay100r1000 relay3"], rcmd["relay100r1000 relay3"],
 		    (rxadd["relay1000 relay3"] < 1 ? "yes" : "**no**")
+	if (("relayrooms1000s2 relay3" in rshare) &&
+	    ("relayrooms1000s3 relay3" in rshare) &&
+	    rshare["relayrooms1000s3 relay3"] > 0) {
+		m = rshare["relayrooms1000s2 relay3"] / rshare["relayrooms1000s3 relay3"]
+		printf "| relayed rooms: a server reads only its members' rooms (relayrooms1000: s2 reads about 2/3 of what s3 reads) | s2 %.2f, s3 %.2f of all entries: %.2f x; Redis %.3f commands a line (s3) | %s |\n",
+		    rshare["relayrooms1000s2 relay3"],
+		    rshare["relayrooms1000s3 relay3"], m,
+		    rcmd["relayrooms1000s3 relay3"],
+		    (m >= 0.55 && m <= 0.78 ? "yes" : "**no**")
+	}
 }

@@ -48,6 +48,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
 #include <inttypes.h>
@@ -114,6 +115,8 @@ static struct {
 	int		 nnodes;
 	double		 rate;		/* -r: lines a second a sender */
 	int		 rooms;		/* --rooms: fanout over rooms (0: one) */
+	int		 span;		/* --span: nodes a room is on (0: all) */
+	const char	*mark;		/* --mark: made when measuring starts */
 	int		 lines;		/* --lines: join's history */
 } opt = {
 	.host = "127.0.0.1", .port = 0, .conns = -1, .size = 64,
@@ -630,6 +633,19 @@ connect_all(struct conn *cs, int n, enum role role)
 			/* Listeners spread over the nodes in turn. */
 			c->node = role == R_LISTENER ?
 			    (uint8_t)((c - cs) % opt.nnodes) : 0;
+			/*
+			 * --span K: room R's members on nodes R to R + K - 1
+			 * in turn, its sender on node R (both modulo the
+			 * nodes), as --rooms spreads them over the rooms.
+			 */
+			if (opt.span > 0 && opt.rooms > 0 && (role ==
+			    R_LISTENER || role == R_SENDER)) {
+				int	ci = (int)(c - cs), room = ci % opt.rooms;
+
+				c->node = (uint8_t)((role == R_SENDER ? room :
+				    room + (ci / opt.rooms) % opt.span) %
+				    opt.nnodes);
+			}
 			if (connect(c->fd, (struct sockaddr *)&node_ss[c->node],
 			    server_sslen) == -1 && errno != EINPROGRESS) {
 				if (errno == EAGAIN)	/* no local ports */
@@ -1065,12 +1081,30 @@ send_text(struct conn *c, const char *text)
 	}
 }
 
-/* --rooms: C is ready once it is told its room is full. */
+/*
+ * --rooms: C is ready once it is told its room is full; with --nodes,
+ * once it is told of its own join: the servers count each other's
+ * members a moment late, so a room's last join may not say it is full,
+ * but a server tells a member of its join only once it reads the room.
+ */
 static void
 rooms_join_line(struct conn *c, const char *line, size_t len, uint64_t now)
 {
-	char	tag[32], tail[48];
-	int	tn, fn;
+	char			tag[32], tail[48], own[96];
+	int			tn, fn, on;
+	struct sockaddr_in	sin;
+	socklen_t		sl = sizeof sin;
+
+	if (opt.nnodes > 1) {
+		if (c->ready || getsockname(c->fd, (struct sockaddr *)&sin,
+		    &sl) == -1)
+			return;
+		on = snprintf(own, sizeof own, "] #r%u *** 127.0.0.1:%u "
+		    "joined (", c->room, (unsigned)ntohs(sin.sin_port));
+		if (memmem(line, len, own, (size_t)on) != NULL)
+			c->ready = 1;
+		return;
+	}
 
 	tn = snprintf(tag, sizeof tag, "] #r%u *** ", c->room);
 	fn = snprintf(tail, sizeof tail, " joined (%u online)",
@@ -1298,6 +1332,17 @@ on_event(struct conn *c, uint32_t events, uint64_t now)
 }
 
 /* Run the loop from now: warm-up, then the measured window. */
+/* --mark FILE: tell whoever watches that the measured time starts. */
+static void
+mark_file(const char *path)
+{
+	int	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd == -1)
+		die("--mark %s: %s", path, strerror(errno));
+	close(fd);
+}
+
 static void
 run_loop(double *cpu_b, double *cpu_s)
 {
@@ -1315,6 +1360,8 @@ run_loop(double *cpu_b, double *cpu_s)
 		now = now_ns();
 		if (!measuring && now >= t_meas) {
 			measuring = 1;
+			if (opt.mark != NULL)
+				mark_file(opt.mark);
 			b0 = cpu_self();
 			s0 = cpu_server();
 			if (core_ticks(core, &cb0, &ct0) == -1)
@@ -1462,6 +1509,8 @@ run_fanout(void)
 	printf(" sent=%" PRIu64 " paced=%.0f", sent, opt.rate);
 	if (opt.rooms > 0)
 		printf(" rooms=%d", opt.rooms);
+	if (opt.span > 0)
+		printf(" span=%d", opt.span);
 	if (opt.nnodes > 1)
 		printf(" nodes=%d xrate=%.0f xp50_us=%.1f xp99_us=%.1f "
 		    "xp999_us=%.1f", opt.nnodes, xhist.n / opt.duration,
@@ -1805,6 +1854,9 @@ usage(int status)
 "                 (0: as fast as its window allows)\n"
 "  --rooms N      fanout: listeners and senders spread over N rooms\n"
 "                 (#r0...), every member counted, senders too\n"
+"  --span K       fanout --rooms --nodes: room R's listeners on nodes R\n"
+"                 to R + K - 1 in turn, its sender on node R\n"
+"  --mark FILE    make FILE when the measured time starts\n"
 "  --lines N      join: lines said in the room before the joins (20)\n"
 "  -u             wait: for a UDP server\n", f);
 	exit(status);
@@ -1861,6 +1913,8 @@ main(int argc, char **argv)
 		{ "pid", required_argument, NULL, 'x' },
 		{ "nodes", required_argument, NULL, 'n' },
 		{ "rooms", required_argument, NULL, 'R' },
+		{ "span", required_argument, NULL, 'Z' },
+		{ "mark", required_argument, NULL, 'M' },
 		{ "lines", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -1904,6 +1958,9 @@ main(int argc, char **argv)
 		case 'r': opt.rate = num(optarg, 0, 10000000, "-r"); break;
 		case 'R': opt.rooms = num(optarg, 1, MAX_CONNS, "--rooms");
 			break;
+		case 'Z': opt.span = num(optarg, 1, MAX_NODES, "--span");
+			break;
+		case 'M': opt.mark = optarg; break;
 		case 'K': opt.lines = num(optarg, 0, 10000, "--lines"); break;
 		case 'u': udp_wait = 1; break;
 		case 'h': usage(0);

@@ -256,16 +256,6 @@ epoch_cb(redisAsyncContext *ac, void *r, void *priv)
 	snprintf(relay->epoch, sizeof relay->epoch, "%s", reply->str);
 }
 
-static void
-client_id_cb(redisAsyncContext *ac, void *r, void *priv)
-{
-	redisReply	*reply = r;
-
-	if (relay != NULL && reply != NULL &&
-	    reply->type == REDIS_REPLY_INTEGER)
-		relay->rid = reply->integer;
-}
-
 /* Both connections are up: log in, then find where the stream ends. */
 static void
 bootstrap(void)
@@ -308,15 +298,6 @@ bootstrap(void)
 	relay_hex(epoch, rnd, RELAY_NODE_CHARS / 2);
 	relay_command(relay_check_cb, NULL, 3, "SETNX", relay->key_epoch,
 	    epoch);
-	/* The reader's id, to let its XREAD go when the rooms change. */
-	relay->rid = -1;
-	{
-		const char	*argv[2] = { "CLIENT", "ID" };
-		size_t		 lens[2] = { 6, 2 };
-
-		relay_command_argv(relay->r, client_id_cb, NULL, 2, argv,
-		    lens);
-	}
 	relay_command(epoch_cb, NULL, 2, "GET", relay->key_epoch);
 	relay_command(head_cb, NULL, 6, "XRANGE", relay->key_log, "-", "+",
 	    "COUNT", "1");

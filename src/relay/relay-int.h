@@ -155,8 +155,6 @@ struct relay {
 	char			 head_id[RELAY_ID_MAX];	/* "": empty */
 	char			 pm_last[RELAY_ID_MAX];	/* of key_pm */
 	struct namemap		 follows;	/* rooms read, rfollow */
-	long long		 rid;		/* the reader's CLIENT ID */
-	int			 reading;	/* an XREAD waits */
 
 	struct batch_event	 batch[RELAY_BATCH_EVENTS];
 	size_t			 nbatch;

@@ -242,17 +242,12 @@ xread_cb(redisAsyncContext *ac, void *r, void *priv)
 	struct target	 t;
 	size_t		 i, k;
 
-	if (relay != NULL && ac == relay->r)
-		relay->reading = 0;
 	if (reply == NULL || relay == NULL || !relay->up || relay->stopping)
 		return;
 	if (reply->type == REDIS_REPLY_ERROR) {
-		/* Let go by CLIENT UNBLOCK ... ERROR is not a fault. */
-		if (strncmp(reply->str, "UNBLOCKED", 9) != 0) {
-			log_warnx("relay: XREAD: %s", reply->str);
-			relay_down("read error");
-			return;
-		}
+		log_warnx("relay: XREAD: %s", reply->str);
+		relay_down("read error");
+		return;
 	} else if (reply->type == REDIS_REPLY_ARRAY) {
 		for (k = 0; k < reply->elements && relay->up; k++) {
 			stream = reply->element[k];
@@ -328,23 +323,31 @@ relay_read_next(void)
 #undef ARGS
 	relay_command_argv(relay->r, xread_cb, NULL, (int)st.n, st.argv,
 	    st.lens);
-	relay->reading = 1;
 	free(st.argv);
 	free(st.lens);
 	free(st.read);
 }
 
 /*
- * The rooms read changed: the XREAD that waits is let go (it answers as
- * if it timed out), and the next one reads the streams as they are now.
+ * The rooms read changed: the XREAD that waits is woken by an entry of
+ * this server's own in its private messages' stream (read, deleted and
+ * skipped like any entry of its own), and the next XREAD reads the
+ * streams as they are now. An entry, not CLIENT UNBLOCK: if the XREAD
+ * reaches Redis after it, it finds the entry and returns at once.
  */
 void
 relay_read_again(void)
 {
-	char	id[24];
+	const char	*argv[] = { "XADD", NULL, "MAXLEN", "~", "1000", "*",
+			    "node", NULL, "e", "wake" };
+	size_t		 lens[ARRAY_SIZE(argv)], i;
 
-	if (relay == NULL || !relay->up || !relay->reading || relay->rid < 0)
+	if (relay == NULL || !relay->up)
 		return;
-	snprintf(id, sizeof id, "%lld", relay->rid);
-	relay_command(relay_check_cb, NULL, 3, "CLIENT", "UNBLOCK", id);
+	argv[1] = relay->key_pm;
+	argv[7] = relay->node;
+	for (i = 0; i < ARRAY_SIZE(argv); i++)
+		lens[i] = strlen(argv[i]);
+	relay_command_argv(relay->w, relay_check_cb, NULL, ARRAY_SIZE(argv),
+	    argv, lens);
 }

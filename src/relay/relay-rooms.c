@@ -9,7 +9,8 @@
  * overlap nor leave a gap; the members who asked to join wait for it.
  *
  * Private messages to a member of another server go to that server's own
- * stream (tschat:PREFIX:pm:ID), which it deletes as it reads.
+ * stream (tschat:PREFIX:pm:ID), which it deletes as it reads; the server
+ * wakes its own XREAD through it when the rooms it reads change.
  */
 #include "common.h"
 

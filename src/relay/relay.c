@@ -138,7 +138,6 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	xasprintf(&relay->key_hist, "tschat:%s:hist:", o->prefix);
 	xasprintf(&relay->key_room, "tschat:%s:room:", o->prefix);
 	relay->history = o->history;
-	relay->rid = -1;
 	namemap_init(&relay->follows);
 	namemap_init(&relay->rcounts);
 	relay->backoff = RELAY_BACKOFF_FIRST;
