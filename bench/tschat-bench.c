@@ -1343,6 +1343,25 @@ mark_file(const char *path)
 	close(fd);
 }
 
+/*
+ * --mark FILE: the measured time is over: make FILE.end and hold the
+ * connections (and so the servers' state) until whoever watches removes
+ * it, 30 s at most.
+ */
+static void
+mark_end(const char *path)
+{
+	char	end[PATH_MAX];
+	int	i;
+
+	if (snprintf(end, sizeof end, "%s.end", path) >= (int)sizeof end)
+		die("--mark %s: too long", path);
+	mark_file(end);
+	for (i = 0; i < 300 && access(end, F_OK) == 0; i++)
+		usleep(100000);
+}
+
+
 static void
 run_loop(double *cpu_b, double *cpu_s)
 {
@@ -1394,6 +1413,8 @@ run_loop(double *cpu_b, double *cpu_s)
 	*cpu_s = opt.pid > 0 ? (cpu_server() - s0) / opt.duration : -1;
 	core_busy = core >= 0 && core_ticks(core, &cb1, &ct1) == 0 &&
 	    ct1 > ct0 ? (cb1 - cb0) / (ct1 - ct0) : -1;
+	if (opt.mark != NULL)
+		mark_end(opt.mark);
 }
 
 static void
