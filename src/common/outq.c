@@ -2,9 +2,7 @@
  * outq.c: shared output chunks and per-peer queues of slices of them.
  * Messages are packed one after another into the current chunk; a chunk is
  * freed (or kept for reuse) when the last slice of it has been written.
- * With a few chunks in the pool, sending costs no allocation at all, and
- * a queue of one slice needs no ring: thousands of peers that each get a
- * slice an iteration leave no rings behind in the heap.
+ * With a few chunks in the pool, sending costs no allocation at all.
  */
 #include "common.h"
 
@@ -123,57 +121,31 @@ slice_extend(struct slice *a, const struct slice *b)
 	return 1;
 }
 
-/* The Ith slice of Q (I < count). */
-static const struct slice *
-slot_at(const struct outq *q, uint32_t i)
-{
-	return q->size == 0 ? &q->one : &q->ring[(q->head + i) % q->size];
-}
-
-static struct slice *
-slot(struct outq *q, uint32_t i)
-{
-	return q->size == 0 ? &q->one : &q->ring[(q->head + i) % q->size];
-}
-
 void
 outq_push(struct outq *q, const struct slice *s)
 {
-	struct slice	 first;
+	struct slice	*tail;
 	uint32_t	 i, n;
 
 	if (s->len == 0)
 		return;
-	/* Messages made one after another stay one slice. */
-	if (q->count > 0 && slice_extend(slot(q, q->count - 1), s)) {
-		q->bytes += s->len;
-		return;
-	}
-	if (q->count == 0)
-		q->one = *s;
-	else if (q->size == 0) {
-		/*
-		 * A second slice: the first moves into a ring, of two
-		 * slots (a peer that falls behind in a storm of notices
-		 * leaves its ring in the heap: the smaller the better).
-		 */
-		first = q->one;
-		q->ring = xreallocarray(NULL, 2, sizeof *q->ring);
-		q->ring[0] = first;
-		q->ring[1] = *s;
-		q->head = 0;
-		q->size = 2;
-	} else {
-		if (q->count == q->size) {
-			n = q->size * 2;
-			q->ring = xreallocarray(q->ring, n, sizeof *q->ring);
-			/* Unwrap: the slices before head go after the end. */
-			for (i = 0; i < q->head; i++)
-				q->ring[q->size + i] = q->ring[i];
-			q->size = n;
+	if (q->count > 0) {
+		tail = &q->ring[(q->head + q->count - 1) % q->size];
+		/* Messages made one after another stay one slice. */
+		if (slice_extend(tail, s)) {
+			q->bytes += s->len;
+			return;
 		}
-		q->ring[(q->head + q->count) % q->size] = *s;
 	}
+	if (q->count == q->size) {
+		n = q->size == 0 ? 4 : q->size * 2;
+		q->ring = xreallocarray(q->ring, n, sizeof *q->ring);
+		/* Unwrap: move the slices before head to after the old end. */
+		for (i = 0; i < q->head; i++)
+			q->ring[q->size + i] = q->ring[i];
+		q->size = n;
+	}
+	q->ring[(q->head + q->count) % q->size] = *s;
 	q->count++;
 	q->bytes += s->len;
 	s->chunk->refs++;
@@ -195,14 +167,15 @@ int
 outq_iov(const struct outq *q, struct iovec *iov, int max, size_t limit)
 {
 	const struct slice	*s;
-	uint32_t		 i;
+	uint32_t		 i, skip;
 	size_t			 n;
 	int			 k = 0;
 
 	for (i = 0; i < q->count && k < max && limit > 0; i++) {
-		s = slot_at(q, i);
-		n = MINIMUM(s->len, limit);
-		iov[k].iov_base = s->chunk->data + s->off;
+		s = &q->ring[(q->head + i) % q->size];
+		skip = i == 0 ? q->head_done : 0;
+		n = MINIMUM(s->len - skip, limit);
+		iov[k].iov_base = s->chunk->data + s->off + skip;
 		iov[k].iov_len = n;
 		limit -= n;
 		k++;
@@ -214,16 +187,17 @@ outq_iov(const struct outq *q, struct iovec *iov, int max, size_t limit)
 static void
 outq_pop(struct outq *q)
 {
-	chunk_unref(slot(q, 0)->chunk);
+	struct slice	*s = &q->ring[q->head];
+
+	chunk_unref(s->chunk);
+	q->head = (q->head + 1) % q->size;
 	q->count--;
-	if (q->size > 0)
-		q->head = (q->head + 1) % q->size;
+	q->head_done = 0;
 	if (q->count == 0) {
 		/* An idle peer keeps no ring. */
-		if (q->size > 0)
-			free(q->ring);
-		memset(&q->one, 0, sizeof q->one);
-		q->size = 0;
+		free(q->ring);
+		q->ring = NULL;
+		q->head = q->size = 0;
 	}
 }
 
@@ -239,12 +213,10 @@ outq_consume(struct outq *q, size_t n)
 	while (n > 0) {
 		if (q->count == 0)
 			fatalx("outq_consume: %zu bytes past the slices", n);
-		s = slot(q, 0);
-		left = s->len;
+		s = &q->ring[q->head];
+		left = s->len - q->head_done;
 		if (n < left) {
-			/* Its chunk is held as long as anything of it is. */
-			s->off += n;
-			s->len -= n;
+			q->head_done += n;
 			return;
 		}
 		n -= left;

@@ -21,22 +21,13 @@ struct slice {
 	uint32_t	 len;
 };
 
-/*
- * A queue of slices. One slice, the usual queue of a peer that keeps up
- * (a loop iteration's lines are one slice), is kept in place; a ring is
- * allocated only for more, and freed when the queue is empty. A slice
- * partly written starts past what was written.
- */
+/* A queue of slices in a ring allocated only while it is not empty. */
 struct outq {
-	union {
-		struct slice	 one;		/* size 0: the slice, if any */
-		struct {
-			struct slice	*ring;	/* size > 0 */
-			uint32_t	 head;	/* index of the first slice */
-		};
-	};
+	struct slice	*ring;
+	uint32_t	 head;		/* index of the first slice */
 	uint32_t	 count;
-	uint32_t	 size;		/* slots in ring; 0: no ring */
+	uint32_t	 size;		/* slots in ring */
+	uint32_t	 head_done;	/* bytes of the first slice written */
 	size_t		 bytes;		/* bytes not yet written */
 };
 
