@@ -29,6 +29,7 @@
 #include "log.h"
 #include "outq.h"
 #include "peer.h"
+#include "pool.h"
 #include "ratelimit.h"
 #include "service.h"
 #include "xmalloc.h"
@@ -78,6 +79,7 @@ static struct peer	*peers_tail;
 static unsigned int	 npeers;
 static struct peer	*pending;	/* with output to write */
 static struct peer	*graveyard;	/* closed, to be freed */
+static struct pool	 peer_pool;	/* every peer's memory */
 
 /* Peers waiting for --line-rate, and the timer that lets them go on. */
 static struct peer	**rated;
@@ -101,6 +103,7 @@ peers_init(void)
 	if (core.conf->line_rate > 0 && 1.0 / core.conf->line_rate < every)
 		every = 1.0 / core.conf->line_rate;
 	ev_timer_init(&rate_w, peer_rate_cb, every, every);
+	pool_init(&peer_pool, sizeof(struct peer), _Alignof(struct peer));
 }
 
 unsigned int
@@ -170,7 +173,7 @@ peer_create(int fd, const struct addr *a)
 {
 	struct peer	*p;
 
-	p = xcalloc(1, sizeof *p);
+	p = pool_get(&peer_pool);
 	p->member.ops = &peer_ops;
 	p->member.addr = *a;
 	p->last_read = ev_now(core.loop);
@@ -574,7 +577,7 @@ peers_reap(void)
 
 	while ((p = graveyard) != NULL) {
 		graveyard = p->next;
-		free(p);
+		pool_put(&peer_pool, p);
 	}
 }
 
@@ -644,4 +647,5 @@ peers_free(void)
 	free(rated);
 	rated = NULL;
 	nrated = rated_size = 0;
+	pool_free(&peer_pool);
 }
