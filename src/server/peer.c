@@ -18,6 +18,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,6 +38,9 @@
 #include "xmalloc.h"
 
 #define PEER_IOV_MAX	64
+
+/* Heap the peers gave back that makes trimming the heap worth it. */
+#define PEER_TRIM_BYTES	(256 * 1024)
 
 #define PEER_PENDING	0x01	/* on the pending-write list */
 #define PEER_CLOSING	0x02	/* closed; waiting to be freed */
@@ -80,6 +86,7 @@ static unsigned int	 npeers;
 static struct peer	*pending;	/* with output to write */
 static struct peer	*graveyard;	/* closed, to be freed */
 static struct pool	 peer_pool;	/* every peer's memory */
+static size_t		 heap_freed;	/* rings freed since the last trim */
 
 /* Peers waiting for --line-rate, and the timer that lets them go on. */
 static struct peer	**rated;
@@ -466,7 +473,7 @@ peer_flush(struct peer *p)
 {
 	struct iovec	iov[PEER_IOV_MAX];
 	struct msghdr	msg;
-	size_t		budget = WRITE_PER_PASS_BYTES;
+	size_t		budget = WRITE_PER_PASS_BYTES, ring;
 	ssize_t		n;
 	int		iovcnt;
 
@@ -484,7 +491,10 @@ peer_flush(struct peer *p)
 			peer_close(p, strerror(errno));
 			return;
 		}
+		ring = p->outq.size;
 		outq_consume(&p->outq, n);
+		if (ring > 0 && p->outq.size == 0)
+			heap_freed += ring * sizeof(struct slice);
 		core.stats.bytes_out += n;
 		budget -= MINIMUM(budget, (size_t)n);
 	}
@@ -555,6 +565,7 @@ peer_close(struct peer *p, const char *why)
 	else
 		log_info("%s: closed", peer_name(p));
 	close(p->rio.fd);
+	heap_freed += p->outq.size * sizeof(struct slice);
 	outq_clear(&p->outq);
 	frame_free(&p->frame);
 	free(p->held);
@@ -581,6 +592,22 @@ peers_reap(void)
 	}
 }
 
+/*
+ * When peers fell behind, in a connect storm say, their output rings were
+ * allocated and freed among other allocations that live on; the heap keeps
+ * those holes resident. Give them back to the system once enough is free.
+ */
+static void
+peers_trim(void)
+{
+	if (heap_freed < PEER_TRIM_BYTES)
+		return;
+	heap_freed = 0;
+#ifdef __GLIBC__
+	(void)malloc_trim(0);
+#endif
+}
+
 void
 peers_cron(ev_tstamp now)
 {
@@ -602,6 +629,7 @@ peers_cron(ev_tstamp now)
 		core.service->notice(&p->member, idle, sizeof idle - 1);
 		peer_finish(p);
 	}
+	peers_trim();
 	if (!core.service->cut_slow)
 		return;
 	for (p = peers; p != NULL; p = next) {
