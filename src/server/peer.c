@@ -18,6 +18,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,11 +32,15 @@
 #include "log.h"
 #include "outq.h"
 #include "peer.h"
+#include "pool.h"
 #include "ratelimit.h"
 #include "service.h"
 #include "xmalloc.h"
 
 #define PEER_IOV_MAX	64
+
+/* Heap the peers gave back that makes trimming the heap worth it. */
+#define PEER_TRIM_BYTES	(256 * 1024)
 
 #define PEER_PENDING	0x01	/* on the pending-write list */
 #define PEER_CLOSING	0x02	/* closed; waiting to be freed */
@@ -43,22 +50,30 @@
 #define PEER_SLOW	0x20	/* over --max-queue: judged at the next flush */
 #define PEER_WAITING	0x40	/* not read while its /join waits */
 
+/*
+ * Thousands of these sit idle: the fields are packed and times are kept
+ * in 32 bits, counted from the server's start. libev leaves a watcher's
+ * data pointer to us: the write watcher's links the pending list.
+ */
 struct peer {
 	ev_io		 rio;
-	ev_io		 wio;
+	ev_io		 wio;		/* data: the next pending peer */
 	struct peer	*prev;		/* peers, oldest activity first */
 	struct peer	*next;		/* ... or the graveyard, once closed */
-	struct peer	*next_pending;	/* pending */
 	struct member	 member;	/* holds the address */
 	struct frame	 frame;
 	struct outq	 outq;
-	struct bucket	 bucket;	/* --line-rate */
 	char		*held;		/* read but not yet taken (rate) */
-	uint32_t	 held_len;
+	double		 tokens;	/* --line-rate: its bucket's tokens */
+	uint32_t	 tokens_ms;	/* ... counted at this time */
+	uint32_t	 held_len:24;
+	uint32_t	 flags:8;
 	float		 soft_since;	/* over a quarter of --max-queue since */
-	ev_tstamp	 last_read;
-	uint8_t		 flags;
+	uint32_t	 last_read;	/* tenths of a second */
 };
+
+/* A read, and so what a peer holds, fits in held_len. */
+_Static_assert(READ_BUF_BYTES < (1 << 24), "held_len too small");
 
 static void	peer_read_cb(struct ev_loop *, ev_io *, int);
 static void	peer_write_cb(struct ev_loop *, ev_io *, int);
@@ -78,6 +93,8 @@ static struct peer	*peers_tail;
 static unsigned int	 npeers;
 static struct peer	*pending;	/* with output to write */
 static struct peer	*graveyard;	/* closed, to be freed */
+static struct pool	 peer_pool;	/* every peer's memory */
+static size_t		 heap_freed;	/* rings freed since the last trim */
 
 /* Peers waiting for --line-rate, and the timer that lets them go on. */
 static struct peer	**rated;
@@ -101,12 +118,20 @@ peers_init(void)
 	if (core.conf->line_rate > 0 && 1.0 / core.conf->line_rate < every)
 		every = 1.0 / core.conf->line_rate;
 	ev_timer_init(&rate_w, peer_rate_cb, every, every);
+	pool_init(&peer_pool, sizeof(struct peer), _Alignof(struct peer));
 }
 
 unsigned int
 peers_count(void)
 {
 	return npeers;
+}
+
+/* T in UNITS a second since the server started, modulo 2^32. */
+static uint32_t
+since_start(ev_tstamp t, double units)
+{
+	return (uint32_t)(int64_t)((t - core.started) * units);
 }
 
 /* Take P out of the list of peers. */
@@ -141,7 +166,7 @@ append_peer(struct peer *p)
 static void
 peer_active(struct peer *p)
 {
-	p->last_read = ev_now(core.loop);
+	p->last_read = since_start(ev_now(core.loop), 10);
 	if (peers_tail != p) {
 		unlink_peer(p);
 		append_peer(p);
@@ -161,7 +186,7 @@ want_write(struct peer *p)
 	if (ev_is_active(&p->wio) && !(p->flags & PEER_SLOW))
 		return;
 	p->flags |= PEER_PENDING;
-	p->next_pending = pending;
+	p->wio.data = pending;
 	pending = p;
 }
 
@@ -170,12 +195,12 @@ peer_create(int fd, const struct addr *a)
 {
 	struct peer	*p;
 
-	p = xcalloc(1, sizeof *p);
+	p = pool_get(&peer_pool);
 	p->member.ops = &peer_ops;
 	p->member.addr = *a;
-	p->last_read = ev_now(core.loop);
-	bucket_init(&p->bucket, core.conf->line_rate * RATE_BURST_FACTOR,
-	    p->last_read);
+	p->last_read = since_start(ev_now(core.loop), 10);
+	p->tokens = core.conf->line_rate * RATE_BURST_FACTOR;
+	p->tokens_ms = since_start(ev_now(core.loop), 1000);
 	ev_io_init(&p->rio, peer_read_cb, fd, EV_READ);
 	ev_io_init(&p->wio, peer_write_cb, fd, EV_WRITE);
 	ev_io_start(core.loop, &p->rio);
@@ -257,14 +282,57 @@ peer_rate_forget(struct peer *p)
 	p->flags &= ~PEER_RATED;
 }
 
+/*
+ * P's --line-rate bucket as ratelimit.c's, at NOW_MS: return the time of
+ * NOW_MS counted from when its tokens were counted.
+ */
+static double
+peer_bucket(const struct peer *p, struct bucket *b, uint32_t now_ms)
+{
+	bucket_init(b, p->tokens, 0.0);
+	return (int32_t)(now_ms - p->tokens_ms) / 1000.0;
+}
+
+/* Take a token from P's bucket, if there is one. */
+static void
+peer_rate_take(struct peer *p)
+{
+	unsigned int	rate = core.conf->line_rate;
+	struct bucket	b;
+	uint32_t	now = since_start(ev_now(core.loop), 1000);
+
+	(void)bucket_take(&b, rate, rate * RATE_BURST_FACTOR,
+	    peer_bucket(p, &b, now));
+	p->tokens = b.tokens;
+	if (b.last > 0)		/* time went on */
+		p->tokens_ms = now;
+}
+
 /* Whether P must wait before it may send another line. */
 static int
 peer_over_rate(struct peer *p)
 {
 	unsigned int	rate = core.conf->line_rate;
+	struct bucket	b;
+	double		t;
 
-	return core.service->rated && rate > 0 && bucket_wait(&p->bucket,
-	    rate, rate * RATE_BURST_FACTOR, ev_now(core.loop)) > 0;
+	if (!core.service->rated || rate == 0)
+		return 0;
+	t = peer_bucket(p, &b, since_start(ev_now(core.loop), 1000));
+	return bucket_wait(&b, rate, rate * RATE_BURST_FACTOR, t) > 0;
+}
+
+/*
+ * A bucket a day old is full: count it from now, so that its age never
+ * wraps around (at 24 days).
+ */
+static void
+peer_rate_age(struct peer *p, uint32_t now_ms)
+{
+	if ((int32_t)(now_ms - p->tokens_ms) > 86400 * 1000) {
+		p->tokens = core.conf->line_rate * RATE_BURST_FACTOR;
+		p->tokens_ms = now_ms;
+	}
 }
 
 /* Stop reading P and close it once everything queued is written. */
@@ -304,8 +372,7 @@ peer_message_cb(void *arg, const char *msg, size_t len, int flags)
 	if (p->flags & PEER_CLOSING)
 		return FRAME_STOP;
 	if (core.service->rated && c->line_rate > 0) {
-		(void)bucket_take(&p->bucket, c->line_rate,
-		    c->line_rate * RATE_BURST_FACTOR, ev_now(core.loop));
+		peer_rate_take(p);
 		if (peer_over_rate(p))
 			return FRAME_PAUSE;
 	}
@@ -463,7 +530,7 @@ peer_flush(struct peer *p)
 {
 	struct iovec	iov[PEER_IOV_MAX];
 	struct msghdr	msg;
-	size_t		budget = WRITE_PER_PASS_BYTES;
+	size_t		budget = WRITE_PER_PASS_BYTES, ring;
 	ssize_t		n;
 	int		iovcnt;
 
@@ -481,7 +548,10 @@ peer_flush(struct peer *p)
 			peer_close(p, strerror(errno));
 			return;
 		}
+		ring = p->outq.size;
 		outq_consume(&p->outq, n);
+		if (ring > 0 && p->outq.size == 0)
+			heap_freed += ring * sizeof(struct slice);
 		core.stats.bytes_out += n;
 		budget -= MINIMUM(budget, (size_t)n);
 	}
@@ -527,8 +597,8 @@ peers_write(void)
 		return 0;
 	pending = NULL;
 	while ((p = list) != NULL) {
-		list = p->next_pending;
-		p->next_pending = NULL;
+		list = p->wio.data;
+		p->wio.data = NULL;
 		p->flags &= ~PEER_PENDING;
 		if (!(p->flags & PEER_CLOSING))
 			peer_flush(p);
@@ -552,6 +622,7 @@ peer_close(struct peer *p, const char *why)
 	else
 		log_info("%s: closed", peer_name(p));
 	close(p->rio.fd);
+	heap_freed += p->outq.size * sizeof(struct slice);
 	outq_clear(&p->outq);
 	frame_free(&p->frame);
 	free(p->held);
@@ -574,8 +645,24 @@ peers_reap(void)
 
 	while ((p = graveyard) != NULL) {
 		graveyard = p->next;
-		free(p);
+		pool_put(&peer_pool, p);
 	}
+}
+
+/*
+ * When peers fell behind, in a connect storm say, their output rings were
+ * allocated and freed among other allocations that live on; the heap keeps
+ * those holes resident. Give them back to the system once enough is free.
+ */
+static void
+peers_trim(void)
+{
+	if (heap_freed < PEER_TRIM_BYTES)
+		return;
+	heap_freed = 0;
+#ifdef __GLIBC__
+	(void)malloc_trim(0);
+#endif
 }
 
 void
@@ -584,11 +671,13 @@ peers_cron(ev_tstamp now)
 	static const char	 idle[] = "idle timeout";
 	const struct srvconf	*c = core.conf;
 	struct peer		*p, *next;
+	uint32_t		 now_ms;
 
 	/* Oldest activity first: stop at the first peer still active. */
 	for (p = peers; c->idle_timeout > 0 && p != NULL; p = next) {
 		next = p->next;
-		if (now - p->last_read < c->idle_timeout)
+		if ((int32_t)(since_start(now, 10) - p->last_read) <
+		    (int64_t)c->idle_timeout * 10)
 			break;
 		/* Not read because of us (rate, backpressure): not idle. */
 		if (p->flags & (PEER_EOF | PEER_CLOSING | PEER_RATED |
@@ -599,11 +688,16 @@ peers_cron(ev_tstamp now)
 		core.service->notice(&p->member, idle, sizeof idle - 1);
 		peer_finish(p);
 	}
-	if (!core.service->cut_slow)
+	peers_trim();
+	if (!core.service->cut_slow && !core.service->rated)
 		return;
+	now_ms = since_start(now, 1000);
 	for (p = peers; p != NULL; p = next) {
 		next = p->next;
-		check_queue(p, now);
+		if (core.service->cut_slow)
+			check_queue(p, now);
+		if (core.service->rated && !(p->flags & PEER_CLOSING))
+			peer_rate_age(p, now_ms);
 	}
 }
 
@@ -644,4 +738,5 @@ peers_free(void)
 	free(rated);
 	rated = NULL;
 	nrated = rated_size = 0;
+	pool_free(&peer_pool);
 }
