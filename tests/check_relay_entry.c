@@ -378,7 +378,7 @@ START_TEST(test_history_line)
 	ck_assert_int_eq(relay_entry_line(&e, "[x] #dev a: hi", 14, &out,
 	    &len), RELAY_OK);
 	ck_assert_bytes_str(out, len, "[x] #dev a: hi");
-	ck_assert_int_eq(relay_entry_line(&e, "a\x1b]0;t\x07b", 9, &out,
+	ck_assert_int_eq(relay_entry_line(&e, "a\x1b]0;t\x07" "b", 8, &out,
 	    &len), RELAY_OK);
 	assert_safe(out, len, "history line");
 	ck_assert_int_eq(relay_entry_line(&e, "", 0, &out, &len),
