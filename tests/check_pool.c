@@ -16,15 +16,6 @@
 
 #include "check_util.h"
 
-/* Under AddressSanitizer each object is a malloc of its own. */
-#if defined(__SANITIZE_ADDRESS__)
-#define POOL_MALLOC	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define POOL_MALLOC	1
-#endif
-#endif
-
 /* Enough objects of a peer's size for many blocks. */
 #define MANY		10000
 #define PEER_SIZE	264

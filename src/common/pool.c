@@ -20,14 +20,6 @@
 #include "pool.h"
 #include "xmalloc.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define POOL_MALLOC	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define POOL_MALLOC	1
-#endif
-#endif
-
 #ifndef MAP_ANONYMOUS
 #define MAP_ANONYMOUS	MAP_ANON
 #endif

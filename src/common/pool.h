@@ -8,6 +8,18 @@
 
 #include <stddef.h>
 
+/*
+ * Under AddressSanitizer each object is a malloc of its own, so that a use
+ * after free is still seen.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define POOL_MALLOC	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POOL_MALLOC	1
+#endif
+#endif
+
 struct pool_block;
 
 struct pool {

@@ -238,6 +238,9 @@ void	relay_remote_each(void *arg, const char *room, room_remote_fn *fn,
 void	relay_remote_rooms(void *arg, void (*fn)(const char *,
 	    unsigned int, void *), void *fnarg);
 int	relay_nick_in_use(void *arg, const char *nick, size_t len);
+/* The member of another server that goes by NICK (LEN bytes), or NULL. */
+struct rmember *relay_member_named(const char *nick, size_t len,
+	    struct rnode **np);
 
 /* relay-recv.c: the other servers' entries, read and applied. */
 void	relay_read_next(void);

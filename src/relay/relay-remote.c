@@ -272,22 +272,31 @@ relay_remote_rooms(void *arg, void (*fn)(const char *, unsigned int, void *),
 		namemap_each(&relay->rcounts, rooms_each_one, &re);
 }
 
-int
-relay_nick_in_use(void *arg, const char *nick, size_t len)
+struct rmember *
+relay_member_named(const char *nick, size_t len, struct rnode **np)
 {
 	struct rnode	*n;
 	struct rmember	*m;
 
 	if (!remote_known())
-		return 0;
+		return NULL;
 	for (n = relay->nodes; n != NULL; n = n->next) {
 		for (m = n->members; m != NULL; m = m->next) {
 			if (strlen(m->nick) == len &&
-			    strncasecmp(m->nick, nick, len) == 0)
-				return 1;
+			    strncasecmp(m->nick, nick, len) == 0) {
+				if (np != NULL)
+					*np = n;
+				return m;
+			}
 		}
 	}
-	return 0;
+	return NULL;
+}
+
+int
+relay_nick_in_use(void *arg, const char *nick, size_t len)
+{
+	return relay_member_named(nick, len, NULL) != NULL;
 }
 
 /* The members of one other server, from its presence hash. */

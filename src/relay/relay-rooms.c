@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <hiredis/hiredis.h>
 
@@ -228,31 +227,6 @@ relay_lobby_history(void)
 	free(hist);
 }
 
-/*
- * The member of another server that took the nick NICK (LEN bytes); one
- * known by its address is no addressee, as on this server.
- */
-static int
-remote_nick(const char *nick, size_t len, struct rnode **np,
-    struct rmember **mp)
-{
-	struct rnode	*n;
-	struct rmember	*m;
-
-	for (n = relay->nodes; n != NULL; n = n->next) {
-		for (m = n->members; m != NULL; m = m->next) {
-			if (strlen(m->nick) == len &&
-			    strncasecmp(m->nick, nick, len) == 0 &&
-			    strchr(m->nick, ':') == NULL) {
-				*np = n;
-				*mp = m;
-				return 1;
-			}
-		}
-	}
-	return 0;
-}
-
 int
 relay_pm(void *arg, const char *from, const char *to, size_t tolen,
     const char *text, size_t len)
@@ -263,7 +237,9 @@ relay_pm(void *arg, const char *from, const char *to, size_t tolen,
 	const char	*argv[18];
 	size_t		 lens[ARRAY_SIZE(argv)], i;
 
-	if (relay == NULL || !relay->up || !remote_nick(to, tolen, &n, &m))
+	/* One known by its address is no addressee, as on this server. */
+	if (relay == NULL || (m = relay_member_named(to, tolen, &n)) ==
+	    NULL || strchr(m->nick, ':') != NULL)
 		return 0;
 	xasprintf(&key, "tschat:%s:pm:%s", relay->prefix, n->id);
 	snprintf(mid, sizeof mid, "%u", m->id);
