@@ -57,19 +57,25 @@ expect_queue(const struct outq *q, const char *want, int niov)
 	    esc_str(want), niov, k);
 }
 
+/* Q is empty; it gives its ring back when asked to. */
 static void
-expect_empty(const struct outq *q)
+expect_empty(struct outq *q)
 {
 	struct iovec	iov[4];
+	size_t		size = q->size, freed;
 	int		k;
 
 	k = outq_iov(q, iov, (int)ARRAY_SIZE(iov), SIZE_MAX);
 	ck_assert_msg(k == 0 && q->bytes == 0 && q->count == 0,
 	    "expected an empty queue, got %d iovec entries, %zu bytes, %u "
 	    "slices", k, q->bytes, (unsigned)q->count);
+	freed = outq_shrink(q);
+	ck_assert_msg(freed == size * sizeof(struct slice),
+	    "outq_shrink of an empty queue of %zu slots: expected %zu bytes "
+	    "freed, got %zu", size, size * sizeof(struct slice), freed);
 	ck_assert_msg(q->ring == NULL && q->size == 0,
-	    "an empty queue: expected no ring, got %u slots",
-	    (unsigned)q->size);
+	    "an empty queue after outq_shrink: expected no ring, got %u "
+	    "slots", (unsigned)q->size);
 }
 
 /* Make one message of LEN bytes from S and return its slice. */
@@ -363,6 +369,43 @@ START_TEST(test_outq_ring_wrap_grow)
 END_TEST
 
 /*
+ * Written to the end, a queue keeps its ring for the next push (a busy
+ * peer allocates nothing a write); outq_shrink leaves a queue with
+ * something in it alone and frees the ring of an empty one.
+ */
+START_TEST(test_outq_ring_kept)
+{
+	struct outq	 q = OUTQ_EMPTY, other = OUTQ_EMPTY;
+	struct slice	*ring;
+
+	outq_append(&q, "A", 1);
+	outq_append(&other, "-", 1);
+	outq_append(&q, "B", 1);
+	ring = q.ring;
+	ck_assert_msg(ring != NULL && q.size == 4, "2 slices: expected a "
+	    "ring of 4 slots, got %u", (unsigned)q.size);
+	ck_assert_msg(outq_shrink(&q) == 0 && q.ring == ring,
+	    "outq_shrink of a queue of 2 slices: expected nothing freed");
+	expect_queue(&q, "AB", 2);
+	outq_consume(&q, 2);
+	ck_assert_msg(q.ring == ring && q.size == 4 && q.count == 0,
+	    "written to the end: expected the ring of 4 slots kept, got %u "
+	    "slots", (unsigned)q.size);
+	outq_append(&q, "C", 1);
+	ck_assert_msg(q.ring == ring, "a push after the queue emptied: "
+	    "expected the ring kept to take it");
+	expect_queue(&q, "C", 1);
+	outq_consume(&q, 1);
+	expect_empty(&q);
+	ck_assert_msg(outq_shrink(&q) == 0, "outq_shrink twice: expected "
+	    "nothing freed the second time");
+	outq_clear(&other);
+	ck_assert_msg(other.ring == NULL, "outq_clear: expected the ring "
+	    "freed");
+}
+END_TEST
+
+/*
  * Thousands of pushes and partial writes interleaved, with messages that
  * do not merge: the bytes written are exactly the bytes pushed, in order.
  */
@@ -575,6 +618,7 @@ outq_suite(int forking)
 	tc = tcase_create("ring");
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_outq_ring_wrap_grow);
+	tcase_add_test(tc, test_outq_ring_kept);
 	tcase_add_test(tc, test_outq_stress_order);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

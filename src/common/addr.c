@@ -72,15 +72,28 @@ addr_to_sockaddr(const struct addr *a, struct sockaddr_storage *ss)
 char *
 addr_format(const struct addr *a, char *out)
 {
-	char	host[INET6_ADDRSTRLEN];
+	char		 digits[5];
+	size_t		 n = 0, k = 0;
+	unsigned int	 port = a->port;
 
+	/* Said with every line of a peer without a nick: no printf. */
 	if (a->family == AF_INET) {
-		inet_ntop(AF_INET, a->bytes, host, sizeof host);
-		snprintf(out, ADDR_STRLEN, "%s:%u", host, a->port);
+		inet_ntop(AF_INET, a->bytes, out, INET_ADDRSTRLEN);
+		n = strlen(out);
 	} else {
-		inet_ntop(AF_INET6, a->bytes, host, sizeof host);
-		snprintf(out, ADDR_STRLEN, "[%s]:%u", host, a->port);
+		out[n++] = '[';
+		inet_ntop(AF_INET6, a->bytes, out + n, INET6_ADDRSTRLEN);
+		n += strlen(out + n);
+		out[n++] = ']';
 	}
+	out[n++] = ':';
+	do {
+		digits[k++] = (char)('0' + port % 10);
+		port /= 10;
+	} while (port > 0);
+	while (k > 0)
+		out[n++] = digits[--k];
+	out[n] = '\0';
 	return out;
 }
 

@@ -193,12 +193,23 @@ outq_pop(struct outq *q)
 	q->head = (q->head + 1) % q->size;
 	q->count--;
 	q->head_done = 0;
-	if (q->count == 0) {
-		/* An idle peer keeps no ring. */
-		free(q->ring);
-		q->ring = NULL;
-		q->head = q->size = 0;
-	}
+	/* Emptied, the ring stays for the next push: outq_shrink(). */
+	if (q->count == 0)
+		q->head = 0;
+}
+
+size_t
+outq_shrink(struct outq *q)
+{
+	size_t	freed;
+
+	if (q->count > 0 || q->ring == NULL)
+		return 0;
+	freed = q->size * sizeof *q->ring;
+	free(q->ring);
+	q->ring = NULL;
+	q->head = q->size = 0;
+	return freed;
 }
 
 void
@@ -230,6 +241,7 @@ outq_clear(struct outq *q)
 	while (q->count > 0)
 		outq_pop(q);
 	q->bytes = 0;
+	(void)outq_shrink(q);
 }
 
 void

@@ -68,8 +68,15 @@ int	 outq_iov(const struct outq *q, struct iovec *iov, int max,
 /* Drop the first N bytes (written). */
 void	 outq_consume(struct outq *q, size_t n);
 
-/* Drop everything. */
+/* Drop everything, the ring too. */
 void	 outq_clear(struct outq *q);
+
+/*
+ * An emptied queue keeps its ring, so that a busy peer does not allocate
+ * one for every write; free it, if the queue is empty, and return the
+ * bytes freed.
+ */
+size_t	 outq_shrink(struct outq *q);
 
 /* Release the chunks kept for reuse (at exit, for leak checkers). */
 void	 outq_shutdown(void);

@@ -488,16 +488,23 @@ void
 room_say(struct room *r, struct member *m, const char *text, size_t len,
     int action)
 {
-	char		 head[NICK_MAX_BYTES + 8], buf[ADDR_STRLEN];
+	char		 head[NICK_MAX_BYTES + ADDR_STRLEN + 3], buf[ADDR_STRLEN];
 	const char	*nick = member_nick(m, buf);
 	struct slice	 s;
-	int		 n;
+	size_t		 n = 0, nlen = strlen(nick);
 
-	if (action)
-		n = snprintf(head, sizeof head, "* %s ", nick);
-	else
-		n = snprintf(head, sizeof head, "%s: ", nick);
-	format_line(r, 1, &s, head, (size_t)n, text, len);
+	/* "* nick " or "nick: ", with every line: no printf. */
+	if (action) {
+		memcpy(head, "* ", 2);
+		n = 2;
+	}
+	nlen = MINIMUM(nlen, sizeof head - 4);
+	memcpy(head + n, nick, nlen);
+	n += nlen;
+	if (!action)
+		head[n++] = ':';
+	head[n++] = ' ';
+	format_line(r, 1, &s, head, n, text, len);
 	broadcast(r, ROOM_MSG, m, &s);
 	if (r->history != NULL)
 		backlog_add(r->env.backlog, r->history, slice_data(&s),
