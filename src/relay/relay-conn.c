@@ -93,8 +93,8 @@ relay_exec_check_cb(redisAsyncContext *ac, void *r, void *priv)
 }
 
 /* Compare stream ids "MS-SEQ": <0, 0, >0. */
-static int
-id_cmp(const char *a, const char *b)
+int
+relay_id_cmp(const char *a, const char *b)
 {
 	unsigned long long	am, as = 0, bm, bs = 0;
 	const char		*p;
@@ -145,8 +145,8 @@ relay_up(int fresh)
 }
 
 /* The id of the one entry an XRANGE or XREVRANGE ... COUNT 1 found. */
-static const char *
-range_id(const redisReply *reply)
+const char *
+relay_range_id(const redisReply *reply)
 {
 	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
 	    reply->element[0]->type == REDIS_REPLY_ARRAY &&
@@ -174,7 +174,7 @@ head_cb(redisAsyncContext *ac, void *r, void *priv)
 		relay_down("protocol error");
 		return;
 	}
-	head = range_id(reply);
+	head = relay_range_id(reply);
 	snprintf(relay->head_id, sizeof relay->head_id, "%s",
 	    head != NULL ? head : "");
 }
@@ -208,10 +208,10 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 		relay_down("protocol error");
 		return;
 	}
-	if ((tail = range_id(reply)) == NULL)
+	if ((tail = relay_range_id(reply)) == NULL)
 		tail = "0-0";
 	if (relay->have_last && (relay->restarted ||
-	    id_cmp(tail, relay->last_id) < 0)) {
+	    relay_id_cmp(tail, relay->last_id) < 0)) {
 		relay->gaps++;
 		log_warnx("relay: Redis restarted without its data: a gap that "
 		    "cannot be recovered (the stream was at %s, now at %s)",
@@ -226,7 +226,7 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 		/* What was said here meanwhile stays here, as elsewhere. */
 		relay_drop_pending();
 	} else if (relay->have_last && relay->head_id[0] != '\0' &&
-	    id_cmp(relay->head_id, relay->last_id) > 0) {
+	    relay_id_cmp(relay->head_id, relay->last_id) > 0) {
 		relay->gaps++;
 		log_warnx("relay: the stream was trimmed past the last entry "
 		    "read: a gap that cannot be recovered (read up to %s, the "

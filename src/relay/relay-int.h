@@ -15,6 +15,7 @@
 
 #include "namemap.h"
 #include "relay-entry.h"
+#include "relay.h"
 #include "relay-seen.h"
 #include "relayconf.h"
 #include "room.h"
@@ -124,6 +125,7 @@ struct pending {
 struct relay {
 	struct ev_loop		*loop;
 	struct room		*lobby;
+	struct relay_answers	 answers;	/* to the rooms */
 	struct relay_url	 url;
 	/* The addresses of url.host, resolved at start, tried in turn. */
 	char			**addrs;
@@ -195,6 +197,10 @@ void	relay_command_argv(redisAsyncContext *, redisCallbackFn *,
 void	relay_command(redisCallbackFn *, void *priv, int argc, ...);
 void	relay_check_cb(redisAsyncContext *, void *reply, void *priv);
 void	relay_exec_check_cb(redisAsyncContext *, void *reply, void *priv);
+/* Compare stream ids "MS-SEQ": <0, 0, >0. */
+int	relay_id_cmp(const char *a, const char *b);
+/* The id of the one entry an XRANGE or XREVRANGE ... COUNT 1 found. */
+const char *relay_range_id(const redisReply *reply);
 
 /* relay-send.c: what this server says, batched, queued and sent. */
 void	relay_publish(void *arg, const struct room *, enum room_event,

@@ -16,7 +16,6 @@
 
 #include "nick.h"
 #include "relay-int.h"
-#include "rooms.h"
 #include "xmalloc.h"
 
 /* Deletes a hash field only if it still holds the given value. */
@@ -84,9 +83,9 @@ claim_cb(redisAsyncContext *ac, void *r, void *priv)
 		log_warnx("relay: nick claim: %s", reply->str);
 	if (relay != NULL) {
 		if (c->asked)
-			rooms_nick_answer(c->mid, c->nick, granted);
+			relay->answers.nick(c->mid, c->nick, granted);
 		else if (!granted)
-			rooms_nick_refused(c->mid, c->nick);
+			relay->answers.nick_refused(c->mid, c->nick);
 	}
 	free(c->nick);
 	free(c);
@@ -123,7 +122,7 @@ release_if(const char *nick, const char *holder)
 
 /*
  * The rooms' hook: member ID asks for NICK; it gets it when Redis says it
- * is its (rooms_nick_answer). While the relay is down this server's word
+ * is its (the nick answer). While the relay is down this server's word
  * is enough: 0, and the nick is claimed when the relay is back.
  */
 int

@@ -16,7 +16,6 @@
 
 #include "log.h"
 #include "relay-int.h"
-#include "rooms.h"
 #include "xmalloc.h"
 
 #define RELAY_READ_COUNT	"1000"
@@ -121,7 +120,7 @@ apply_pm(const struct relay_event *ev)
 		return;
 	}
 	relay->in_events++;
-	rooms_remote_pm(ev->member, ev->nick, ev->from, ev->line, ev->len);
+	relay->answers.pm(ev->member, ev->nick, ev->from, ev->line, ev->len);
 }
 
 /* The fields of KV into relay->fields; -1 if one is not a string. */

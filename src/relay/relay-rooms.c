@@ -20,8 +20,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "log.h"
 #include "relay-int.h"
-#include "rooms.h"
 #include "xmalloc.h"
 
 /* A server's private messages wait for it this long a stream, at most. */
@@ -86,25 +86,15 @@ follow_cb(redisAsyncContext *ac, void *r, void *priv)
 		if (reply != NULL && reply->type == REDIS_REPLY_ARRAY &&
 		    reply->elements == 2) {
 			history_take(f->room, reply->element[0]);
-			id = "0-0";
-			if (reply->element[1]->type == REDIS_REPLY_ARRAY &&
-			    reply->element[1]->elements == 1 &&
-			    reply->element[1]->element[0]->type ==
-			    REDIS_REPLY_ARRAY &&
-			    reply->element[1]->element[0]->elements == 2 &&
-			    reply->element[1]->element[0]->element[0]->type ==
-			    REDIS_REPLY_STRING &&
-			    reply->element[1]->element[0]->element[0]->len <
-			    RELAY_ID_MAX)
-				id = reply->element[1]->element[0]->element[0]->
-				    str;
+			if ((id = relay_range_id(reply->element[1])) == NULL)
+				id = "0-0";
 			snprintf(f->last_id, sizeof f->last_id, "%s", id);
 			f->have_last = 1;
 			relay_read_again();
 		} else if (reply != NULL)
 			relay_exec_check_cb(ac, reply, name);
 	}
-	rooms_follow_answer(name);
+	relay->answers.followed(name);
 	free(name);
 }
 
@@ -163,16 +153,63 @@ relay_unfollow(void *arg, struct room *r)
 	relay_read_again();
 }
 
+/* A followed room's stream, looked at again after an outage. */
+struct trim_check {
+	char	last_id[RELAY_ID_MAX];	/* read up to, when asked */
+	char	name[];
+};
+
+/*
+ * The oldest entry of a room's stream, after an outage: past the last one
+ * read, the stream was trimmed (MAXLEN) and what came between is lost, as
+ * for the lobby's. (A stream that expired and began again while this
+ * server was away for a day looks the same: told alike.)
+ */
+static void
+trim_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	redisReply		*reply = r;
+	struct trim_check	*t = priv;
+	const char		*head;
+
+	if (relay != NULL && reply != NULL) {
+		if (reply->type == REDIS_REPLY_ERROR)
+			log_warnx("relay: XRANGE: %s", reply->str);
+		else if ((head = relay_range_id(reply)) != NULL &&
+		    relay_id_cmp(head, t->last_id) > 0) {
+			relay->gaps++;
+			log_warnx("relay: the stream of %s was trimmed past "
+			    "the last entry read: a gap that cannot be "
+			    "recovered (read up to %s, the stream now starts "
+			    "at %s)", t->name, t->last_id, head);
+		}
+	}
+	free(t);
+}
+
+/*
+ * Connected again: a room whose stream is read from where it was is
+ * checked for a gap; one not read yet is asked for.
+ */
 static void
 ask_one(struct namemap_entry *e, void *arg)
 {
-	struct rfollow	*f = container_of(e, struct rfollow, entry);
+	struct rfollow		*f = container_of(e, struct rfollow, entry);
+	struct trim_check	*t;
+	size_t			 len;
 
-	if (!f->have_last && !f->asking)
+	if (f->have_last) {
+		len = strlen(f->name);
+		t = xmalloc(sizeof *t + len + 1);
+		memcpy(t->last_id, f->last_id, sizeof t->last_id);
+		memcpy(t->name, f->name, len + 1);
+		relay_command(trim_cb, t, 6, "XRANGE", f->key, "-", "+",
+		    "COUNT", "1");
+	} else if (!f->asking)
 		follow_ask(f);
 }
 
-/* Connected again: the rooms whose streams are not read yet are asked. */
+/* Connected again: each room read, checked or asked for. */
 void
 relay_follows_ask(void)
 {

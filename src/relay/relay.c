@@ -120,6 +120,7 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	relay = xcalloc(1, sizeof *relay);
 	relay->loop = loop;
 	relay->lobby = lobby;
+	relay->answers = *o->answers;
 	relay_entry_init(&relay->dec, o->max_line);
 	if (relay_url_parse(o->url, &relay->url, &err) == -1)
 		fatalx("relay: %s", err);	/* checked by srvconf */

@@ -9,11 +9,30 @@
 #define TSCHAT_RELAY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include EV_HEADER
 #include "room.h"
 
+/*
+ * What the relay tells the server's rooms, handed over by the server (the
+ * room service's functions): the relay knows the rooms only through these
+ * and the room's hooks.
+ */
+struct relay_answers {
+	/* Member ID asked for NICK: the claims say it is its (GRANTED). */
+	void	(*nick)(uint32_t id, const char *nick, int granted);
+	/* Member ID may not keep NICK after all (Redis was away). */
+	void	(*nick_refused)(uint32_t id, const char *nick);
+	/* The room NAME's history is here, or will not come. */
+	void	(*followed)(const char *name);
+	/* A private message from FROM on another server to member ID. */
+	void	(*pm)(uint32_t id, const char *nick, const char *from,
+		    const char *text, size_t len);
+};
+
 struct relay_options {
+	const struct relay_answers *answers;
 	const char	*url;		/* --relay */
 	const char	*password;	/* or NULL */
 	const char	*prefix;	/* --relay-prefix */

@@ -42,7 +42,13 @@ start_relay(struct ev_loop *loop, const struct srvconf *c, uint16_t port)
 #ifdef HAVE_HIREDIS
 	struct relay_options	ro;
 
+	static const struct relay_answers answers = {
+		rooms_nick_answer, rooms_nick_refused, rooms_follow_answer,
+		rooms_remote_pm
+	};
+
 	memset(&ro, 0, sizeof ro);
+	ro.answers = &answers;
 	ro.url = c->relay;
 	ro.password = c->relay_password;
 	ro.prefix = c->relay_prefix;
