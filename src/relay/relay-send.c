@@ -21,6 +21,13 @@
 #define RELAY_STREAM_MAXLEN	"100000"
 /* A room's stream carries its lines to the servers reading it, no more. */
 #define RELAY_ROOM_MAXLEN	"10000"
+/*
+ * Rooms come and go: a room's stream goes a day after its last entry (no
+ * server that reads it can miss one by that), its history, and the
+ * lobby's, 30 days after its last line.
+ */
+#define RELAY_ROOM_TTL		"86400"
+#define RELAY_HISTORY_TTL	"2592000"
 /* Unconfirmed entries kept while Redis is away, at most. */
 #define RELAY_PENDING_MAX_BYTES	(16 * 1024 * 1024)
 
@@ -220,6 +227,9 @@ send_stream(struct pending *p, size_t first, uint64_t seq)
 	}
 	relay_command_argv(relay->w, relay_check_cb, NULL, (int)argc, argv,
 	    lens);
+	if (e0->room != NULL)
+		relay_command(relay_check_cb, NULL, 3, "EXPIRE", key,
+		    RELAY_ROOM_TTL);
 	/* The history: RPUSH its lines, then keep the last --history. */
 	if (nmsg > 0 && relay->history > 0) {
 		argc = 0;
@@ -235,6 +245,8 @@ send_stream(struct pending *p, size_t first, uint64_t seq)
 		snprintf(keep, sizeof keep, "-%u", relay->history);
 		relay_command(relay_check_cb, NULL, 4, "LTRIM", hist, keep,
 		    "-1");
+		relay_command(relay_check_cb, NULL, 3, "EXPIRE", hist,
+		    RELAY_HISTORY_TTL);
 	}
 #undef ARG
 #undef ARGS
