@@ -9,7 +9,9 @@
 # sent right after a /join that waits for the room's history go to that
 # room; a node reads a room's stream only while it has members in it; a UDP
 # member on another node gets a room's history as datagrams; when a node
-# dies, its members leave every room they were in, on the other nodes.
+# dies, its members leave every room they were in, on the other nodes;
+# Redis lets a room's keys expire; a /join that is a peer's last,
+# unfinished line before a half-close is done before the peer is closed.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lib-relay.sh"
 
@@ -122,6 +124,20 @@ expect_eq "the history Redis keeps of the lobby" \
     "$C: mark 2
 $A: mark 3
 $B: mark 4" "$(sed 's/^\[[^]]*\] //' "$T/lobby-history")"
+# Rooms come and go: Redis lets a room's stream go a day after its last
+# entry, a history 30 days after its last line.
+# ttl_within KEY MIN MAX: the seconds KEY has left are in [MIN, MAX].
+ttl_within() {
+	_ttl=$(rcli TTL "$1")
+	case $_ttl in
+	''|*[!0-9]*) false ;;
+	*) [ "$_ttl" -ge "$2" ] && [ "$_ttl" -le "$3" ] ;;
+	esac ||
+		fail "the time to live of $1: expected $2 to $3 s, got '$_ttl'"
+}
+ttl_within 'tschat:tschat:room:#dev' 86000 86400
+ttl_within 'tschat:tschat:hist:#dev' 2591000 2592000
+ttl_within 'tschat:tschat:hist:#lobby' 2591000 2592000
 
 # --- a node that just started has the same history ---------------------------
 # The lobby's history too, which the new node had no part in.
@@ -213,3 +229,21 @@ $(cat "$T/gone")"
 for k in 1 3 4; do
 	node_alive "$k"
 done
+
+# --- a /join that is the last, unfinished line before a half-close --------
+# n3 has no member in #ops: the join waits for Redis, and the peer's end
+# waits for the join. It gets #ops's history, then its own join notice,
+# then the server closes. (First n3 too has seen n2 go, and u leave #ops.)
+wait_for 30 grep -q 'relay: server .* is gone' "$T/n3.log" ||
+	fail "n3: no 'relay: server ... is gone' in its log within 30 s of n2's death"
+printf '/join #ops' >"$T/half.in"
+timeout 20 "$TCPEER" send -w 10 127.0.0.1 "$NODE_PORT_3" <"$T/half.in" \
+    >"$T/half.out" 2>"$T/half.err" ||
+	fail "tcpeer send '/join #ops' and a half-close to n3 failed: $(cat "$T/half.err")"
+sed 's/^\[[^]]*\] //' "$T/half.out" | grep '^#ops ' >"$T/half.ops"
+H=$(sed -n 's/^\#ops \*\*\* \(.*\) joined (2 online)$/\1/p' "$T/half.ops")
+expect_eq "what a peer that half-closed after '/join #ops' got of #ops on n3" \
+    "#ops $A: ops line
+#ops $U: from udp
+#ops *** $H joined (2 online)" "$(cat "$T/half.ops")"
+[ -n "$H" ] || fail "no join notice for the peer that half-closed: $(cat "$T/half.out")"

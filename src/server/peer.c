@@ -504,8 +504,19 @@ peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if (n == 0) {
 		/* Half-close: an unfinished line still counts. */
 		if (frame_finish(&p->frame, c->framing, c->max_line,
-		    peer_message_cb, p) == 0)
-			peer_finish(p);
+		    peer_message_cb, p) == -1)
+			return;
+		if (p->member.waiting) {
+			/*
+			 * That line was a /join that waits: the end waits
+			 * for it; reading again after peer_resume() finds
+			 * the end again.
+			 */
+			p->flags |= PEER_WAITING;
+			ev_io_stop(loop, &p->rio);
+			return;
+		}
+		peer_finish(p);
 		return;
 	}
 	core.stats.bytes_in += n;
@@ -530,16 +541,22 @@ peer_flush(struct peer *p)
 {
 	struct iovec	iov[PEER_IOV_MAX];
 	struct msghdr	msg;
-	size_t		budget = WRITE_PER_PASS_BYTES, ring;
+	size_t		budget = WRITE_PER_PASS_BYTES;
 	ssize_t		n;
 	int		iovcnt;
 
 	while (p->outq.bytes > 0 && budget > 0) {
 		iovcnt = outq_iov(&p->outq, iov, PEER_IOV_MAX, budget);
-		memset(&msg, 0, sizeof msg);
-		msg.msg_iov = iov;
-		msg.msg_iovlen = iovcnt;
-		n = sendmsg(p->wio.fd, &msg, MSG_NOSIGNAL);
+		/* Mostly one slice (a room's lines of an iteration): send(). */
+		if (iovcnt == 1)
+			n = send(p->wio.fd, iov[0].iov_base, iov[0].iov_len,
+			    MSG_NOSIGNAL);
+		else {
+			memset(&msg, 0, sizeof msg);
+			msg.msg_iov = iov;
+			msg.msg_iovlen = iovcnt;
+			n = sendmsg(p->wio.fd, &msg, MSG_NOSIGNAL);
+		}
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -548,10 +565,7 @@ peer_flush(struct peer *p)
 			peer_close(p, strerror(errno));
 			return;
 		}
-		ring = p->outq.size;
 		outq_consume(&p->outq, n);
-		if (ring > 0 && p->outq.size == 0)
-			heap_freed += ring * sizeof(struct slice);
 		core.stats.bytes_out += n;
 		budget -= MINIMUM(budget, (size_t)n);
 	}
@@ -688,17 +702,17 @@ peers_cron(ev_tstamp now)
 		core.service->notice(&p->member, idle, sizeof idle - 1);
 		peer_finish(p);
 	}
-	peers_trim();
-	if (!core.service->cut_slow && !core.service->rated)
-		return;
 	now_ms = since_start(now, 1000);
 	for (p = peers; p != NULL; p = next) {
 		next = p->next;
+		/* A ring emptied since the last tick is let go. */
+		heap_freed += outq_shrink(&p->outq);
 		if (core.service->cut_slow)
 			check_queue(p, now);
 		if (core.service->rated && !(p->flags & PEER_CLOSING))
 			peer_rate_age(p, now_ms);
 	}
+	peers_trim();
 }
 
 void
