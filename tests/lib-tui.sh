@@ -67,10 +67,11 @@ tui_start() {
 	{
 		echo '#!/bin/sh'
 		# The inner sh becomes tschat: its PID is tschat's.
-		printf '%s %s env LC_ALL=C.UTF-8 LANG=C.UTF-8 TERM=%s %s' \
+		printf '%s %s env LC_ALL=C.UTF-8 LANG=C.UTF-8 TERM=%s %s %s' \
 		    "sh -c 'echo \$\$ >\"\$0\"; exec \"\$@\"'" \
 		    "$(sh_quote "$T/tui.pid")" \
 		    "$(sh_quote "${TUI_TERM:-screen-256color}")" \
+		    "$(sh_quote "XDG_STATE_HOME=$XDG_STATE_HOME")" \
 		    "$(sh_quote "$TSCHAT")"
 		for _a; do
 			printf ' %s' "$(sh_quote "$_a")"

@@ -20,6 +20,9 @@ export PYTHONIOENCODING
 
 TEST_NAME=$(basename "$0" .sh)
 T=$(mktemp -d "${TMPDIR:-/tmp}/tschat-$TEST_NAME.XXXXXX") || exit 99
+# The client keeps its typed lines under XDG_STATE_HOME: the test's own.
+XDG_STATE_HOME=$T/state
+export XDG_STATE_HOME
 SERVER_PID=
 SERVER_LOG=
 PORT=

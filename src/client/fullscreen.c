@@ -152,6 +152,67 @@ on_message(void *arg, const char *msg, size_t len)
 	fs->dirty = 1;
 }
 
+/* The lines typed in earlier runs, and the file this run's go to. */
+static void
+histfile_start(struct fullscreen *fs)
+{
+	enum histfile_step	 step;
+	char			*path, *safe;
+	int			 err;
+
+	fs->hfile.fd = -1;
+	if ((path = histfile_path()) == NULL) {
+		fullscreen_say(fs, "%s", _("*** typed lines are not kept across "
+		    "runs: neither XDG_STATE_HOME nor HOME is an absolute "
+		    "path"));
+		return;
+	}
+	if (histfile_open(&fs->hfile, path, &fs->hist, &step) == 0) {
+		free(path);
+		return;
+	}
+	err = errno;
+	safe = sanitize_str(path);
+	switch (step) {
+	case HISTFILE_MKDIR:
+		fullscreen_say(fs, _("*** typed lines are not kept across runs: "
+		    "cannot make the directory of %s: %s"), safe, strerror(err));
+		break;
+	case HISTFILE_OPEN:
+		fullscreen_say(fs, _("*** typed lines are not kept across runs: "
+		    "cannot open %s: %s"), safe, strerror(err));
+		break;
+	case HISTFILE_READ:
+		fullscreen_say(fs, _("*** typed lines are not kept across runs: "
+		    "cannot read %s: %s"), safe, strerror(err));
+		break;
+	case HISTFILE_WRITE:
+		fullscreen_say(fs, _("*** typed lines are not kept across runs: "
+		    "cannot write %s: %s"), safe, strerror(err));
+		break;
+	}
+	free(safe);
+	free(path);
+}
+
+void
+fullscreen_remember(struct fullscreen *fs, const char *line)
+{
+	char	*safe;
+	int	 err;
+
+	if (!history_add(&fs->hist, line) ||
+	    histfile_append(&fs->hfile, line) == 0)
+		return;
+	/* Said once: the file is given up. */
+	err = errno;
+	safe = sanitize_str(fs->hfile.path);
+	fullscreen_say(fs, _("*** typed lines are no longer kept across runs: "
+	    "cannot write %s: %s"), safe, strerror(err));
+	free(safe);
+	histfile_close(&fs->hfile);
+}
+
 static void
 update_state(struct fullscreen *fs)
 {
@@ -341,6 +402,7 @@ fullscreen_free(struct fullscreen *fs)
 	sb_free(&fs->sb);
 	editor_free(&fs->ed);
 	history_free(&fs->hist);
+	histfile_close(&fs->hfile);
 	complete_free(&fs->comp);
 	free(fs->comp_prefix);
 	free(fs->paste);
@@ -375,6 +437,7 @@ fullscreen_run(const struct cliconf *c)
 	sb_init(&fs->sb, c->scrollback);
 	editor_init(&fs->ed);
 	history_init(&fs->hist);
+	histfile_start(fs);
 	complete_init(&fs->comp);
 	ev_init(&fs->tick_w, tick_cb);
 	fs->tick_w.repeat = 1.0;

@@ -13,6 +13,7 @@
 #include "conn.h"
 #include "editor.h"
 #include EV_HEADER
+#include "histfile.h"
 #include "history.h"
 #include "keydecode.h"
 #include "scrollback.h"
@@ -34,6 +35,7 @@ struct fullscreen {
 	struct scrollback	 sb;
 	struct editor		 ed;
 	struct history		 hist;
+	struct histfile		 hfile;		/* hist across runs */
 	struct complete		 comp;
 	FILE			*log;
 
@@ -74,6 +76,8 @@ int	fullscreen_run(const struct cliconf *);
 /* A line from tschat itself, in the pane. */
 void	fullscreen_say(struct fullscreen *, const char *, ...)
 	    PRINTFLIKE(2, 3);
+/* LINE was typed and sent: keep it for Up, C-r and the next runs. */
+void	fullscreen_remember(struct fullscreen *, const char *line);
 /* Leave: the loop ends. */
 void	fullscreen_quit(struct fullscreen *);
 

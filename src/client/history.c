@@ -45,14 +45,20 @@ history_reset(struct history *h)
 	h->pos = h->count;
 }
 
-void
+const char *
+history_line(const struct history *h, size_t i)
+{
+	return line_at(h, i);
+}
+
+int
 history_add(struct history *h, const char *line)
 {
 	history_reset(h);
 	if (*line == '\0')
-		return;
+		return 0;
 	if (h->count > 0 && strcmp(line_at(h, h->count - 1), line) == 0)
-		return;
+		return 0;
 	if (h->count == HISTORY_MAX_LINES) {
 		free(h->lines[h->first]);
 		h->lines[h->first] = NULL;
@@ -62,6 +68,7 @@ history_add(struct history *h, const char *line)
 	h->lines[(h->first + h->count) % HISTORY_MAX_LINES] = xstrdup(line);
 	h->count++;
 	h->pos = h->count;
+	return 1;
 }
 
 const char *

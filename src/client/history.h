@@ -19,8 +19,14 @@ struct history {
 void	history_init(struct history *);
 void	history_free(struct history *);
 
-/* Add LINE (not empty, not the same as the last one); stop browsing. */
-void	history_add(struct history *, const char *line);
+/*
+ * Add LINE unless it is empty or the same as the last one: 1 if it was
+ * added, else 0. Browsing stops either way.
+ */
+int	history_add(struct history *, const char *line);
+
+/* Line I, 0 the oldest, I below count. */
+const char *history_line(const struct history *, size_t i);
 
 /*
  * Browse: Up returns the previous line, Down the next one; at the bottom

@@ -79,7 +79,7 @@ submit(struct fullscreen *fs)
 		return;
 	}
 	if (len > 0)
-		history_add(&fs->hist, line);
+		fullscreen_remember(fs, line);
 	history_reset(&fs->hist);
 	editor_clear(&fs->ed);
 	sb_bottom(&fs->sb);
