@@ -1786,7 +1786,10 @@ wait_server(int udp)
 /*
  * flood: serve one client N lines in a room's format as fast as it takes
  * them, then hold the connection until it closes or -d seconds pass. The
- * last line ends in "flood-end", for a script watching a screen.
+ * last line ends in "flood-end", for a script watching a screen. With
+ * --rooms R the lines go round R windows: the lobby (untagged) and the
+ * rooms #r1 ... #r(R-1), line I to the room (N - I) mod R, so that the
+ * last line is the lobby's and room K's last is line N - K.
  */
 static int
 flood_server(void)
@@ -1797,7 +1800,8 @@ flood_server(void)
 	size_t			 off, cap = 1 << 20;
 	char			*buf;
 	ssize_t			 w;
-	int			 lfd, fd, one = 1, i = 0, k;
+	int			 lfd, fd, one = 1, i = 0, k, room;
+	char			 tag[32];
 	struct timeval		 tv;
 
 	if ((lfd = socket(server_ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC,
@@ -1819,8 +1823,13 @@ flood_server(void)
 	while (i < opt.conns) {
 		for (off = 0; off < cap && i < opt.conns; off += k) {
 			i++;
+			room = opt.rooms > 1 ? (opt.conns - i) % opt.rooms : 0;
+			if (room > 0)
+				snprintf(tag, sizeof tag, "#r%d ", room);
+			else
+				tag[0] = '\0';
 			k = snprintf(buf + off, 256, "[Wed Nov 25 16:20:00 2026] "
-			    "127.0.0.1:40000: flood line %06d%s\n", i,
+			    "%s127.0.0.1:40000: flood line %06d%s\n", tag, i,
 			    i == opt.conns ? " flood-end" : " lorem ipsum");
 		}
 		for (size_t done = 0; done < off; done += w) {
@@ -1851,7 +1860,7 @@ usage(int status)
 	fputs(
 "usage: tschat-bench SCENARIO -p PORT [OPTIONS]\n"
 "       tschat-bench freeport | wait [-u] -p PORT [-d SECS]\n"
-"       tschat-bench flood -p PORT [-c LINES] [-d SECS]   (a server)\n"
+"       tschat-bench flood -p PORT [-c LINES] [-d SECS] [--rooms R]   (a server)\n"
 "scenarios: echo, pipeline, fanout, idle, udp, join\n"
 "  -H ADDR        server address, loopback only (127.0.0.1)\n"
 "  -p PORT        server port\n"
