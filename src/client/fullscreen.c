@@ -292,6 +292,8 @@ draw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	if (!fs->dirty || fs->quit)
 		return;
 	fs->dirty = 0;
+	/* A resize, or lines dropped at the top, may leave the pane short. */
+	sb_fit(&fs->sb, (size_t)tui_pane_rows(), tui_line_rows);
 	memset(&v, 0, sizeof v);
 	v.sb = &fs->sb;
 	v.ed = &fs->ed;

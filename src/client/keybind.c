@@ -334,7 +334,9 @@ page(struct fullscreen *fs, int dir)
 {
 	int	rows = tui_pane_rows();
 
-	sb_scroll(&fs->sb, (long)dir * (rows > 2 ? rows - 1 : 1));
+	/* A page keeps one row of the last in view. */
+	sb_scroll(&fs->sb, (long)dir * (rows > 2 ? rows - 1 : 1), (size_t)rows,
+	    tui_line_rows);
 }
 
 /* A key that is no character: the cursor and editing keys. */
