@@ -20,6 +20,8 @@
 #define PASTE_CONFIRM_LINES	5
 #define PASTE_MAX_BYTES		(1024 * 1024)
 #define TAB_STOP		8
+/* The longest text C-r looks for, give or take a character. */
+#define SEARCH_MAX_BYTES	200
 
 enum mode {
 	MODE_EDIT,
