@@ -37,7 +37,8 @@ struct fullscreen {
 	struct editor		 ed;
 	struct history		 hist;
 	struct complete		 comp;
-	FILE			*log;
+	FILE			*log;		/* --log, until it fails */
+	int			 log_errno;	/* why it failed, or 0 */
 
 	char			*me;		/* our nick, as the server says */
 	char			 where[300];
