@@ -1,7 +1,9 @@
 /*
  * check_scrollback.c: the pane's lines: order and kinds, the ring freeing
- * the oldest at capacity, the scroll offset kept within the lines, unread
- * lines counted while scrolled back with the view held in place, clear.
+ * the oldest at capacity, scrolling by rows of the pane between the newest
+ * row at the bottom and the oldest line's first row at the top, lines that
+ * wrap onto several rows, unread lines counted while scrolled back with the
+ * view held in place, clear.
  */
 #include "common.h"
 
@@ -48,6 +50,33 @@ static const char *
 bottom_text(const struct scrollback *sb)
 {
 	return sb_get(sb, sb->count - 1 - sb->offset)->text;
+}
+
+/* Each line one row. */
+static size_t
+one_row(const char *text)
+{
+	(void)text;
+	return 1;
+}
+
+/* "N|text" takes N rows (0 to 9), other lines one. */
+static size_t
+n_rows(const char *text)
+{
+	if (text[0] >= '0' && text[0] <= '9' && text[1] == '|')
+		return (size_t)(text[0] - '0');
+	return 1;
+}
+
+/* The pane's bottom: line OFFSET from the newest, HIDDEN rows below. */
+static void
+expect_at(const struct scrollback *sb, size_t offset, size_t hidden,
+    const char *what)
+{
+	ck_assert_msg(sb->offset == offset && sb->hidden == hidden,
+	    "%s: expected offset %zu, %zu rows hidden; got %zu, %zu", what,
+	    offset, hidden, sb->offset, sb->hidden);
 }
 
 START_TEST(test_sb_add_get)
@@ -106,33 +135,117 @@ START_TEST(test_sb_eviction)
 }
 END_TEST
 
-/* Within [0, count - 1], whatever the request. */
+/*
+ * One row a line: back as far as the oldest line at the top of the pane,
+ * whatever the request; forward as far as the newest at the bottom.
+ */
 START_TEST(test_sb_scroll_clamp)
 {
 	struct scrollback	sb;
 
 	sb_init(&sb, 50);
-	sb_scroll(&sb, 5);
-	ck_assert_msg(sb.offset == 0, "scroll back in an empty pane: expected "
-	    "0, got %zu", sb.offset);
+	sb_scroll(&sb, 5, 4, one_row);
+	expect_at(&sb, 0, 0, "scroll back in an empty pane");
 	add_n(&sb, "l", 0, 10);
-	sb_scroll(&sb, 3);
-	ck_assert_uint_eq(sb.offset, 3);
-	sb_scroll(&sb, 100);
-	ck_assert_msg(sb.offset == 9, "scroll back 103 of 10 lines: expected "
-	    "9, got %zu", sb.offset);
-	sb_scroll(&sb, LONG_MAX);
-	ck_assert_uint_eq(sb.offset, 9);
-	sb_scroll(&sb, -4);
-	ck_assert_uint_eq(sb.offset, 5);
-	sb_scroll(&sb, -100);
-	ck_assert_msg(sb.offset == 0, "scroll forward past the bottom: "
-	    "expected 0, got %zu", sb.offset);
-	sb_scroll(&sb, 2);
-	sb_scroll(&sb, LONG_MIN);
-	ck_assert_uint_eq(sb.offset, 0);
-	sb_scroll(&sb, 0);
-	ck_assert_uint_eq(sb.offset, 0);
+	sb_scroll(&sb, 3, 4, one_row);
+	expect_at(&sb, 3, 0, "3 back");
+	ck_assert_msg(sb_scrolled(&sb), "3 back: expected scrolled back");
+	sb_scroll(&sb, 100, 4, one_row);
+	expect_at(&sb, 6, 0, "103 back in 10 lines, a pane of 4 rows (l0 at "
+	    "the top)");
+	ck_assert_str_eq(bottom_text(&sb), "l3");
+	sb_scroll(&sb, LONG_MAX, 4, one_row);
+	expect_at(&sb, 6, 0, "LONG_MAX back");
+	sb_scroll(&sb, -4, 4, one_row);
+	expect_at(&sb, 2, 0, "4 forward");
+	sb_scroll(&sb, -100, 4, one_row);
+	expect_at(&sb, 0, 0, "forward past the bottom");
+	ck_assert_msg(!sb_scrolled(&sb), "at the bottom: expected not "
+	    "scrolled back");
+	sb_scroll(&sb, 2, 4, one_row);
+	sb_scroll(&sb, LONG_MIN, 4, one_row);
+	expect_at(&sb, 0, 0, "LONG_MIN forward");
+	sb_scroll(&sb, 0, 4, one_row);
+	expect_at(&sb, 0, 0, "0");
+
+	/* All the lines fit: there is nothing to scroll back to. */
+	sb_scroll(&sb, 1, 10, one_row);
+	expect_at(&sb, 0, 0, "10 lines in a pane of 10 rows, 1 back");
+	sb_scroll(&sb, 5, 25, one_row);
+	expect_at(&sb, 0, 0, "10 lines in a pane of 25 rows, 5 back");
+	sb_scroll(&sb, 1, 9, one_row);
+	expect_at(&sb, 1, 0, "10 lines in a pane of 9 rows, 1 back");
+	sb_scroll(&sb, 1, 9, one_row);
+	expect_at(&sb, 1, 0, "10 lines in a pane of 9 rows, 2 back");
+	sb_free(&sb);
+}
+END_TEST
+
+/*
+ * Lines of several rows: the pane moves by rows, its bottom row possibly
+ * inside a line, and stops with the oldest line's first row at the top.
+ */
+START_TEST(test_sb_scroll_rows)
+{
+	struct scrollback	sb;
+
+	/* 8 rows: a, b b b, c, d d, e. */
+	sb_init(&sb, 50);
+	sb_add(&sb, "a", LINE_NORMAL);
+	sb_add(&sb, "3|b", LINE_NORMAL);
+	sb_add(&sb, "c", LINE_NORMAL);
+	sb_add(&sb, "2|d", LINE_NORMAL);
+	sb_add(&sb, "e", LINE_NORMAL);
+	sb_scroll(&sb, 1, 3, n_rows);
+	expect_at(&sb, 1, 0, "1 row back: d's last row at the bottom");
+	sb_scroll(&sb, 1, 3, n_rows);
+	expect_at(&sb, 1, 1, "2 rows back: d's first row at the bottom");
+	sb_scroll(&sb, 2, 3, n_rows);
+	expect_at(&sb, 3, 0, "4 rows back: b's last row at the bottom");
+	/* 8 rows in 3: 5 back at most, a in the top row. */
+	sb_scroll(&sb, 2, 3, n_rows);
+	expect_at(&sb, 3, 1, "6 rows back: the top, 5 back");
+	sb_scroll(&sb, LONG_MAX, 3, n_rows);
+	expect_at(&sb, 3, 1, "LONG_MAX back: the top");
+	sb_scroll(&sb, -1, 3, n_rows);
+	expect_at(&sb, 3, 0, "1 row forward: b's last row at the bottom");
+	sb_scroll(&sb, -2, 3, n_rows);
+	expect_at(&sb, 1, 1, "2 more forward: d's first row at the bottom");
+	sb_scroll(&sb, -2, 3, n_rows);
+	expect_at(&sb, 0, 0, "2 more forward: the bottom");
+
+	/* From the top, a pane that grows shows more below, a in its top row. */
+	sb_scroll(&sb, LONG_MAX, 3, n_rows);
+	sb_fit(&sb, 5, n_rows);
+	expect_at(&sb, 2, 0, "at the top, the pane grown to 5 rows");
+	sb_fit(&sb, 7, n_rows);
+	expect_at(&sb, 1, 0, "at the top, the pane grown to 7 rows");
+	sb_fit(&sb, 5, n_rows);
+	expect_at(&sb, 1, 0, "the pane shrunk back to 5 rows");
+	sb_fit(&sb, 8, n_rows);
+	expect_at(&sb, 0, 0, "the pane grown to 8 rows: all of it");
+	ck_assert_msg(!sb_scrolled(&sb), "the pane grown to hold all: "
+	    "expected not scrolled back");
+
+	/* A line taller than the pane: its first row at the top at most. */
+	sb_clear(&sb);
+	sb_add(&sb, "a", LINE_NORMAL);
+	sb_add(&sb, "9|x", LINE_NORMAL);
+	sb_scroll(&sb, 4, 3, n_rows);
+	expect_at(&sb, 0, 4, "4 back in a line of 9 rows");
+	sb_scroll(&sb, LONG_MAX, 3, n_rows);
+	expect_at(&sb, 0, 7, "a line of 9 rows, LONG_MAX back: a at the top");
+	/* Wrapped wider, x is one row: its rows below the pane are gone. */
+	sb_fit(&sb, 3, one_row);
+	expect_at(&sb, 0, 0, "the lines one row each");
+
+	/* A line of no row is taken as one. */
+	sb_clear(&sb);
+	add_n(&sb, "0|z", 0, 5);
+	sb_scroll(&sb, 2, 2, n_rows);
+	expect_at(&sb, 2, 0, "lines of '0' rows, 2 back");
+	sb_scroll(&sb, LONG_MAX, 2, n_rows);
+	expect_at(&sb, 3, 0, "lines of '0' rows, LONG_MAX back");
 	sb_free(&sb);
 }
 END_TEST
@@ -145,18 +258,18 @@ START_TEST(test_sb_unread)
 	sb_init(&sb, 100);
 	add_n(&sb, "l", 0, 10);
 	ck_assert_uint_eq(sb.unread, 0);
-	sb_scroll(&sb, 2);
+	sb_scroll(&sb, 2, 2, one_row);
 	ck_assert_str_eq(bottom_text(&sb), "l7");
 	add_n(&sb, "n", 0, 3);
 	ck_assert_msg(sb.unread == 3 && sb.offset == 5 &&
 	    strcmp(bottom_text(&sb), "l7") == 0, "3 lines while back by 2: "
 	    "expected 3 unread, offset 5, \"l7\" at the bottom; got %zu, %zu, "
 	    "\"%s\"", sb.unread, sb.offset, esc_str(bottom_text(&sb)));
-	sb_scroll(&sb, -3);
+	sb_scroll(&sb, -3, 2, one_row);
 	ck_assert_msg(sb.unread == 3 && sb.offset == 2, "part way down: "
 	    "expected 3 unread at offset 2, got %zu at %zu", sb.unread,
 	    sb.offset);
-	sb_scroll(&sb, -2);
+	sb_scroll(&sb, -2, 2, one_row);
 	ck_assert_msg(sb.unread == 0 && sb.offset == 0, "at the bottom: "
 	    "expected 0 unread, got %zu at offset %zu", sb.unread, sb.offset);
 
@@ -165,7 +278,7 @@ START_TEST(test_sb_unread)
 	ck_assert_uint_eq(sb.unread, 0);
 	ck_assert_uint_eq(sb.offset, 0);
 
-	sb_scroll(&sb, 4);
+	sb_scroll(&sb, 4, 2, one_row);
 	add_n(&sb, "c", 0, 2);
 	sb_bottom(&sb);
 	ck_assert_msg(sb.unread == 0 && sb.offset == 0, "sb_bottom: expected "
@@ -184,7 +297,7 @@ START_TEST(test_sb_unread_at_capacity)
 
 	sb_init(&sb, 5);
 	add_n(&sb, "l", 0, 5);
-	sb_scroll(&sb, 2);
+	sb_scroll(&sb, 2, 2, one_row);
 	ck_assert_str_eq(bottom_text(&sb), "l2");
 	sb_add(&sb, "n0", LINE_NORMAL);
 	ck_assert_msg(sb.offset == 3 && sb.unread == 1 &&
@@ -204,13 +317,47 @@ START_TEST(test_sb_unread_at_capacity)
 }
 END_TEST
 
+/*
+ * The bottom row inside a line of several rows stays there as lines come
+ * and the oldest go; once the bottom line itself goes, the next one is at
+ * the bottom, and the pane is filled again from the oldest line down.
+ */
+START_TEST(test_sb_unread_rows)
+{
+	struct scrollback	sb;
+
+	sb_init(&sb, 5);
+	sb_add(&sb, "a", LINE_NORMAL);
+	sb_add(&sb, "3|b", LINE_NORMAL);
+	sb_add(&sb, "c", LINE_NORMAL);
+	sb_add(&sb, "2|d", LINE_NORMAL);
+	sb_add(&sb, "e", LINE_NORMAL);
+	sb_scroll(&sb, 2, 3, n_rows);
+	expect_at(&sb, 1, 1, "2 rows back");
+	sb_add(&sb, "f", LINE_NORMAL);
+	expect_at(&sb, 2, 1, "one more, a dropped");
+	ck_assert_str_eq(bottom_text(&sb), "2|d");
+	sb_add(&sb, "g", LINE_NORMAL);
+	sb_add(&sb, "h", LINE_NORMAL);
+	expect_at(&sb, 4, 1, "two more, d the oldest");
+	sb_add(&sb, "i", LINE_NORMAL);
+	expect_at(&sb, 4, 0, "d dropped: e at the bottom");
+	ck_assert_uint_eq(sb.unread, 4);
+	sb_fit(&sb, 3, n_rows);
+	expect_at(&sb, 2, 0, "the pane filled again from e down");
+	ck_assert_str_eq(bottom_text(&sb), "g");
+	ck_assert_uint_eq(sb.unread, 4);
+	sb_free(&sb);
+}
+END_TEST
+
 START_TEST(test_sb_clear)
 {
 	struct scrollback	sb;
 
 	sb_init(&sb, 4);
 	add_n(&sb, "l", 0, 7);
-	sb_scroll(&sb, 2);
+	sb_scroll(&sb, 2, 2, one_row);
 	sb_add(&sb, "x", LINE_NORMAL);
 	sb_clear(&sb);
 	ck_assert_msg(sb.count == 0 && sb.offset == 0 && sb.unread == 0 &&
@@ -240,8 +387,10 @@ scrollback_suite(void)
 
 	tc = tcase_create("scrolling");
 	tcase_add_test(tc, test_sb_scroll_clamp);
+	tcase_add_test(tc, test_sb_scroll_rows);
 	tcase_add_test(tc, test_sb_unread);
 	tcase_add_test(tc, test_sb_unread_at_capacity);
+	tcase_add_test(tc, test_sb_unread_rows);
 	suite_add_tcase(s, tc);
 
 	return s;

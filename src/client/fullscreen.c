@@ -134,6 +134,47 @@ classify(struct fullscreen *fs, const char *line)
 	return LINE_NORMAL;
 }
 
+/*
+ * The --log file cannot be written: said once in the pane now, and once on
+ * stderr when the screen has ended; nothing more is written to it.
+ */
+static void
+log_failed(struct fullscreen *fs, int errnum)
+{
+	fs->log_errno = errnum != 0 ? errnum : EIO;
+	(void)fclose(fs->log);
+	fs->log = NULL;
+	fullscreen_say(fs, _("*** cannot write to %s: %s; nothing more is "
+	    "logged"), fs->conf->log_file, strerror(fs->log_errno));
+}
+
+/* LINE to the --log file, flushed, so that a failure shows at once. */
+static void
+log_line(struct fullscreen *fs, const char *line)
+{
+	if (fs->log == NULL)
+		return;
+	errno = 0;
+	if (fputs(line, fs->log) == EOF || fputc('\n', fs->log) == EOF ||
+	    fflush(fs->log) == EOF)
+		log_failed(fs, errno);
+}
+
+/* At the end: close the --log file and say whether it was all written. */
+static void
+log_close(struct fullscreen *fs)
+{
+	if (fs->log != NULL) {
+		errno = 0;
+		if (fclose(fs->log) == EOF)
+			fs->log_errno = errno != 0 ? errno : EIO;
+		fs->log = NULL;
+	}
+	if (fs->log_errno != 0)
+		prog_warn(_("cannot write to %s: %s"), fs->conf->log_file,
+		    strerror(fs->log_errno));
+}
+
 static void
 on_message(void *arg, const char *msg, size_t len)
 {
@@ -143,11 +184,7 @@ on_message(void *arg, const char *msg, size_t len)
 	line = displayable(msg, len);
 	complete_learn(&fs->comp, line, strlen(line));
 	sb_add(&fs->sb, line, classify(fs, line));
-	if (fs->log != NULL) {
-		fputs(line, fs->log);
-		fputc('\n', fs->log);
-		fflush(fs->log);
-	}
+	log_line(fs, line);
 	free(line);
 	fs->dirty = 1;
 }
@@ -353,6 +390,8 @@ draw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	if (!fs->dirty || fs->quit)
 		return;
 	fs->dirty = 0;
+	/* A resize, or lines dropped at the top, may leave the pane short. */
+	sb_fit(&fs->sb, (size_t)tui_pane_rows(), tui_line_rows);
 	memset(&v, 0, sizeof v);
 	v.sb = &fs->sb;
 	v.ed = &fs->ed;
@@ -471,6 +510,7 @@ fullscreen_run(const struct cliconf *c)
 	ev_run(fs->loop, 0);
 
 	tui_end();
+	log_close(fs);
 	conn_close(&fs->conn);
 	ev_timer_stop(fs->loop, &fs->tick_w);
 	ev_timer_stop(fs->loop, &fs->esc_w);

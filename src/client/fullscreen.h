@@ -21,6 +21,8 @@
 #define PASTE_CONFIRM_LINES	5
 #define PASTE_MAX_BYTES		(1024 * 1024)
 #define TAB_STOP		8
+/* The longest text C-r looks for, give or take a character. */
+#define SEARCH_MAX_BYTES	200
 
 enum mode {
 	MODE_EDIT,
@@ -37,7 +39,8 @@ struct fullscreen {
 	struct history		 hist;
 	struct histfile		 hfile;		/* hist across runs */
 	struct complete		 comp;
-	FILE			*log;
+	FILE			*log;		/* --log, until it fails */
+	int			 log_errno;	/* why it failed, or 0 */
 
 	char			*me;		/* our nick, as the server says */
 	char			 where[300];

@@ -22,6 +22,8 @@
 #define ESCAPE		0x1B
 #define DEL		0x7F
 
+static void	search_paste(struct fullscreen *);
+
 static void
 end_completion(struct fullscreen *fs)
 {
@@ -159,6 +161,10 @@ paste_end(struct fullscreen *fs)
 	size_t	lines = 0, i;
 
 	fs->pasting = 0;
+	if (fs->mode == MODE_SEARCH) {
+		search_paste(fs);
+		return;
+	}
 	for (i = 0; i < fs->paste_len; i++)
 		lines += fs->paste[i] == '\n';
 	if (lines > PASTE_CONFIRM_LINES) {
@@ -231,13 +237,52 @@ search_end(struct fullscreen *fs)
 	fs->search_saved = NULL;
 }
 
+/* Add CH to the text looked for, within its bound. */
+static void
+search_add(struct fullscreen *fs, uint32_t ch)
+{
+	char	buf[4];
+	size_t	len = strlen(fs->search), n;
+
+	if (len >= SEARCH_MAX_BYTES)
+		return;
+	n = utf8_encode(ch, buf);
+	fs->search = xreallocarray(fs->search, len + n + 1, 1);
+	memcpy(fs->search + len, buf, n);
+	fs->search[len + n] = '\0';
+}
+
+/*
+ * A paste while searching: its first line is looked for, as if typed, and
+ * the rest is dropped; nothing is sent.
+ */
+static void
+search_paste(struct fullscreen *fs)
+{
+	const unsigned char	*p = (const unsigned char *)fs->paste;
+	size_t			 len = fs->paste_len, n;
+	int32_t			 cp;
+
+	while (len > 0 && *p != '\n') {
+		/* paste_add() kept only characters the search takes. */
+		n = utf8_decode(p, len, &cp);
+		if (cp != UTF8_INVALID)
+			search_add(fs, (uint32_t)cp);
+		p += n;
+		len -= n;
+	}
+	free(fs->paste);
+	fs->paste = NULL;
+	fs->paste_len = 0;
+	search_update(fs, 0);
+}
+
 /* A key while searching: text narrows, C-r goes further, others end it. */
 static int
 search_key(struct fullscreen *fs, const struct key *k)
 {
 	uint32_t	ch = k->ch;
-	char		buf[4];
-	size_t		len, n;
+	size_t		len;
 
 	if (k->code != KEYC_CHAR || k->mods != 0) {
 		/* Any other key takes the line found and acts as usual. */
@@ -265,13 +310,7 @@ search_key(struct fullscreen *fs, const struct key *k)
 		return 1;
 	}
 	if (ch >= 0x20 && ch != DEL && !(ch >= 0x80 && ch < 0xA0)) {
-		len = strlen(fs->search);
-		if (len < 200) {
-			n = utf8_encode(ch, buf);
-			fs->search = xreallocarray(fs->search, len + n + 1, 1);
-			memcpy(fs->search + len, buf, n);
-			fs->search[len + n] = '\0';
-		}
+		search_add(fs, ch);
 		search_update(fs, 0);
 		return 1;
 	}
@@ -334,7 +373,9 @@ page(struct fullscreen *fs, int dir)
 {
 	int	rows = tui_pane_rows();
 
-	sb_scroll(&fs->sb, (long)dir * (rows > 2 ? rows - 1 : 1));
+	/* A page keeps one row of the last in view. */
+	sb_scroll(&fs->sb, (long)dir * (rows > 2 ? rows - 1 : 1), (size_t)rows,
+	    tui_line_rows);
 }
 
 /* A key that is no character: the cursor and editing keys. */

@@ -1,6 +1,7 @@
 /*
  * scrollback.c: the message pane's lines in a ring that frees the oldest
- * when full, and how far back the pane is scrolled. New lines while
+ * when full, and how far back the pane is scrolled: which line is at its
+ * bottom, and how many of that line's rows are below it. New lines while
  * scrolled back move the offset with them, so the pane stays put.
  */
 #include "common.h"
@@ -10,6 +11,13 @@
 
 #include "scrollback.h"
 #include "xmalloc.h"
+
+/* Line I, which is there. */
+static struct sb_line *
+line_at(const struct scrollback *sb, size_t i)
+{
+	return &sb->lines[(sb->first + i) % sb->capacity];
+}
 
 void
 sb_init(struct scrollback *sb, size_t capacity)
@@ -27,33 +35,29 @@ sb_free(struct scrollback *sb)
 	memset(sb, 0, sizeof *sb);
 }
 
-/* The furthest back the pane can be: the oldest line at the bottom. */
-static size_t
-max_offset(const struct scrollback *sb)
-{
-	return sb->count > 0 ? sb->count - 1 : 0;
-}
-
 void
 sb_add(struct scrollback *sb, const char *text, enum line_kind kind)
 {
 	struct sb_line	*l;
 
 	if (sb->count == sb->capacity) {
-		l = &sb->lines[sb->first];
+		l = line_at(sb, 0);
 		free(l->text);
 		l->text = NULL;
 		sb->first = (sb->first + 1) % sb->capacity;
 		sb->count--;
 	}
-	l = &sb->lines[(sb->first + sb->count) % sb->capacity];
+	l = line_at(sb, sb->count);
 	l->text = xstrdup(text);
 	l->kind = kind;
 	sb->count++;
-	if (sb->offset > 0) {
+	if (sb_scrolled(sb)) {
 		sb->unread++;
-		/* Past the oldest line only when that line was just dropped. */
-		sb->offset = MINIMUM(sb->offset + 1, max_offset(sb));
+		/* The pane's bottom line stays, unless it was just dropped. */
+		if (sb->offset + 1 < sb->count)
+			sb->offset++;
+		else
+			sb->hidden = 0;
 	}
 }
 
@@ -62,31 +66,127 @@ sb_get(const struct scrollback *sb, size_t i)
 {
 	if (i >= sb->count)
 		return NULL;
-	return &sb->lines[(sb->first + i) % sb->capacity];
+	return line_at(sb, i);
+}
+
+int
+sb_scrolled(const struct scrollback *sb)
+{
+	return sb->offset > 0 || sb->hidden > 0;
+}
+
+/* The line at the bottom of the pane. */
+static size_t
+bottom_line(const struct scrollback *sb)
+{
+	return sb->count - 1 - sb->offset;
+}
+
+/* The rows of line I: one at least. */
+static size_t
+rows_of(const struct scrollback *sb, size_t i, sb_rows_fn *line_rows)
+{
+	size_t	rows = line_rows(line_at(sb, i)->text);
+
+	return rows > 0 ? rows : 1;
+}
+
+/* Rows of the bottom line below the pane: fewer than the line has. */
+static void
+settle(struct scrollback *sb, sb_rows_fn *line_rows)
+{
+	size_t	rows;
+
+	if (sb->count == 0) {
+		sb->offset = sb->hidden = 0;
+		return;
+	}
+	sb->offset = MINIMUM(sb->offset, sb->count - 1);
+	rows = rows_of(sb, bottom_line(sb), line_rows);
+	sb->hidden = MINIMUM(sb->hidden, rows - 1);
+}
+
+/* N rows back; the oldest line's first row at the bottom at the most. */
+static void
+back(struct scrollback *sb, unsigned long n, sb_rows_fn *line_rows)
+{
+	size_t	shown;
+
+	while (n > 0) {
+		/* The bottom line's rows in the pane and above it. */
+		shown = rows_of(sb, bottom_line(sb), line_rows) - sb->hidden;
+		if (n < shown) {
+			sb->hidden += n;
+			return;
+		}
+		if (bottom_line(sb) == 0) {
+			sb->hidden += shown - 1;
+			return;
+		}
+		n -= shown;
+		sb->offset++;
+		sb->hidden = 0;
+	}
+}
+
+/* N rows forward; the newest row at the bottom at the most. */
+static void
+forward(struct scrollback *sb, unsigned long n, sb_rows_fn *line_rows)
+{
+	while (n > 0) {
+		if (n <= sb->hidden) {
+			sb->hidden -= n;
+			return;
+		}
+		n -= sb->hidden;
+		if (sb->offset == 0) {
+			sb->hidden = 0;
+			return;
+		}
+		/* The next line's first row comes in. */
+		sb->offset--;
+		sb->hidden = rows_of(sb, bottom_line(sb), line_rows) - 1;
+		n--;
+	}
 }
 
 void
-sb_scroll(struct scrollback *sb, long n)
+sb_fit(struct scrollback *sb, size_t rows, sb_rows_fn *line_rows)
 {
-	unsigned long	d;
-	size_t		max = max_offset(sb);
+	size_t	i, above;
 
-	if (n < 0) {
-		d = -(unsigned long)n;
-		sb->offset = d >= sb->offset ? 0 : sb->offset - d;
-	} else {
-		d = (unsigned long)n;
-		sb->offset = d >= max - MINIMUM(sb->offset, max) ? max :
-		    sb->offset + d;
+	settle(sb, line_rows);
+	if (sb_scrolled(sb)) {
+		/* The rows from the oldest line's first to the pane's bottom. */
+		i = bottom_line(sb);
+		above = rows_of(sb, i, line_rows) - sb->hidden;
+		while (above < rows && i-- > 0)
+			above += rows_of(sb, i, line_rows);
+		if (above < rows)
+			forward(sb, rows - above, line_rows);
 	}
-	if (sb->offset == 0)
+	if (!sb_scrolled(sb))
 		sb->unread = 0;
+}
+
+void
+sb_scroll(struct scrollback *sb, long n, size_t rows, sb_rows_fn *line_rows)
+{
+	settle(sb, line_rows);
+	if (sb->count == 0)
+		return;
+	if (n < 0)
+		forward(sb, -(unsigned long)n, line_rows);
+	else
+		back(sb, (unsigned long)n, line_rows);
+	sb_fit(sb, rows, line_rows);
 }
 
 void
 sb_bottom(struct scrollback *sb)
 {
 	sb->offset = 0;
+	sb->hidden = 0;
 	sb->unread = 0;
 }
 
@@ -96,11 +196,12 @@ sb_clear(struct scrollback *sb)
 	size_t	i;
 
 	for (i = 0; i < sb->count; i++) {
-		free(sb->lines[(sb->first + i) % sb->capacity].text);
-		sb->lines[(sb->first + i) % sb->capacity].text = NULL;
+		free(line_at(sb, i)->text);
+		line_at(sb, i)->text = NULL;
 	}
 	sb->first = 0;
 	sb->count = 0;
 	sb->offset = 0;
+	sb->hidden = 0;
 	sb->unread = 0;
 }

@@ -1,7 +1,8 @@
 /*
  * scrollback.h: the message pane's lines: a bounded ring of received lines
  * (already made safe for the terminal), each with its kind for colour,
- * and the scroll position.
+ * and the scroll position, which moves by the pane's rows: a line may
+ * wrap onto several.
  */
 #ifndef TSCHAT_SCROLLBACK_H
 #define TSCHAT_SCROLLBACK_H
@@ -26,9 +27,13 @@ struct scrollback {
 	size_t		 capacity;
 	size_t		 first;		/* oldest */
 	size_t		 count;
-	size_t		 offset;	/* lines scrolled back from the bottom */
+	size_t		 offset;	/* lines below the pane's bottom line */
+	size_t		 hidden;	/* rows of that line below the pane */
 	size_t		 unread;	/* added while scrolled back */
 };
+
+/* The rows a line takes in the pane, as the view wraps it. */
+typedef size_t sb_rows_fn(const char *text);
 
 void	sb_init(struct scrollback *, size_t capacity);
 void	sb_free(struct scrollback *);
@@ -39,8 +44,20 @@ void	sb_add(struct scrollback *, const char *text, enum line_kind);
 /* Line I, 0 the oldest; NULL past the end. */
 const struct sb_line *sb_get(const struct scrollback *, size_t i);
 
-/* Scroll back (positive) or forward by N lines, within what there is. */
-void	sb_scroll(struct scrollback *, long n);
+/* Whether the pane is scrolled back from the newest row. */
+int	sb_scrolled(const struct scrollback *);
+
+/*
+ * Scroll back (N > 0) or forward by N rows of a pane ROWS high whose
+ * lines take LINE_ROWS rows each: never past the newest row at the
+ * bottom, nor further back than the oldest line's first row at the top.
+ */
+void	sb_scroll(struct scrollback *, long n, size_t rows,
+	    sb_rows_fn *line_rows);
+
+/* Back within those bounds, after the pane or the lines changed. */
+void	sb_fit(struct scrollback *, size_t rows, sb_rows_fn *line_rows);
+
 void	sb_bottom(struct scrollback *);
 void	sb_clear(struct scrollback *);
 

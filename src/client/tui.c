@@ -160,6 +160,21 @@ kind_attr(enum line_kind kind)
  */
 #define WRAP_INDENT	2
 
+/* The cells a line wraps at: the pane's width less the indent. */
+static int
+wrap_at(void)
+{
+	int	width = getmaxx(pane);
+
+	return width > 2 * WRAP_INDENT + 2 ? width - WRAP_INDENT : width;
+}
+
+size_t
+tui_line_rows(const char *text)
+{
+	return wrap_rows(text, strlen(text), wrap_at(), NULL, 0);
+}
+
 /* Draw row Y of the pane: the bytes [FROM, TO) of a line, spaces trimmed. */
 static void
 draw_row(int y, int x, const char *text, size_t from, size_t to, attr_t attr)
@@ -176,14 +191,13 @@ draw_pane(const struct scrollback *sb)
 {
 	const struct sb_line	*l;
 	size_t			*starts = NULL, nstarts = 0, rows, len, i, r;
-	int			 y = getmaxy(pane), width = getmaxx(pane);
+	size_t			 hidden = sb->hidden;
+	int			 y = getmaxy(pane), width = wrap_at();
 
 	werase(pane);
-	if (width > 2 * WRAP_INDENT + 2)
-		width -= WRAP_INDENT;
 	if (width < 2 || sb->count == 0)
 		return;
-	/* From the newest line shown, up, until the pane is full. */
+	/* From the row at the bottom, up, until the pane is full. */
 	for (i = sb->count - sb->offset; i-- > 0 && y > 0; ) {
 		l = sb_get(sb, i);
 		len = strlen(l->text);
@@ -193,13 +207,15 @@ draw_pane(const struct scrollback *sb)
 			starts = xreallocarray(starts, nstarts, sizeof *starts);
 			rows = wrap_rows(l->text, len, width, starts, nstarts);
 		}
-		for (r = rows; r-- > 0 && y > 0; ) {
+		/* The bottom line's rows below the pane are not drawn. */
+		for (r = rows - MINIMUM(hidden, rows - 1); r-- > 0 && y > 0; ) {
 			y--;
 			draw_row(y, r > 0 && width < getmaxx(pane) ?
 			    WRAP_INDENT : 0, l->text, starts[r],
 			    r + 1 < rows ? starts[r + 1] : len,
 			    kind_attr(l->kind));
 		}
+		hidden = 0;
 	}
 	free(starts);
 }
@@ -216,7 +232,7 @@ draw_status(const struct tui_view *v)
 	n = snprintf(buf, sizeof buf, " %s | %s", v->where, v->state);
 	if (v->nick != NULL && (size_t)n < sizeof buf)
 		n += snprintf(buf + n, sizeof buf - n, " | %s", v->nick);
-	if (v->sb->offset > 0 && (size_t)n < sizeof buf)
+	if (sb_scrolled(v->sb) && (size_t)n < sizeof buf)
 		snprintf(buf + n, sizeof buf - n, _(" | -- more: %zu unread --"),
 		    v->sb->unread);
 	mvwaddnstr(status, 0, 0, buf, -1);

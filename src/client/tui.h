@@ -35,4 +35,7 @@ void	tui_draw(const struct tui_view *);
 /* Rows of the message pane, for paging. */
 int	tui_pane_rows(void);
 
+/* The rows of the pane line TEXT takes, wrapped (an sb_rows_fn). */
+size_t	tui_line_rows(const char *text);
+
 #endif
