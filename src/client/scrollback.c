@@ -2,6 +2,10 @@
  * scrollback.c: the message pane's lines in a ring that frees the oldest
  * when full, and how far back the pane is scrolled. New lines while
  * scrolled back move the offset with them, so the pane stays put.
+ *
+ * The ring is allocated with its first line and doubles until it holds
+ * its capacity: a client has a pane per window, most of them short.
+ * Until it is full it has never turned, so the lines start at 0.
  */
 #include "common.h"
 
@@ -16,7 +20,6 @@ sb_init(struct scrollback *sb, size_t capacity)
 {
 	memset(sb, 0, sizeof *sb);
 	sb->capacity = MAXIMUM(capacity, 1);
-	sb->lines = xcalloc(sb->capacity, sizeof *sb->lines);
 }
 
 void
@@ -38,7 +41,15 @@ void
 sb_add(struct scrollback *sb, const char *text, enum line_kind kind)
 {
 	struct sb_line	*l;
+	size_t		 n;
 
+	if (sb->count == sb->allocated && sb->allocated < sb->capacity) {
+		n = MINIMUM(MAXIMUM(sb->allocated * 2, 16), sb->capacity);
+		sb->lines = xreallocarray(sb->lines, n, sizeof *sb->lines);
+		memset(sb->lines + sb->allocated, 0,
+		    (n - sb->allocated) * sizeof *sb->lines);
+		sb->allocated = n;
+	}
 	if (sb->count == sb->capacity) {
 		l = &sb->lines[sb->first];
 		free(l->text);
@@ -50,6 +61,7 @@ sb_add(struct scrollback *sb, const char *text, enum line_kind kind)
 	l->text = xstrdup(text);
 	l->kind = kind;
 	sb->count++;
+	sb->added++;
 	if (sb->offset > 0) {
 		sb->unread++;
 		/* Past the oldest line only when that line was just dropped. */
