@@ -635,7 +635,8 @@ room_notice(struct windows *ws, struct window *w, const char *line,
 		}
 		names_remove(&w->members, body, n);
 	} else if ((n = is_rename(body, &to, &tolen)) > 0) {
-		if (is_me(ws, body, n))
+		/* A room hears of the user's new nick after the lobby. */
+		if (is_me(ws, body, n) || is_me(ws, to, tolen))
 			act = WINDOW_QUIET;
 		renamed(ws, body, n, to, tolen, r);
 	}
