@@ -70,16 +70,6 @@ name_qcmp(const void *a, const void *b)
 	return name_cmp(sa, strlen(sa), sb, strlen(sb));
 }
 
-static char *
-copy(const char *s, size_t len)
-{
-	char	*p = xmalloc(len + 1);
-
-	memcpy(p, s, len);
-	p[len] = '\0';
-	return p;
-}
-
 /* The bytes of S before its first space. */
 static size_t
 word_len(const char *s)
@@ -120,7 +110,7 @@ names_insert(struct window_names *l, size_t pos, const char *name,
 		l->v = xreallocarray(l->v, l->size, sizeof *l->v);
 	}
 	memmove(l->v + pos + 1, l->v + pos, (l->n - pos) * sizeof *l->v);
-	l->v[pos] = copy(name, len);
+	l->v[pos] = xstrndup(name, len);
 	l->n++;
 }
 
@@ -264,7 +254,7 @@ set_name(struct windows *ws, struct window *w, const char *name, size_t len)
 	if (w->name_buf != NULL)
 		namemap_remove(&ws->names, &w->entry);
 	free(w->name_buf);
-	w->name_buf = copy(name, len);
+	w->name_buf = xstrndup(name, len);
 	w->name = w->name_buf;
 	w->entry.name = w->name_buf;
 	w->entry.len = len;
@@ -558,7 +548,7 @@ set_me(struct windows *ws, const char *nick, size_t len,
 	    memcmp(ws->me, nick, len) == 0)
 		return;
 	free(ws->me);
-	ws->me = copy(nick, len);
+	ws->me = xstrndup(nick, len);
 	r->nick = ws->me;
 }
 
@@ -1065,7 +1055,7 @@ windows_outgoing(struct windows *ws, const char *text, size_t len,
 		case CMD_JOIN:
 			free(ws->joining);
 			ws->joining = room_name_check(cmd.arg, cmd.arglen) ?
-			    copy(cmd.arg, cmd.arglen) : NULL;
+			    xstrndup(cmd.arg, cmd.arglen) : NULL;
 			break;
 		case CMD_PART:
 			if (!room || (cmd.arglen > 0 && cmd.arg[0] == '#'))
@@ -1091,16 +1081,16 @@ windows_outgoing(struct windows *ws, const char *text, size_t len,
 			if (w == ws->server_room)
 				break;
 			xasprintf(&out[0], "/join %s", w->name);
-			out[1] = copy(text, len);
+			out[1] = xstrndup(text, len);
 			return 2;
 		default:
 			break;
 		}
-		out[0] = copy(text, len);
+		out[0] = xstrndup(text, len);
 		return 1;
 	}
 	if (w == ws->server_room) {
-		out[0] = copy(text, len);
+		out[0] = xstrndup(text, len);
 		return 1;
 	}
 	/* CMD_MESSAGE's argument: "//x" is "/x" there. */
