@@ -617,10 +617,11 @@ room_notice(struct windows *ws, struct window *w, const char *line,
 			names_add(&w->members, WINDOW_MEMBERS_MAX, body, n);
 	} else if ((n = is_leave(body)) > 0) {
 		if (is_me(ws, body, n) && w->kind == WINDOW_ROOM) {
-			/* The user left: its window goes, the notice answers. */
+			/* Its own part: the window shown gets the notice. */
 			r->closed = w->number;
 			window_close(ws, w);
-			add(ws, ws->current, line, LINE_NOTICE, WINDOW_QUIET, r);
+			add(ws, ws->current, line, LINE_NOTICE, WINDOW_QUIET,
+			    r);
 			return;
 		}
 		names_remove(&w->members, body, n);

@@ -51,7 +51,7 @@ struct window_names {
 /* The caller reads the first fields; the rest is the model's. */
 struct window {
 	enum window_kind	 kind;
-	unsigned int		 number;	/* from 1; falls when one closes */
+	unsigned int		 number;	/* from 1 */
 	const char		*name;		/* "#lobby", "#dev", "alice" */
 	struct scrollback	 sb;
 	enum window_activity	 activity;
@@ -70,7 +70,7 @@ struct window {
 struct windows_who {
 	int			 open;
 	struct window		*window;	/* NULL: a room without one */
-	int			 quiet;		/* the client asked: not shown */
+	int			 quiet;		/* the client's: not shown */
 	unsigned long		 left;		/* nicks still to come */
 	struct window_names	 nicks;		/* in the order they came */
 };
@@ -104,9 +104,9 @@ struct window_route {
 	 */
 	struct window		*window;
 	enum line_kind		 kind;
-	int			 pm;		/* a private message, to or from */
-	int			 mention;	/* someone said the user's nick */
-	int			 bell;		/* ring: a mention or a PM elsewhere */
+	int			 pm;		/* a private message */
+	int			 mention;	/* of the user's nick */
+	int			 bell;		/* ring: either, elsewhere */
 	/*
 	 * The user's own join notice came for this window (the lobby's at
 	 * connect too): its member list is the user alone until the
