@@ -1,9 +1,10 @@
 /*
- * check_scrollback.c: the pane's lines: order and kinds, the ring freeing
- * the oldest at capacity, scrolling by rows of the pane between the newest
- * row at the bottom and the oldest line's first row at the top, lines that
- * wrap onto several rows, unread lines counted while scrolled back with the
- * view held in place, clear.
+ * check_scrollback.c: the pane's lines: order and kinds, the ring growing
+ * with its lines and freeing the oldest at capacity, the count of lines
+ * ever added, scrolling by rows of the pane between the newest row at the
+ * bottom and the oldest line's first row at the top, lines that wrap onto
+ * several rows, unread lines counted while scrolled back with the view
+ * held in place, clear.
  */
 #include "common.h"
 
@@ -131,6 +132,51 @@ START_TEST(test_sb_eviction)
 	add_n(&sb, "z", 0, 3);
 	ck_assert_uint_eq(sb.count, 1);
 	expect_line(&sb, 0, "z2", LINE_NORMAL);
+	sb_free(&sb);
+}
+END_TEST
+
+/* The ring grows with its lines, in order, and costs nothing empty. */
+START_TEST(test_sb_growth)
+{
+	struct scrollback	sb;
+	char			want[32];
+	size_t			i;
+
+	sb_init(&sb, 1000);
+	ck_assert_msg(sb.lines == NULL && sb.allocated == 0, "an empty pane: "
+	    "expected no ring, got %zu entries", sb.allocated);
+	add_n(&sb, "g", 0, 3);
+	ck_assert_msg(sb.allocated >= 3 && sb.allocated < 1000, "3 lines of "
+	    "1000: expected a small ring, got %zu entries", sb.allocated);
+	add_n(&sb, "g", 3, 1497);
+	ck_assert_msg(sb.allocated == 1000 && sb.count == 1000, "1500 lines "
+	    "of 1000: expected a full ring of 1000, got %zu lines in %zu",
+	    sb.count, sb.allocated);
+	for (i = 0; i < 1000; i++) {
+		snprintf(want, sizeof want, "g%zu", 500 + i);
+		expect_line(&sb, i, want, LINE_NORMAL);
+	}
+	sb_free(&sb);
+}
+END_TEST
+
+/* ADDED counts every line, dropped or cleared, so that it names lines. */
+START_TEST(test_sb_added)
+{
+	struct scrollback	sb;
+
+	sb_init(&sb, 4);
+	add_n(&sb, "a", 0, 6);
+	ck_assert_msg(sb.added == 6, "6 lines in 4: expected 6 added, got %zu",
+	    sb.added);
+	/* Line added - count is the oldest there is: a4 is the 4th ever. */
+	expect_line(&sb, 4 - (sb.added - sb.count), "a4", LINE_NORMAL);
+	sb_clear(&sb);
+	sb_add(&sb, "old", LINE_HISTORY);
+	ck_assert_msg(sb.added == 7 && sb.count == 1, "a line after clear: "
+	    "expected 7 added, 1 there; got %zu, %zu", sb.added, sb.count);
+	expect_line(&sb, 0, "old", LINE_HISTORY);
 	sb_free(&sb);
 }
 END_TEST
@@ -382,6 +428,8 @@ scrollback_suite(void)
 	tc = tcase_create("lines");
 	tcase_add_test(tc, test_sb_add_get);
 	tcase_add_test(tc, test_sb_eviction);
+	tcase_add_test(tc, test_sb_growth);
+	tcase_add_test(tc, test_sb_added);
 	tcase_add_test(tc, test_sb_clear);
 	suite_add_tcase(s, tc);
 

@@ -3,6 +3,10 @@
  * when full, and how far back the pane is scrolled: which line is at its
  * bottom, and how many of that line's rows are below it. New lines while
  * scrolled back move the offset with them, so the pane stays put.
+ *
+ * The ring is allocated with its first line and doubles until it holds
+ * its capacity: a client has a pane per window, most of them short.
+ * Until it is full it has never turned, so the lines start at 0.
  */
 #include "common.h"
 
@@ -24,7 +28,6 @@ sb_init(struct scrollback *sb, size_t capacity)
 {
 	memset(sb, 0, sizeof *sb);
 	sb->capacity = MAXIMUM(capacity, 1);
-	sb->lines = xcalloc(sb->capacity, sizeof *sb->lines);
 }
 
 void
@@ -39,7 +42,15 @@ void
 sb_add(struct scrollback *sb, const char *text, enum line_kind kind)
 {
 	struct sb_line	*l;
+	size_t		 n;
 
+	if (sb->count == sb->allocated && sb->allocated < sb->capacity) {
+		n = MINIMUM(MAXIMUM(sb->allocated * 2, 16), sb->capacity);
+		sb->lines = xreallocarray(sb->lines, n, sizeof *sb->lines);
+		memset(sb->lines + sb->allocated, 0,
+		    (n - sb->allocated) * sizeof *sb->lines);
+		sb->allocated = n;
+	}
 	if (sb->count == sb->capacity) {
 		l = line_at(sb, 0);
 		free(l->text);
@@ -51,6 +62,7 @@ sb_add(struct scrollback *sb, const char *text, enum line_kind kind)
 	l->text = xstrdup(text);
 	l->kind = kind;
 	sb->count++;
+	sb->added++;
 	if (sb_scrolled(sb)) {
 		sb->unread++;
 		/* The pane's bottom line stays, unless it was just dropped. */

@@ -148,6 +148,8 @@ kind_attr(enum line_kind kind)
 		return (colors ? COLOR_PAIR(PAIR_MENTION) : 0) | A_BOLD;
 	case LINE_CLIENT:
 		return (colors ? COLOR_PAIR(PAIR_CLIENT) : 0) | A_BOLD;
+	case LINE_HISTORY:
+		return A_DIM;
 	case LINE_NORMAL:
 		break;
 	}

@@ -12,6 +12,8 @@ void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
+/* At most N bytes of S, terminated. */
+char	*xstrndup(const char *, size_t n);
 int	 xasprintf(char **, const char *, ...) PRINTFLIKE(2, 3);
 
 #endif

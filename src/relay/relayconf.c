@@ -12,16 +12,6 @@
 #include "strnum.h"
 #include "xmalloc.h"
 
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char	*p = xmalloc(n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
 void
 relay_url_free(struct relay_url *u)
 {
