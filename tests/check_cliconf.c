@@ -234,6 +234,9 @@ START_TEST(test_flags)
 	ck_assert_msg(conf.line_mode, "expected line mode after --line-mode");
 	ASSERT_OK(parse("--no-color", NULL));
 	ck_assert_msg(conf.no_color, "expected no colours after --no-color");
+	ck_assert_msg(!conf.no_bell, "expected the bell without --no-bell");
+	ASSERT_OK(parse("--no-bell", NULL));
+	ck_assert_msg(conf.no_bell, "expected no bell after --no-bell");
 	ASSERT_OK(parse("-uL", "-n", "x", NULL));
 	ck_assert_msg(conf.udp && conf.line_mode,
 	    "expected -uL to set both UDP and line mode");

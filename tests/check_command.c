@@ -308,6 +308,10 @@ client_name(enum client_command c)
 		return "CLIENT_QUIT";
 	case CLIENT_CLEAR:
 		return "CLIENT_CLEAR";
+	case CLIENT_CLOSE:
+		return "CLIENT_CLOSE";
+	case CLIENT_QUERY:
+		return "CLIENT_QUERY";
 	}
 	return "(bad action)";
 }
@@ -360,6 +364,22 @@ START_TEST(test_command_client_clear)
 	expect_client("/clearing", 6, CLIENT_CLEAR);
 	/* The room does not know it: it stays an unknown command there. */
 	CMD("/clear", CMD_UNKNOWN, "", "clear", NULL);
+}
+END_TEST
+
+START_TEST(test_command_client_windows)
+{
+	CLIENT("/close", CLIENT_CLOSE);
+	CLIENT("/CLOSE ", CLIENT_CLOSE);
+	CLIENT("/close now", CLIENT_SEND);
+	CLIENT("/closed", CLIENT_SEND);
+	CLIENT("/query bob", CLIENT_QUERY);
+	CLIENT("/Query\tbob ", CLIENT_QUERY);
+	/* Without its nick: still the client's, which says how to use it. */
+	CLIENT("/query", CLIENT_QUERY);
+	CLIENT("/queryx bob", CLIENT_SEND);
+	CLIENT("//query bob", CLIENT_SEND);
+	expect_client("/close", 5, CLIENT_SEND);
 }
 END_TEST
 
@@ -490,6 +510,7 @@ command_suite(void)
 	tc = tcase_create("client");
 	tcase_add_test(tc, test_command_client_quit);
 	tcase_add_test(tc, test_command_client_clear);
+	tcase_add_test(tc, test_command_client_windows);
 	tcase_add_test(tc, test_command_client_others);
 	suite_add_tcase(s, tc);
 

@@ -151,6 +151,7 @@ check_option "$C" tschat yes -w --wait 1
 check_option "$C" tschat yes - --no-color
 check_option "$C" tschat yes - --log "$T/log"
 check_option "$C" tschat yes - --scrollback 100
+check_option "$C" tschat yes - --no-bell
 in_help tschat -h
 in_help tschat --help
 in_help tschat -V

@@ -101,8 +101,11 @@ tui_start() {
 	[ "$_size" = "${TUI_COLS}x$TUI_ROWS" ] ||
 		fail "the tmux pane is $_size, expected ${TUI_COLS}x$TUI_ROWS"
 	# TUI_NOSCREEN=1: a client that should fail before its screen opens.
+	# A narrow status bar leaves out the server's name.
 	[ "${TUI_NOSCREEN:-0}" = 1 ] ||
-		tui_wait_row $((TUI_ROWS - 1)) '^ [^ ]+ (tcp|udp) \| ' "$TUI_WAIT"
+		tui_wait_row $((TUI_ROWS - 1)) \
+		    '^ ([^ ]+ (tcp|udp) \| )?(connecting|connected|reconnecting)' \
+		    "$TUI_WAIT"
 	note "tschat $TUI_PID in tmux ${TUI_COLS}x$TUI_ROWS: $*"
 }
 

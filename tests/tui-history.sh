@@ -18,7 +18,7 @@ start_server -B --history 0 --line-rate 0
 
 # --- the first run -------------------------------------------------------------
 tui_start 80 24 -n alice 127.0.0.1 "$PORT"
-tui_wait_status 'connected \| alice$'
+tui_wait_status 'connected \| alice \| 1:#lobby$'
 for l in 'the first line' 'schön' '/me waves'; do
 	tui_type "$l"
 	tui_send Enter
@@ -38,7 +38,7 @@ expect_eq "the history file" "$(printf 'the first line\nschön\n/me waves\n/quit
 # A file left readable by others is made private again.
 chmod 644 "$HIST"
 tui_start 80 24 -n alice 127.0.0.1 "$PORT"
-tui_wait_status 'connected \| alice$'
+tui_wait_status 'connected \| alice \| 1:#lobby$'
 tui_send Up
 tui_wait_input '/quit'
 tui_send Up
@@ -62,7 +62,7 @@ tui_wait_exit
 printf 'x' >"$T/plain"
 XDG_STATE_HOME=$T/plain
 tui_start 200 24 -n alice 127.0.0.1 "$PORT"
-tui_wait_status 'connected \| alice$'
+tui_wait_status 'connected \| alice \| 1:#lobby$'
 tui_wait_for "typed lines are not kept across runs: cannot make the directory of $T/plain/tschat/history: Not a directory"
 tui_type 'still sent'
 tui_send Enter
@@ -78,7 +78,7 @@ mkdir -p "$T/full/tschat"
 ln -s /dev/full "$T/full/tschat/history"
 XDG_STATE_HOME=$T/full
 tui_start 200 24 -n alice 127.0.0.1 "$PORT"
-tui_wait_status 'connected \| alice$'
+tui_wait_status 'connected \| alice \| 1:#lobby$'
 tui_type 'one'
 tui_send Enter
 tui_wait_for "typed lines are no longer kept across runs: cannot write $T/full/tschat/history: No space left on device"
@@ -98,7 +98,7 @@ mkdir -p "$T/null/tschat"
 ln -s /dev/null "$T/null/tschat/history"
 XDG_STATE_HOME=$T/null
 tui_start 80 24 -n alice 127.0.0.1 "$PORT"
-tui_wait_status 'connected \| alice$'
+tui_wait_status 'connected \| alice \| 1:#lobby$'
 tui_type 'forgotten'
 tui_send Enter
 tui_wait_bottom "^$TUI_STAMP alice: forgotten\$"

@@ -32,7 +32,7 @@ squeeze() {
 LOG=$T/chat.log
 peer_start evil listen
 tui_start 80 24 --log "$LOG" 127.0.0.1 "$PEER_PORT"
-tui_wait_status "^ 127\\.0\\.0\\.1:$PEER_PORT tcp \\| connected \\| 127\\.0\\.0\\.1:[0-9]+\$"
+tui_wait_status "^ 127\\.0\\.0\\.1:$PEER_PORT tcp \\| connected \\| 127\\.0\\.0\\.1:[0-9]+ \\| 1:#lobby\$"
 title0=$(tui display -p -t tschat '#{pane_title}')
 note "the pane title before: '$title0'"
 

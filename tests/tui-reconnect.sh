@@ -45,14 +45,14 @@ start_server_on() {
 # --- the server goes away and comes back -----------------------------------
 start_server -B --history 0
 tui_start 80 24 -n alice 127.0.0.1 "$PORT"
-tui_wait_status "^ 127\\.0\\.0\\.1:$PORT tcp \\| connected \\| alice\$"
+tui_wait_status "^ 127\\.0\\.0\\.1:$PORT tcp \\| connected \\| alice \\| 1:#lobby\$"
 tui_wait_count 1 "is now known as alice\$"
 tui_type 'half typed line'
 tui_wait_input 'half typed line'
 
 stop_server
 tui_wait_for "^\\*\\*\\* 127\\.0\\.0\\.1:$PORT closed the connection; trying again in 0\\.5 s\$"
-tui_wait_status "^ 127\\.0\\.0\\.1:$PORT tcp \\| reconnecting in [0-9]+ ?s \\| alice\$"
+tui_wait_status "^ 127\\.0\\.0\\.1:$PORT tcp \\| reconnecting in [0-9]+ ?s \\| alice \\| 1:#lobby\$"
 tui_wait_input 'half typed line'
 # Enter while there is no connection keeps the line.
 tui_send Enter
@@ -67,7 +67,7 @@ tui_alive
 
 start_server_on "$PORT"
 tui_wait_count 2 "^\\*\\*\\* connected to 127\\.0\\.0\\.1:$PORT\$" 10
-tui_wait_status "^ 127\\.0\\.0\\.1:$PORT tcp \\| connected \\| alice\$"
+tui_wait_status "^ 127\\.0\\.0\\.1:$PORT tcp \\| connected \\| alice \\| 1:#lobby\$"
 # --nick again on the new connection: the new server says so.
 tui_wait_count 2 "^$TUI_STAMP \\*\\*\\* 127\\.0\\.0\\.1:[0-9]+ is now known as alice\$"
 tui_wait_input 'half typed line'
@@ -91,7 +91,7 @@ tui_alive
 tui_type 'typed while waiting'
 start_server_on "$port"
 tui_wait_for "^\\*\\*\\* connected to 127\\.0\\.0\\.1:$port\$" 10
-tui_wait_status "^ 127\\.0\\.0\\.1:$port tcp \\| connected \\| alice\$"
+tui_wait_status "^ 127\\.0\\.0\\.1:$port tcp \\| connected \\| alice \\| 1:#lobby\$"
 tui_wait_bottom "^$TUI_STAMP \\*\\*\\* 127\\.0\\.0\\.1:[0-9]+ is now known as alice\$"
 tui_wait_input 'typed while waiting'
 tui_send Enter

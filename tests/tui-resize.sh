@@ -21,7 +21,7 @@ DRAFT='draft stays here'
 expect_full_80x24() {
 	tui_wait_bottom "^$TUI_STAMP bob: $M5\$"
 	tui_wait_input "$DRAFT"
-	tui_wait_status "^ 127\\.0\\.0\\.1:$PORT tcp \\| connected \\| alice\$"
+	tui_wait_status "^ 127\\.0\\.0\\.1:$PORT tcp \\| connected \\| alice \\| 1:#lobby\$"
 	r=18
 	for m in "$M1" "$M2" "$M3" "$M4" "$M5"; do
 		tui_row $r | grep -Eq "^$TUI_STAMP bob: $m\$" ||
@@ -57,7 +57,7 @@ repainted() {
 
 start_server -B --history 0 --line-rate 0
 tui_start 80 24 -n alice 127.0.0.1 "$PORT"
-tui_wait_status 'connected \| alice$'
+tui_wait_status 'connected \| alice \| 1:#lobby$'
 peer_start bob connect 127.0.0.1 "$PORT"
 peer bob 'say /nick bob'
 for m in "$M1" "$M2" "$M3" "$M4" "$M5"; do
@@ -75,7 +75,7 @@ kill -WINCH "$TUI_PID"
 repainted "SIGWINCH at the same size"
 
 tui_resize 40 12
-tui_wait_status "^ 127\\.0\\.0\\.1:$PORT tcp \\| connected"
+tui_wait_status "^ connected \\| alice \\| 1:#lobby\$"
 tui_wait_input "$DRAFT"
 tui_wait_bottom 'ginger$'
 first=$(grep -En "^$TUI_STAMP bob: amber" "$TUI_SCREEN" | tail -n 1 | cut -d: -f1)

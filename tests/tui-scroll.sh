@@ -26,7 +26,7 @@ expect_rows() {
 
 start_server -B --history 0 --line-rate 0
 tui_start 80 24 --scrollback 50 -n alice 127.0.0.1 "$PORT"
-tui_wait_status 'connected \| alice$'
+tui_wait_status 'connected \| alice \| 1:#lobby$'
 peer_start bob connect 127.0.0.1 "$PORT"
 peer bob 'say /nick bob'
 i=1
@@ -62,7 +62,7 @@ tui_wait_bottom "^$TUI_STAMP bob: line 100\$"
 tui_wait_status '\| -- more: 3 unread --$'
 tui_send NPage
 tui_wait_bottom "^$TUI_STAMP bob: line 103\$"
-tui_wait_status '\| connected \| alice$'
+tui_wait_status '\| connected \| alice \| 1:#lobby$'
 expect_rows 82 103
 
 # As far up as it goes: the oldest line kept is 103 - 49 = 54.
@@ -147,7 +147,7 @@ tui_wait_bottom '^line 38$'
 tui_wait_row 1 '^line 17$'
 tui_send NPage NPage
 tui_wait_bottom '^line 60$'
-tui_wait_status '\| connected \| 127\.0\.0\.1:[0-9]+$'
+tui_wait_status '\| connected \| 127\.0\.0\.1:[0-9]+ \| 1:#lobby$'
 tui_send C-d
 tui_wait_exit
 expect_eq "tschat's exit status after C-d" 0 "$EXIT_STATUS"

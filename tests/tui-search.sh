@@ -31,7 +31,7 @@ sent_count() {
 
 start_server -B --history 0 --line-rate 0
 tui_start 80 24 -n alice 127.0.0.1 "$PORT"
-tui_wait_status 'connected \| alice$'
+tui_wait_status 'connected \| alice \| 1:#lobby$'
 peer_start bob connect 127.0.0.1 "$PORT"
 peer bob 'say /nick bob'
 tui_wait_bottom 'is now known as bob$'

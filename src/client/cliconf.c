@@ -28,6 +28,7 @@ enum {
 	OPT_NO_COLOR,
 	OPT_LOG,
 	OPT_SCROLLBACK,
+	OPT_NO_BELL,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -41,6 +42,7 @@ static const struct option longopts[] = {
 	{ "no-color",		no_argument,		NULL, OPT_NO_COLOR },
 	{ "log",		required_argument,	NULL, OPT_LOG },
 	{ "scrollback",		required_argument,	NULL, OPT_SCROLLBACK },
+	{ "no-bell",		no_argument,		NULL, OPT_NO_BELL },
 	{ "help",		no_argument,		NULL, OPT_HELP },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ NULL,			0,			NULL, 0 }
@@ -70,6 +72,10 @@ cliconf_usage(FILE *f)
 	    "\n"), f);
 	fputs(_("      --scrollback N      lines kept to scroll back through "
 	    "(default: 10000)\n"), f);
+	fputs(_("      --no-bell           never ring the terminal bell (on a "
+	    "mention or a\n"
+	    "                          private message in a window not on "
+	    "screen)\n"), f);
 	fputs(_("  -h, --help              show this help and exit\n"), f);
 	fputs(_("  -V, --version           show the version and exit\n"), f);
 	fputs("\n", f);
@@ -141,6 +147,9 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 				return optmsg_fail(err, size,
 				    _("invalid --wait '%s': "
 				    "%s"), optarg, _(why));
+			break;
+		case OPT_NO_BELL:
+			c->no_bell = 1;
 			break;
 		case OPT_NO_COLOR:
 			c->no_color = 1;

@@ -20,6 +20,7 @@ struct cliconf {
 	int		 line_mode;	/* -L */
 	double		 wait;		/* -w: seconds after the input */
 	int		 no_color;
+	int		 no_bell;
 	const char	*log_file;	/* --log, or NULL */
 	size_t		 scrollback;	/* lines */
 };

@@ -30,6 +30,7 @@
 #include "scrollback.h"
 #include "tui.h"
 #include "utf8.h"
+#include "windows.h"
 #include "xmalloc.h"
 
 /* How long an ESC waits for the rest of its sequence (ncurses' ESCDELAY). */
@@ -47,7 +48,7 @@ fullscreen_say(struct fullscreen *fs, const char *fmt, ...)
 		fatal("vasprintf");
 	va_end(ap);
 	safe = sanitize_str(msg);
-	sb_add(&fs->sb, safe, LINE_CLIENT);
+	sb_add(&fs->win.current->sb, safe, LINE_CLIENT);
 	free(safe);
 	free(msg);
 	fs->dirty = 1;
@@ -80,58 +81,6 @@ displayable(const char *msg, size_t len)
 	out[o] = '\0';
 	free(safe);
 	return out;
-}
-
-/* The text after the stamp "[...] ", or the whole line. */
-static const char *
-after_stamp(const char *line)
-{
-	const char	*p;
-
-	if (line[0] != '[' || (p = strstr(line, "] ")) == NULL)
-		return line;
-	return p + 2;
-}
-
-/* Whether TEXT starts with NICK followed by SUFFIX. */
-static int
-starts_with_nick(const char *text, const char *nick, const char *suffix)
-{
-	size_t	n = strlen(nick);
-
-	return strncmp(text, nick, n) == 0 &&
-	    strncmp(text + n, suffix, strlen(suffix)) == 0;
-}
-
-static enum line_kind
-classify(struct fullscreen *fs, const char *line)
-{
-	const char	*text = after_stamp(line);
-	char		 old[300];
-	const char	*p;
-
-	if (strncmp(text, "*** ", 4) == 0) {
-		/* Follow our own nick changes. */
-		if (fs->me != NULL && starts_with_nick(text + 4, fs->me,
-		    " is now known as ")) {
-			snprintf(old, sizeof old, "%s", text + 4 +
-			    strlen(fs->me) + 17);
-			free(fs->me);
-			fs->me = xstrdup(old);
-		}
-		return LINE_NOTICE;
-	}
-	if (fs->me == NULL)
-		return LINE_NORMAL;
-	if (starts_with_nick(text, fs->me, ": ") ||
-	    (strncmp(text, "* ", 2) == 0 &&
-	    starts_with_nick(text + 2, fs->me, " ")))
-		return LINE_OWN;
-	/* A mention: our nick (not an address) in someone's text. */
-	if (strchr(fs->me, ':') == NULL && (p = strstr(text, ": ")) != NULL &&
-	    strcasestr(p, fs->me) != NULL)
-		return LINE_MENTION;
-	return LINE_NORMAL;
 }
 
 /*
@@ -175,17 +124,37 @@ log_close(struct fullscreen *fs)
 		    strerror(fs->log_errno));
 }
 
+/* LINE (a C string) to the server, if it is there to take it. */
+static void
+send_line(struct fullscreen *fs, const char *line)
+{
+	(void)conn_send(&fs->conn, line, strlen(line));
+}
+
 static void
 on_message(void *arg, const char *msg, size_t len)
 {
 	struct fullscreen	*fs = arg;
-	char			*line;
+	struct window_route	 r;
+	char			*line, *ask;
 
 	line = displayable(msg, len);
-	complete_learn(&fs->comp, line, strlen(line));
-	sb_add(&fs->sb, line, classify(fs, line));
 	log_line(fs, line);
+	complete_learn(&fs->comp, line, strlen(line));
+	windows_route(&fs->win, line, &r);
 	free(line);
+	if (r.nick != NULL) {
+		free(fs->me);
+		fs->me = xstrdup(r.nick);
+	}
+	/* A room joined: its members, asked quietly. */
+	if (r.joined != NULL &&
+	    (ask = windows_ask_members(&fs->win, r.joined)) != NULL) {
+		send_line(fs, ask);
+		free(ask);
+	}
+	if (r.bell && !fs->conf->no_bell)
+		tui_bell();
 	fs->dirty = 1;
 }
 
@@ -293,6 +262,7 @@ on_state(void *arg, enum conn_state st, int why)
 {
 	struct fullscreen	*fs = arg;
 	char			*cmd;
+	size_t			 i;
 
 	switch (st) {
 	case CONN_UP:
@@ -302,11 +272,23 @@ on_state(void *arg, enum conn_state st, int why)
 		/* --nick on each connection: a new server knows us not. */
 		if (fs->conf->nick != NULL) {
 			xasprintf(&cmd, "/nick %s", fs->conf->nick);
-			(void)conn_send(&fs->conn, cmd, strlen(cmd));
+			send_line(fs, cmd);
 			free(cmd);
 		}
+		/* The rooms we were in, again: their windows are open. */
+		for (i = 0; i < fs->win.count; i++) {
+			if (fs->win.list[i]->kind != WINDOW_ROOM)
+				continue;
+			xasprintf(&cmd, "/join %s", fs->win.list[i]->name);
+			send_line(fs, cmd);
+			free(cmd);
+		}
+		fs->was_up = 1;
 		break;
 	case CONN_WAITING:
+		if (fs->was_up)
+			windows_disconnected(&fs->win);
+		fs->was_up = 0;
 		if (why != 0)
 			fullscreen_say(fs, _("*** cannot reach %s: %s; trying "
 			    "again in %.1f s"), fs->conn.name, strerror(why),
@@ -380,25 +362,42 @@ esc_cb(struct ev_loop *loop UNUSED, ev_timer *w, int revents UNUSED)
 	keydecode_flush(&fs->keys, key_cb, fs);
 }
 
+/* The member list's names, for the view. */
+static const char *
+member_at(const void *arg, size_t i)
+{
+	return window_member(arg, i);
+}
+
 static void
 draw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct fullscreen	*fs = container_of(w, struct fullscreen,
 				    draw_w);
+	struct window		*cur = fs->win.current;
 	struct tui_view		 v;
+	char			 label[WINDOW_LABEL_MAX];
 
 	if (!fs->dirty || fs->quit)
 		return;
 	fs->dirty = 0;
 	/* A resize, or lines dropped at the top, may leave the pane short. */
-	sb_fit(&fs->sb, (size_t)tui_pane_rows(), tui_line_rows);
+	sb_fit(&cur->sb, (size_t)tui_pane_rows(), tui_line_rows);
 	memset(&v, 0, sizeof v);
-	v.sb = &fs->sb;
+	v.sb = &cur->sb;
 	v.ed = &fs->ed;
 	v.where = fs->where;
 	v.state = fs->state;
 	v.nick = fs->me;
+	snprintf(label, sizeof label, "%u:%s", cur->number, cur->name);
+	v.window = label;
+	v.activity = windows_activity(&fs->win);
 	v.prompt = fs->mode != MODE_EDIT ? fs->prompt : NULL;
+	if (tui_members_shown()) {
+		v.nmembers = window_member_count(cur);
+		v.member = member_at;
+		v.member_arg = cur;
+	}
 	tui_draw(&v);
 }
 
@@ -438,7 +437,7 @@ fullscreen_free(struct fullscreen *fs)
 {
 	if (fs->log != NULL)
 		fclose(fs->log);
-	sb_free(&fs->sb);
+	windows_free(&fs->win);
 	editor_free(&fs->ed);
 	history_free(&fs->hist);
 	histfile_close(&fs->hfile);
@@ -473,7 +472,7 @@ fullscreen_run(const struct cliconf *c)
 	fs->loop = loop;
 	fs->log = log;
 	/* The connection may report at once: the models come first. */
-	sb_init(&fs->sb, c->scrollback);
+	windows_init(&fs->win, c->scrollback);
 	editor_init(&fs->ed);
 	history_init(&fs->hist);
 	histfile_start(fs);

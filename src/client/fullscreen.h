@@ -17,10 +17,13 @@
 #include "history.h"
 #include "keydecode.h"
 #include "scrollback.h"
+#include "windows.h"
 
 #define PASTE_CONFIRM_LINES	5
 #define PASTE_MAX_BYTES		(1024 * 1024)
 #define TAB_STOP		8
+/* "N:NAME" in the status bar: a number and a room or nick at its longest. */
+#define WINDOW_LABEL_MAX	(16 + 4 * 33)
 /* The longest text C-r looks for, give or take a character. */
 #define SEARCH_MAX_BYTES	200
 
@@ -34,7 +37,7 @@ struct fullscreen {
 	struct ev_loop		*loop;
 	const struct cliconf	*conf;
 	struct conn		 conn;
-	struct scrollback	 sb;
+	struct windows		 win;
 	struct editor		 ed;
 	struct history		 hist;
 	struct histfile		 hfile;		/* hist across runs */
@@ -63,6 +66,7 @@ struct fullscreen {
 
 	int			 dirty;
 	int			 quit;
+	int			 was_up;	/* connected, and not since gone */
 
 	ev_io			 key_w;
 	ev_timer		 esc_w;		/* a lone ESC is Escape */

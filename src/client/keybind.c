@@ -32,6 +32,47 @@ end_completion(struct fullscreen *fs)
 	fs->comp_prefix = NULL;
 }
 
+/* The rooms that start with a prefix, as windows_each_room() names them. */
+struct room_matches {
+	const char	*prefix;
+	size_t		 len;
+	size_t		 want;		/* the one to return */
+	size_t		 seen;		/* matches so far */
+	const char	*found;
+};
+
+static void
+room_seen(const char *name, void *arg)
+{
+	struct room_matches	*m = arg;
+
+	if (m->found != NULL || strncasecmp(name, m->prefix, m->len) != 0)
+		return;
+	if (m->seen++ == m->want)
+		m->found = name;
+}
+
+/* The N-th room (0 first) that starts with PREFIX, cycling; NULL if none. */
+static const char *
+room_match(struct fullscreen *fs, const char *prefix, size_t n)
+{
+	struct room_matches	m;
+	int			pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		memset(&m, 0, sizeof m);
+		m.prefix = prefix;
+		m.len = strlen(prefix);
+		m.want = n;
+		windows_each_room(&fs->win, room_seen, &m);
+		if (m.found != NULL || m.seen == 0)
+			return m.found;
+		/* Past the last: round again. */
+		n %= m.seen;
+	}
+	return NULL;
+}
+
 /* Tab: complete the word before the cursor; again: the next match. */
 static void
 complete_word(struct fullscreen *fs)
@@ -48,8 +89,11 @@ complete_word(struct fullscreen *fs)
 		fs->comp_n = 0;
 		fs->comp_active = 1;
 	}
-	nick = complete_match(&fs->comp, fs->comp_prefix,
-	    strlen(fs->comp_prefix), fs->comp_n++);
+	if (fs->comp_prefix[0] == '#')
+		nick = room_match(fs, fs->comp_prefix, fs->comp_n++);
+	else
+		nick = complete_match(&fs->comp, fs->comp_prefix,
+		    strlen(fs->comp_prefix), fs->comp_n++);
 	if (nick == NULL) {
 		end_completion(fs);
 		return;
@@ -59,8 +103,43 @@ complete_word(struct fullscreen *fs)
 		editor_backspace(ed);
 	editor_insert_utf8(ed, nick, strlen(nick));
 	/* At the start of the line, address the nick: "bob: ". */
-	if (fs->comp_start == 0)
+	if (fs->comp_start == 0 && nick[0] != '#')
 		editor_insert_utf8(ed, ": ", 2);
+}
+
+/* /close: the current window, if it may be closed. */
+static void
+close_window(struct fullscreen *fs)
+{
+	struct window	*cur = fs->win.current;
+
+	if (windows_close(&fs->win, cur->number) == 0)
+		return;
+	if (cur->kind == WINDOW_LOBBY)
+		fullscreen_say(fs, "%s", _("*** window 1, the lobby's, stays "
+		    "open"));
+	else
+		fullscreen_say(fs, _("*** you are in %s: /part leaves it and "
+		    "closes its window"), cur->name);
+}
+
+/* /query NICK: a conversation's window, opened and shown. */
+static void
+query(struct fullscreen *fs, const char *line, size_t len)
+{
+	struct command	 cmd;
+	size_t		 n = 0;
+
+	command_parse(line, len, &cmd);
+	while (n < cmd.arglen && cmd.arg[n] != ' ' && cmd.arg[n] != '\t')
+		n++;
+	if (n == 0) {
+		fullscreen_say(fs, "%s", _("*** usage: /query NICK"));
+		return;
+	}
+	if (windows_query(&fs->win, cmd.arg, n) == NULL)
+		fullscreen_say(fs, _("*** cannot open a window for %.*s"),
+		    (int)n, cmd.arg);
 }
 
 /* Enter: send the line, unless there is no connection to take it. */
@@ -68,11 +147,13 @@ static void
 submit(struct fullscreen *fs)
 {
 	enum client_command	 what;
-	char			*line;
-	size_t			 len;
+	struct window		*cur;
+	char			*line, *out[WINDOWS_OUT_MAX];
+	size_t			 len, n, i;
 
 	line = editor_utf8(&fs->ed, &len);
 	what = command_client(line, len);
+	cur = fs->win.current;
 	if (len > 0 && what == CLIENT_SEND && fs->conn.state != CONN_UP) {
 		/* Keep what was typed: it goes once we are back. */
 		fullscreen_say(fs, "%s", _("*** not connected: the line is "
@@ -84,7 +165,7 @@ submit(struct fullscreen *fs)
 		fullscreen_remember(fs, line);
 	history_reset(&fs->hist);
 	editor_clear(&fs->ed);
-	sb_bottom(&fs->sb);
+	sb_bottom(&cur->sb);
 	switch (what) {
 	case CLIENT_QUIT:
 		/* The server hears it when there is one; we leave anyway. */
@@ -92,14 +173,24 @@ submit(struct fullscreen *fs)
 		fullscreen_quit(fs);
 		break;
 	case CLIENT_CLEAR:
-		sb_clear(&fs->sb);
-		fs->dirty = 1;
+		sb_clear(&cur->sb);
+		break;
+	case CLIENT_CLOSE:
+		close_window(fs);
+		break;
+	case CLIENT_QUERY:
+		query(fs, line, len);
 		break;
 	case CLIENT_SEND:
-		if (len > 0 &&
-		    conn_send(&fs->conn, line, len) == CONN_NOT_UP)
-			fullscreen_say(fs, "%s", _("*** not connected: the "
-			    "line was not sent"));
+		/* To the window's room or person. */
+		n = windows_outgoing(&fs->win, line, len, out);
+		for (i = 0; i < n; i++) {
+			if (conn_send(&fs->conn, out[i], strlen(out[i])) ==
+			    CONN_NOT_UP && i == 0)
+				fullscreen_say(fs, "%s", _("*** not connected: "
+				    "the line was not sent"));
+			free(out[i]);
+		}
 		break;
 	}
 	free(line);
@@ -341,10 +432,22 @@ meta_key(struct fullscreen *fs, uint32_t ch)
 	case CTRL('h'):
 		editor_kill_word_left(&fs->ed);
 		break;
+	case 'a':
+	case 'A':
+		(void)windows_next_active(&fs->win);
+		break;
+	case '0':
+		(void)windows_show(&fs->win, 10);
+		break;
+	default:
+		/* Alt-1 ... Alt-9: that window. */
+		if (ch >= '1' && ch <= '9')
+			(void)windows_show(&fs->win, ch - '0');
+		break;
 	}
 }
 
-/* Up, C-p: the line before in the history. */
+/* Up: the line before in the history. */
 static void
 history_prev(struct fullscreen *fs)
 {
@@ -358,7 +461,7 @@ history_prev(struct fullscreen *fs)
 	free(cur);
 }
 
-/* Down, C-n: the line after, and at the bottom what was being typed. */
+/* Down: the line after, and at the bottom what was being typed. */
 static void
 history_next(struct fullscreen *fs)
 {
@@ -374,7 +477,7 @@ page(struct fullscreen *fs, int dir)
 	int	rows = tui_pane_rows();
 
 	/* A page keeps one row of the last in view. */
-	sb_scroll(&fs->sb, (long)dir * (rows > 2 ? rows - 1 : 1), (size_t)rows,
+	sb_scroll(&fs->win.current->sb, (long)dir * (rows > 2 ? rows - 1 : 1), (size_t)rows,
 	    tui_line_rows);
 }
 
@@ -384,7 +487,12 @@ special_key(struct fullscreen *fs, const struct key *k)
 {
 	struct editor	*ed = &fs->ed;
 
-	/* With modifiers they are not bound (yet). */
+	/* Alt-Right, Alt-Left: the next and previous window. */
+	if (k->mods == KEYM_META && k->code == KEYC_RIGHT)
+		windows_next(&fs->win);
+	if (k->mods == KEYM_META && k->code == KEYC_LEFT)
+		windows_prev(&fs->win);
+	/* With other modifiers they are not bound. */
 	if (k->mods != 0)
 		return;
 	switch (k->code) {
@@ -398,6 +506,11 @@ special_key(struct fullscreen *fs, const struct key *k)
 	case KEYC_PAGE_DOWN:	page(fs, -1); break;
 	case KEYC_UP:		history_prev(fs); break;
 	case KEYC_DOWN:		history_next(fs); break;
+	case KEYC_F:
+		/* F2: the member list, shown or hidden. */
+		if (k->ch == 2)
+			tui_show_members(!tui_members_shown());
+		break;
 	default:		break;
 	}
 }
@@ -434,8 +547,8 @@ edit_key(struct fullscreen *fs, const struct key *k)
 	case CTRL('l'):	tui_repaint(); break;
 	case CTRL('j'):
 	case CTRL('m'):	submit(fs); break;			/* Enter */
-	case CTRL('n'):	history_next(fs); break;
-	case CTRL('p'):	history_prev(fs); break;
+	case CTRL('n'):	windows_next(&fs->win); break;
+	case CTRL('p'):	windows_prev(&fs->win); break;
 	case CTRL('r'):	search_start(fs); break;
 	case CTRL('u'):	editor_kill_to_start(ed); break;
 	case CTRL('w'):	editor_kill_word_left(ed); break;

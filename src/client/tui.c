@@ -32,24 +32,66 @@ enum {
 	PAIR_STATUS,
 };
 
-static WINDOW	*pane, *status, *input;
-static int	 colors;
+/*
+ * The member list's width, its rule included: a fifth of the terminal
+ * within these bounds, and only beside a pane at least this wide.
+ */
+#define MEMBERS_MIN_COLS	12
+#define MEMBERS_MAX_COLS	24
+#define MEMBERS_PANE_MIN	40
+
+static WINDOW	*pane, *status, *input, *members;
+static int	 colors, members_wanted;
 
 static void
-make_windows(void)
+free_windows(void)
 {
-	int	rows = LINES > 3 ? LINES - 2 : 1;
-
 	if (pane != NULL) {
 		delwin(pane);
 		delwin(status);
 		delwin(input);
 	}
-	pane = newwin(rows, COLS, 0, 0);
+	if (members != NULL)
+		delwin(members);
+	pane = status = input = members = NULL;
+}
+
+static void
+make_windows(void)
+{
+	int	rows = LINES > 3 ? LINES - 2 : 1, mcols = 0;
+
+	free_windows();
+	if (members_wanted) {
+		mcols = MINIMUM(MAXIMUM(COLS / 5, MEMBERS_MIN_COLS),
+		    MEMBERS_MAX_COLS);
+		if (COLS - mcols < MEMBERS_PANE_MIN)
+			mcols = 0;
+	}
+	pane = newwin(rows, COLS - mcols, 0, 0);
+	if (mcols > 0 && (members = newwin(rows, mcols, 0, COLS - mcols)) ==
+	    NULL)
+		abort();
 	status = newwin(1, COLS, rows, 0);
 	input = newwin(1, COLS, rows + 1 < LINES ? rows + 1 : rows, 0);
 	if (pane == NULL || status == NULL || input == NULL)
 		abort();
+}
+
+void
+tui_show_members(int show)
+{
+	members_wanted = show;
+	if (pane != NULL) {
+		make_windows();
+		clearok(curscr, TRUE);
+	}
+}
+
+int
+tui_members_shown(void)
+{
+	return members_wanted;
 }
 
 int
@@ -103,13 +145,14 @@ tui_end(void)
 {
 	fputs("\033[?2004l", stdout);
 	fflush(stdout);
-	if (pane != NULL) {
-		delwin(pane);
-		delwin(status);
-		delwin(input);
-		pane = status = input = NULL;
-	}
+	free_windows();
 	endwin();
+}
+
+void
+tui_bell(void)
+{
+	beep();
 }
 
 void
@@ -222,23 +265,97 @@ draw_pane(const struct scrollback *sb)
 	free(starts);
 }
 
+/* Draw up to WIDTH columns of the C string S at the cursor of W. */
+static void
+add_cols(WINDOW *w, const char *s, int width)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 len = strlen(s), n;
+	int32_t			 cp;
+	int			 cw;
+
+	while (len > 0) {
+		n = utf8_decode(p, len, &cp);
+		cw = wrap_cp_width(cp == UTF8_INVALID ? UTF8_REPLACEMENT :
+		    (uint32_t)cp);
+		if (cw > width)
+			break;
+		waddnstr(w, (const char *)p, (int)n);
+		width -= cw;
+		p += n;
+		len -= n;
+	}
+}
+
+/* The member list: a rule, how many, then a name a row. */
+static void
+draw_members(const struct tui_view *v)
+{
+	char	head[64];
+	int	rows = getmaxy(members), width = getmaxx(members) - 2, y;
+	size_t	i;
+
+	werase(members);
+	mvwvline(members, 0, 0, ACS_VLINE, rows);
+	if (width < 1)
+		return;
+	snprintf(head, sizeof head, ngettext("%zu member", "%zu members",
+	    v->nmembers), v->nmembers);
+	wattrset(members, A_BOLD);
+	wmove(members, 0, 2);
+	add_cols(members, head, width);
+	wattrset(members, A_NORMAL);
+	for (i = 0, y = 1; i < v->nmembers && y < rows; i++, y++) {
+		wmove(members, y, 2);
+		if (y == rows - 1 && i + 1 < v->nmembers) {
+			snprintf(head, sizeof head, _("+%zu more"),
+			    v->nmembers - i);
+			add_cols(members, head, width);
+			break;
+		}
+		add_cols(members, v->member(v->member_arg, i), width);
+	}
+}
+
+/* The status bar after the server and the state: from N in BUF. */
+static void
+status_rest(const struct tui_view *v, char *buf, size_t size, int n)
+{
+	if (v->nick != NULL && (size_t)n < size)
+		n += snprintf(buf + n, size - n, " | %s", v->nick);
+	if (v->window != NULL && (size_t)n < size)
+		n += snprintf(buf + n, size - n, " | %s%s%s", v->window,
+		    v->activity[0] != '\0' ? " " : "", v->activity);
+	if (sb_scrolled(v->sb) && (size_t)n < size)
+		snprintf(buf + n, size - n, _(" | -- more: %zu unread --"),
+		    v->sb->unread);
+}
+
 static void
 draw_status(const struct tui_view *v)
 {
 	char	buf[512];
 	int	n;
 
+	int	full;
+
 	werase(status);
 	wbkgdset(status, ' ' | (colors ? COLOR_PAIR(PAIR_STATUS) : A_REVERSE));
 	werase(status);
-	n = snprintf(buf, sizeof buf, " %s | %s", v->where, v->state);
-	if (v->nick != NULL && (size_t)n < sizeof buf)
-		n += snprintf(buf + n, sizeof buf - n, " | %s", v->nick);
-	if (sb_scrolled(v->sb) && (size_t)n < sizeof buf)
-		snprintf(buf + n, sizeof buf - n, _(" | -- more: %zu unread --"),
-		    v->sb->unread);
+	/* Too wide for the terminal: the server's name goes first. */
+	for (full = 1; full >= 0; full--) {
+		if (full)
+			n = snprintf(buf, sizeof buf, " %s | %s", v->where,
+			    v->state);
+		else
+			n = snprintf(buf, sizeof buf, " %s", v->state);
+		status_rest(v, buf, sizeof buf, n);
+		if (wrap_width(buf, strlen(buf)) <= (size_t)COLS)
+			break;
+	}
 	mvwaddnstr(status, 0, 0, buf, -1);
 }
+
 
 /* Draw the input field and return the cursor's column. */
 static int
@@ -274,10 +391,14 @@ tui_draw(const struct tui_view *v)
 	int	cx;
 
 	draw_pane(v->sb);
+	if (members != NULL)
+		draw_members(v);
 	draw_status(v);
 	cx = draw_input(v);
 	wmove(input, 0, cx);
 	wnoutrefresh(pane);
+	if (members != NULL)
+		wnoutrefresh(members);
 	wnoutrefresh(status);
 	wnoutrefresh(input);
 	doupdate();

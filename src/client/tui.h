@@ -14,7 +14,13 @@ struct tui_view {
 	const char		*where;		/* "host:port tcp" */
 	const char		*state;		/* "connected", ... */
 	const char		*nick;
+	const char		*window;	/* "2:#dev", or NULL */
+	const char		*activity;	/* "[Act: 3,4!]", or "" */
 	const char		*prompt;	/* before the input, or NULL */
+	/* The member list (F2), when shown: NMEMBERS names, sanitised. */
+	size_t			 nmembers;
+	const char		*(*member)(const void *arg, size_t i);
+	const void		*member_arg;
 };
 
 /* Open the screen; COLOR 0 for none. */
@@ -25,6 +31,9 @@ void	tui_end(void);
 
 /* The terminal may have changed size: take its size again. */
 void	tui_resize(void);
+
+/* Ring the terminal's bell. */
+void	tui_bell(void);
 
 /* The next draw repaints the whole terminal (C-l). */
 void	tui_repaint(void);
@@ -37,5 +46,12 @@ int	tui_pane_rows(void);
 
 /* The rows of the pane line TEXT takes, wrapped (an sb_rows_fn). */
 size_t	tui_line_rows(const char *text);
+
+/*
+ * Show or hide the member list on the right (F2); the pane narrows. A
+ * terminal too narrow for both keeps the pane whole.
+ */
+void	tui_show_members(int);
+int	tui_members_shown(void);
 
 #endif

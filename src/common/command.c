@@ -33,8 +33,11 @@ static const struct command_entry commands[] = {
 static const struct {
 	const char		*name;
 	enum client_command	 action;
+	int			 arg;	/* takes an argument */
 } client_commands[] = {
-	{ "clear",	CLIENT_CLEAR },
+	{ "clear",	CLIENT_CLEAR,	0 },
+	{ "close",	CLIENT_CLOSE,	0 },
+	{ "query",	CLIENT_QUERY,	1 },
 };
 
 const char *const command_help[] = {
@@ -153,13 +156,14 @@ command_client(const char *line, size_t len)
 	command_parse(line, len, &cmd);
 	if (cmd.kind == CMD_QUIT)
 		return CLIENT_QUIT;
-	if (cmd.kind != CMD_UNKNOWN || cmd.arglen > 0)
+	if (cmd.kind != CMD_UNKNOWN)
 		return CLIENT_SEND;
 	for (i = 0; i < ARRAY_SIZE(client_commands); i++) {
 		if (strlen(client_commands[i].name) == cmd.namelen &&
 		    strncasecmp(client_commands[i].name, cmd.name,
 		    cmd.namelen) == 0)
-			return client_commands[i].action;
+			return cmd.arglen > 0 && !client_commands[i].arg ?
+			    CLIENT_SEND : client_commands[i].action;
 	}
 	return CLIENT_SEND;
 }

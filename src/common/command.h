@@ -44,13 +44,17 @@ enum client_command {
 	CLIENT_SEND,		/* send it as it is */
 	CLIENT_QUIT,		/* /quit [REASON]: send it, then leave */
 	CLIENT_CLEAR,		/* /clear: clear the pane; nothing is sent */
+	CLIENT_CLOSE,		/* /close: close the window */
+	CLIENT_QUERY,		/* /query NICK: open a conversation */
 };
 
 /*
  * Read LINE (LEN bytes) as command_parse does and say what tschat does with
- * it: /quit is the room's command, which the client also acts on; /clear
- * is the client's own, which the server never sees. Given an argument it
- * takes none, a client command is a line for the server like any other.
+ * it: /quit is the room's command, which the client also acts on; /clear,
+ * /close and /query are the client's own, which the server never sees.
+ * Given an argument it takes none, a client command is a line for the
+ * server like any other; /query without its nick is still /query (the
+ * client says how to use it).
  */
 enum client_command	command_client(const char *line, size_t len);
 
