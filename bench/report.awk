@@ -59,6 +59,8 @@ function cell(k, key, fmt,    m, lo, hi) {
 		return us(m) " [" us(lo) "-" us(hi) "]"
 	if (fmt == "s")
 		return sprintf("%.2f [%.2f-%.2f]", m, lo, hi)
+	if (fmt == "n3")
+		return sprintf("%.3f [%.3f-%.3f]", m, lo, hi)
 	return sprintf("%.0f [%.0f-%.0f]", m, lo, hi)
 }
 
@@ -156,7 +158,7 @@ END {
 	for (i = 1; i <= nids; i++) {
 		id = ids[i]
 		if (id ~ /^idle/ || id ~ /^relay/ || id ~ /^join/ ||
-		    id ~ /^client-flood/)
+		    id ~ /^client-flood/ || id == "window-switch")
 			continue
 		ref = id " ref"
 		rr = (ref in runs) ? stat(ref, "rate") : -1
@@ -257,6 +259,16 @@ END {
 		printf "| %s | %s |\n", cell(k, "secs", "s"), cell(k, "vmhwm_kb", "n")
 		wsecs = stat(k, "secs"); whwm = stat(k, "vmhwm_kb")
 	}
+	k = "window-switch tschat"
+	if (k in runs) {
+		print ""
+		print "Switching windows (bench/window-switch: the client's windows model filled as above, 10 panes of 10000 lines, each window shown 10 times in turn at 80x24, timed from the switch to the end of the draw, ncurses' output included):"
+		print ""
+		print "| median ms | p99 ms | slowest ms |"
+		print "|---|---|---|"
+		printf "| %s | %s | %s |\n", cell(k, "switch_ms", "n3"), cell(k, "switch_p99_ms", "n3"), cell(k, "switch_max_ms", "n3")
+		smax = stat(k, "switch_max_ms")
+	}
 
 	print ""
 	print "## Goals: performance"
@@ -283,6 +295,9 @@ END {
 	if ("client-flood tschat" in runs)
 		printf "| client flood: <= 2 s, <= 32 MiB | %.2f s, %.1f MiB | %s |\n",
 		    fsecs, fhwm / 1024, ((fsecs >= 0 && fsecs <= 2 && fhwm <= 32768) ? "yes" : "**no**")
+	if ("window-switch tschat" in runs)
+		printf "| switching windows at 10000 lines of scrollback each: < 20 ms | slowest %.2f ms (median of runs) | %s |\n",
+		    smax, ((smax >= 0 && smax < 20) ? "yes" : "**no**")
 	if ("client-flood10w tschat" in runs)
 		printf "| client flood over 10 windows: <= 2 s, <= 32 MiB | %.2f s, %.1f MiB | %s |\n",
 		    wsecs, whwm / 1024, ((wsecs >= 0 && wsecs <= 2 && whwm <= 32768) ? "yes" : "**no**")
