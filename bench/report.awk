@@ -239,26 +239,8 @@ END {
 	}
 	join_table()
 	relay_table()
-	k = "client-flood tschat"
-	if (k in runs) {
-		print ""
-		print "## The client: tschat full-screen (tmux, 80x24) flooded with 100000 lines"
-		print ""
-		print "| seconds until the last line is on screen | peak RSS (VmHWM), KiB |"
-		print "|---|---|"
-		printf "| %s | %s |\n", cell(k, "secs", "s"), cell(k, "vmhwm_kb", "n")
-		fsecs = stat(k, "secs"); fhwm = stat(k, "vmhwm_kb")
-	}
-	k = "client-flood10w tschat"
-	if (k in runs) {
-		print ""
-		print "The same 100000 lines spread over 10 windows (the lobby and #r1 to #r9, 10000 lines each, 9 windows off screen):"
-		print ""
-		print "| seconds until the last line is on screen | peak RSS (VmHWM), KiB |"
-		print "|---|---|"
-		printf "| %s | %s |\n", cell(k, "secs", "s"), cell(k, "vmhwm_kb", "n")
-		wsecs = stat(k, "secs"); whwm = stat(k, "vmhwm_kb")
-	}
+	flood_table("client-flood tschat", "## The client: tschat full-screen (tmux, 80x24) flooded with 100000 lines")
+	flood_table("client-flood10w tschat", "The same 100000 lines spread over 10 windows (the lobby and #r1 to #r9, 10000 lines each, 9 windows off screen):")
 	k = "window-switch tschat"
 	if (k in runs) {
 		print ""
@@ -292,15 +274,32 @@ END {
 	goal_rate("udp16", 0.9, 0)
 	extra_fanout("fanout1000x10", "ten senders")
 	extra_fanout("fanout1000w256", "256 lines in flight")
-	if ("client-flood tschat" in runs)
-		printf "| client flood: <= 2 s, <= 32 MiB | %.2f s, %.1f MiB | %s |\n",
-		    fsecs, fhwm / 1024, ((fsecs >= 0 && fsecs <= 2 && fhwm <= 32768) ? "yes" : "**no**")
+	goal_flood("client-flood tschat", "client flood")
 	if ("window-switch tschat" in runs)
 		printf "| switching windows at 10000 lines of scrollback each: < 20 ms | slowest %.2f ms (median of runs) | %s |\n",
 		    smax, ((smax >= 0 && smax < 20) ? "yes" : "**no**")
-	if ("client-flood10w tschat" in runs)
-		printf "| client flood over 10 windows: <= 2 s, <= 32 MiB | %.2f s, %.1f MiB | %s |\n",
-		    wsecs, whwm / 1024, ((wsecs >= 0 && wsecs <= 2 && whwm <= 32768) ? "yes" : "**no**")
+	goal_flood("client-flood10w tschat", "client flood over 10 windows")
+}
+
+# A client flood's row under its title, if it ran.
+function flood_table(k, title) {
+	if (!(k in runs))
+		return
+	print ""
+	print title
+	print ""
+	print "| seconds until the last line is on screen | peak RSS (VmHWM), KiB |"
+	print "|---|---|"
+	printf "| %s | %s |\n", cell(k, "secs", "s"), cell(k, "vmhwm_kb", "n")
+}
+
+# A client flood's goal: the last line on screen within 2 s, 32 MiB.
+function goal_flood(k, what,    secs, hwm) {
+	if (!(k in runs))
+		return
+	secs = stat(k, "secs"); hwm = stat(k, "vmhwm_kb")
+	printf "| %s: <= 2 s, <= 32 MiB | %.2f s, %.1f MiB | %s |\n", what,
+	    secs, hwm / 1024, ((secs >= 0 && secs <= 2 && hwm <= 32768) ? "yes" : "**no**")
 }
 
 # What qualifies a comparison of K with R: the ratio per server
