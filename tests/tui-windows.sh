@@ -1,19 +1,21 @@
 #!/bin/sh
 # tui-windows.sh: the full-screen client's windows, in tmux, against a room
-# server with peers bob and carol. /join #dev opens window 2 and shows it
-# once the server confirms; #dev's lines go there and not to window 1. The
-# status bar names the window on screen and lists the others with unread
-# lines, "[Act: 2]", a mention of the user's nick or a private message
-# with a "!". A private message opens the sender's window without showing
-# it; typed text there goes back as a private message. Text typed in a
-# room's window that is not the server's current room goes to that room.
-# Alt-1..Alt-9 and Alt-0, C-n/C-p, Alt-Right/Alt-Left and Alt-a each move
-# as they should, wrapping at the ends. F2's member list follows joins,
+# server with peers bob, carol and dave. /join #dev opens window 2 and
+# shows it once the server confirms; #dev's lines go there and not to
+# window 1. The status bar names the window on screen and lists the others
+# with unread lines, "[Act: 2]", a mention of the user's nick or a private
+# message with a "!". A private message opens the sender's window without
+# showing it; typed text there goes back as a private message. Text typed
+# in a room's window that is not the server's current room goes to that
+# room. Alt-1..Alt-9 and Alt-0, C-n/C-p, Alt-Right/Alt-Left and Alt-a each
+# move as they should, wrapping at the ends. F2's member list holds who was
+# in the room before the user (the client asks quietly) and follows joins,
 # nick changes and leaves, sorted with case ignored. Tab after "#d"
 # completes the open rooms, then those of the last /rooms answer. /query
 # opens a conversation and sends nothing; /close closes it and later
 # windows renumber down; window 1 and a room the user is in refuse /close;
-# /part in a room's window leaves the room and closes its window.
+# /part in a room's window leaves the room and closes its window. A status
+# bar too wide for the terminal leaves out the server's name.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lib-tui.sh"
 
@@ -73,6 +75,11 @@ peer_wait_for bob 'is now known as bob$'
 peer_start carol connect 127.0.0.1 "$PORT"
 peer carol 'say /nick carol'
 peer_wait_for carol 'is now known as carol$'
+# dave is in #dev before alice: only the client's /who tells her so.
+peer_start dave connect 127.0.0.1 "$PORT"
+peer dave 'say /nick dave'
+peer dave 'say /join #dev'
+peer_wait_for dave '#dev \*\*\* dave joined \(1 online\)$'
 
 tui_start 100 24 -n alice 127.0.0.1 "$PORT"
 tui_wait_status "^ 127\\.0\\.0\\.1:$PORT tcp \\| connected \\| alice \\| 1:#lobby\$"
@@ -81,9 +88,9 @@ tui_wait_bottom 'is now known as alice$'
 # --- 1. /join #dev: window 2, shown; #dev's lines there only ---------------
 type_line '/join #dev'
 status '2:#dev'
-tui_wait_bottom "^$TUI_STAMP #dev \\*\\*\\* alice joined \\(1 online\\)\$"
+tui_wait_bottom "^$TUI_STAMP #dev \\*\\*\\* alice joined \\(2 online\\)\$"
 peer bob 'say /join #dev'
-tui_wait_bottom "^$TUI_STAMP #dev \\*\\*\\* bob joined \\(2 online\\)\$"
+tui_wait_bottom "^$TUI_STAMP #dev \\*\\*\\* bob joined \\(3 online\\)\$"
 peer bob 'say hello dev room'
 tui_wait_bottom "^$TUI_STAMP #dev bob: hello dev room\$"
 # The client's own /who after the join fills the member list; its answer
@@ -215,21 +222,24 @@ status '4:#ops'
 keys_done M-2
 status '2:#dev'
 keys_done F2
-members_are '2 members
-alice
-bob'
-peer carol 'say /join #dev'
-tui_wait_bottom "#dev \\*\\*\\* carol joined \\(3 online\\) *│\$"
 members_are '3 members
 alice
 bob
-carol'
+dave'
+peer carol 'say /join #dev'
+tui_wait_bottom "#dev \\*\\*\\* carol joined \\(4 online\\) *│\$"
+members_are '4 members
+alice
+bob
+carol
+dave'
 # Sorted with case ignored: "Robert" after "carol".
 peer bob 'say /nick Robert'
 tui_wait_bottom "#dev \\*\\*\\* bob is now known as Robert *│\$"
-members_are '3 members
+members_are '4 members
 alice
 carol
+dave
 Robert'
 # bob's conversation follows the nick; the lobby heard of it too.
 status '2:#dev \[Act: 1\]'
@@ -239,18 +249,20 @@ keys_done M-1
 tui_wait_bottom "^$TUI_STAMP \\*\\*\\* bob is now known as Robert *│\$"
 keys_done M-2
 status '2:#dev'
-members_are '3 members
+members_are '4 members
 alice
 carol
+dave
 Robert'
 peer carol 'say /part #dev'
-tui_wait_bottom "#dev \\*\\*\\* carol left \\(2 online\\) *│\$"
-members_are '2 members
+tui_wait_bottom "#dev \\*\\*\\* carol left \\(3 online\\) *│\$"
+members_are '3 members
 alice
+dave
 Robert'
 keys_done F2
 tui_wait_gone '│'
-tui_wait_gone '2 members'
+tui_wait_gone '3 members'
 
 # --- 7. Tab after "#d": the open rooms first, then /rooms's ----------------
 peer carol 'say /join #design'
@@ -275,6 +287,11 @@ peer_wait_for carol "^$TUI_STAMP \\[PM from alice\\] hello carol\$"
 tui_wait_bottom "^$TUI_STAMP \\[PM to carol\\] hello carol\$"
 [ "$(grep -c 'PM from alice' "$T/carol.out")" -eq 1 ] ||
 	fail "/query carol sent carol a private message: $(grep 'PM from alice' "$T/carol.out")"
+# Nor anything to the server, which would have answered in this window:
+# it holds that one line.
+tui_capture
+[ "$(pane_count '[^ ]')" -eq 1 ] ||
+	tui_fail "carol's window should hold only the line typed there"
 # /close in window 3 (Robert's): #ops and carol's windows renumber down.
 keys_done M-3
 status '3:Robert'
@@ -303,14 +320,19 @@ tui_wait_bottom "^\\*\\*\\* you are in #dev: /part leaves it and closes its wind
 status '2:#dev'
 # /part in #dev's window leaves #dev and closes the window: #ops is 2.
 type_line '/part'
-peer_wait_for bob "^$TUI_STAMP #dev \\*\\*\\* alice left \\(1 online\\)\$"
+peer_wait_for bob "^$TUI_STAMP #dev \\*\\*\\* alice left \\(2 online\\)\$"
 # The window shown before it is shown, with the notice.
 status '1:#lobby'
-tui_wait_bottom "^$TUI_STAMP #dev \\*\\*\\* alice left \\(1 online\\)\$"
+tui_wait_bottom "^$TUI_STAMP #dev \\*\\*\\* alice left \\(2 online\\)\$"
 keys_done M-2
 status '2:#ops'
 keys_done M-3
 status '2:#ops'
+# Too narrow for all of the status bar: the server's name goes first.
+peer bob 'say /msg #lobby back in the lobby'
+status '2:#ops \[Act: 1\]'
+tui_resize 50 24
+tui_wait_status '^ connected \| alice \| 2:#ops \[Act: 1\]$'
 
 type_line '/quit'
 tui_wait_exit
