@@ -119,7 +119,10 @@ check_command(const char *s, size_t len)
 		check_nick(c.arg, c.arglen);
 }
 
-/* The client acts on /quit and on /clear alone, never on other lines. */
+/*
+ * The client acts on /quit, and takes /clear, /close and /query for itself,
+ * never other lines.
+ */
 static void
 check_client(const char *s, size_t len)
 {
@@ -135,6 +138,16 @@ check_client(const char *s, size_t len)
 		CHECK(c.kind == CMD_UNKNOWN && c.arglen == 0 &&
 		    c.namelen == 5 && strncasecmp(c.name, "clear", 5) == 0,
 		    "/clear taken from something else");
+		break;
+	case CLIENT_CLOSE:
+		CHECK(c.kind == CMD_UNKNOWN && c.arglen == 0 &&
+		    c.namelen == 5 && strncasecmp(c.name, "close", 5) == 0,
+		    "/close taken from something else");
+		break;
+	case CLIENT_QUERY:
+		CHECK(c.kind == CMD_UNKNOWN && c.namelen == 5 &&
+		    strncasecmp(c.name, "query", 5) == 0,
+		    "/query taken from something else");
 		break;
 	case CLIENT_SEND:
 		CHECK(c.kind != CMD_QUIT, "a /quit sent as a line");
