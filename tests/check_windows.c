@@ -151,11 +151,18 @@ expect_out(struct windows *ws, const char *text, const char *want0,
 	size_t	 n, want = want0 == NULL ? 0 : want1 == NULL ? 1 : 2, i;
 
 	n = windows_outgoing(ws, text, strlen(text), out);
-	ck_assert_msg(n == want && (n < 1 || strcmp(out[0], want0) == 0) &&
-	    (n < 2 || strcmp(out[1], want1) == 0), "typed \"%s\" in %s: "
-	    "expected %zu lines \"%s\" \"%s\", got %zu: \"%s\" \"%s\"",
-	    text, ws->current->name, want, esc_str(want0), esc_str(want1), n,
-	    n > 0 ? esc_str(out[0]) : "", n > 1 ? esc_str(out[1]) : "");
+	ck_assert_msg(n == want, "typed \"%s\" in %s: expected %zu lines "
+	    "\"%s\" \"%s\", got %zu: \"%s\" \"%s\"", text,
+	    ws->current->name, want, esc_str(want0), esc_str(want1), n,
+	    esc_str(out[0]), esc_str(out[1]));
+	if (want0 != NULL)
+		ck_assert_msg(out[0] != NULL && strcmp(out[0], want0) == 0,
+		    "typed \"%s\" in %s: expected \"%s\" first, got \"%s\"",
+		    text, ws->current->name, want0, esc_str(out[0]));
+	if (want1 != NULL)
+		ck_assert_msg(out[1] != NULL && strcmp(out[1], want1) == 0,
+		    "typed \"%s\" in %s: expected \"%s\" second, got \"%s\"",
+		    text, ws->current->name, want1, esc_str(out[1]));
 	for (i = 0; i < n; i++)
 		free(out[i]);
 }
