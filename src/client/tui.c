@@ -247,6 +247,9 @@ draw_pane(const struct scrollback *sb)
 		l = sb_get(sb, i);
 		len = strlen(l->text);
 		rows = wrap_rows(l->text, len, width, starts, nstarts);
+		/* At least one, as wrap_rows() says: the analyzer is told. */
+		if (rows == 0)
+			continue;
 		if (rows > nstarts) {
 			nstarts = rows;
 			starts = xreallocarray(starts, nstarts, sizeof *starts);
