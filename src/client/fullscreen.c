@@ -97,15 +97,28 @@ log_failed(struct fullscreen *fs, int errnum)
 	    "logged"), fs->conf->log_file, strerror(fs->log_errno));
 }
 
-/* LINE to the --log file, flushed, so that a failure shows at once. */
+/* LINE to the --log file; log_flush() writes what a read brought. */
 static void
 log_line(struct fullscreen *fs, const char *line)
 {
 	if (fs->log == NULL)
 		return;
 	errno = 0;
-	if (fputs(line, fs->log) == EOF || fputc('\n', fs->log) == EOF ||
-	    fflush(fs->log) == EOF)
+	if (fputs(line, fs->log) == EOF || fputc('\n', fs->log) == EOF)
+		log_failed(fs, errno);
+}
+
+/*
+ * Once a loop iteration, not once a line: the lines of a read go out in
+ * one write, and a failure still shows before the screen is drawn.
+ */
+static void
+log_flush(struct fullscreen *fs)
+{
+	if (fs->log == NULL)
+		return;
+	errno = 0;
+	if (fflush(fs->log) == EOF)
 		log_failed(fs, errno);
 }
 
@@ -378,6 +391,7 @@ draw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	struct tui_view		 v;
 	char			 label[WINDOW_LABEL_MAX];
 
+	log_flush(fs);
 	if (!fs->dirty || fs->quit)
 		return;
 	fs->dirty = 0;
