@@ -20,6 +20,7 @@
 
 #include "histfile.h"
 #include "utf8.h"
+#include "xdgdir.h"
 #include "xmalloc.h"
 
 /* Past this many lines the file is cut back to HISTORY_MAX_LINES. */
@@ -45,48 +46,10 @@ histfile_line_ok(const char *line, size_t len)
 	return 1;
 }
 
-/* An absolute path in the environment variable NAME, or NULL. */
-static const char *
-absolute_env(const char *name)
-{
-	const char	*v = getenv(name);
-
-	return v != NULL && v[0] == '/' ? v : NULL;
-}
-
 char *
 histfile_path(void)
 {
-	const char	*dir;
-	char		*path;
-
-	/* The XDG base directory rules: a relative path is ignored. */
-	if ((dir = absolute_env("XDG_STATE_HOME")) != NULL)
-		xasprintf(&path, "%s/tschat/history", dir);
-	else if ((dir = absolute_env("HOME")) != NULL)
-		xasprintf(&path, "%s/.local/state/tschat/history", dir);
-	else
-		return NULL;
-	return path;
-}
-
-/* Make the directories above PATH's last component, 0700 where new. */
-static int
-make_parents(const char *path)
-{
-	char	*dir = xstrdup(path), *p;
-	int	 rc = 0;
-
-	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			rc = -1;
-			break;
-		}
-		*p = '/';
-	}
-	free(dir);
-	return rc;
+	return xdg_path("XDG_STATE_HOME", ".local/state", "tschat/history");
 }
 
 /*
@@ -171,7 +134,7 @@ histfile_open(struct histfile *f, const char *path, struct history *h,
 	f->fd = -1;
 	f->path = xstrdup(path);
 	*step = HISTFILE_MKDIR;
-	if (make_parents(path) == -1)
+	if (xdg_make_parents(path) == -1)
 		return -1;
 	*step = HISTFILE_OPEN;
 	if ((f->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC,
