@@ -57,8 +57,8 @@ fake_deliver(struct member *m, const struct slice *s)
 	f->pushes++;
 }
 
-static const struct member_ops batched_ops = { fake_deliver, 1, NULL };
-static const struct member_ops single_ops = { fake_deliver, 0, NULL };
+static const struct member_ops batched_ops = { fake_deliver, 1, NULL, NULL };
+static const struct member_ops single_ops = { fake_deliver, 0, NULL, NULL };
 
 static void
 fake_init(struct fake *f, const struct member_ops *ops, uint16_t port)

@@ -6,6 +6,7 @@
 #define TSCHAT_DEFAULTS_H
 
 #define DEFAULT_PORT		8080
+#define DEFAULT_TLS_PORT	8443
 #define DEFAULT_HOST		"localhost"
 
 #define DEFAULT_MAX_LINE_BYTES	8192
@@ -67,6 +68,10 @@
 
 /* After SIGINT/SIGTERM, how long output is flushed. */
 #define SHUTDOWN_FLUSH_SECS	2.0
+/* A TLS handshake not done in this time is cut. */
+#define TLS_HANDSHAKE_SECS	10
+/* Most plaintext in one TLS record. */
+#define TLS_RECORD_BYTES	16384
 
 /* Line mode: how long to wait for replies after stdin ends. */
 #define DEFAULT_WAIT_SECS	2.0

@@ -15,6 +15,7 @@
 #include "srvconf.h"
 #include "stamp.h"
 
+struct owners;
 struct service;
 
 /* Counters for the SIGUSR1 line. */
@@ -43,6 +44,10 @@ struct stats {
 	uint64_t	udp_cookies;
 	uint64_t	udp_joined;
 	uint64_t	udp_expired;
+	uint64_t	tls_done;	/* handshakes done */
+	uint64_t	tls_failed;
+	uint64_t	tls_timeout;	/* not done in TLS_HANDSHAKE_SECS */
+	uint64_t	tls_on_plain;	/* ClientHellos on the plaintext port */
 };
 
 struct core {
@@ -53,6 +58,7 @@ struct core {
 	struct stats		 stats;
 	ev_tstamp		 started;
 	int			 stopping;	/* no new peers, no new lines */
+	struct owners		*owners;	/* --nick-owners, or NULL */
 
 	/* One buffer every read goes into; peers keep only unfinished lines. */
 	char			 rbuf[READ_BUF_BYTES];

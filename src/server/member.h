@@ -29,6 +29,11 @@ struct member_ops {
 	 * lines cannot wait (UDP), and one sent meanwhile is refused.
 	 */
 	void	(*resume)(struct member *m);
+	/*
+	 * The pin (PIN_BYTES) of the key M proved (a TLS client
+	 * certificate): 0, or -1 if none; NULL: M can prove none (UDP).
+	 */
+	int	(*key)(const struct member *m, unsigned char *pin);
 };
 
 /* A member in one room: its place in the room's array of members. */

@@ -1,7 +1,8 @@
 /*
- * peer.c: TCP peers. Reads go into the shared buffer and through the
- * framer; what a peer is owed waits in its output queue, written in
- * batches before the loop sleeps. When a peer does not read what it is
+ * peer.c: TCP peers, plaintext or TLS. Reads go into the shared buffer and
+ * through the framer; what a peer is owed waits in its output queue,
+ * written in batches before the loop sleeps (over TLS, a record of up to
+ * 16 KiB a write: a room's lines of one iteration are encrypted together). When a peer does not read what it is
  * sent, the service says what happens: echo stops reading it until it
  * drains, a room cuts it when its queue passes the limit, so that no one
  * waits for it. A peer over --line-rate keeps what it sent in its socket:
@@ -35,6 +36,7 @@
 #include "pool.h"
 #include "ratelimit.h"
 #include "service.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 #define PEER_IOV_MAX	64
@@ -49,6 +51,14 @@
 #define PEER_RATED	0x10	/* not read until --line-rate allows */
 #define PEER_SLOW	0x20	/* over --max-queue: judged at the next flush */
 #define PEER_WAITING	0x40	/* not read while its /join waits */
+#define PEER_HANDSHAKE	0x80	/* TLS: not a member until it is done */
+#define PEER_READ_WW	0x100	/* TLS: its read waits to write */
+#define PEER_WRITE_WR	0x200	/* TLS: its write waits to read */
+#define PEER_FRESH	0x400	/* plaintext: nothing read yet */
+
+/* A peer is read and sent to only through these while one is set. */
+#define PEER_NOT_READ	(PEER_CLOSING | PEER_EOF | PEER_THROTTLED | \
+	PEER_RATED | PEER_WAITING)
 
 /*
  * Thousands of these sit idle: the fields are packed and times are kept
@@ -63,17 +73,18 @@ struct peer {
 	struct member	 member;	/* holds the address */
 	struct frame	 frame;
 	struct outq	 outq;
+	struct ssl_st	*ssl;		/* TLS: its session; else NULL */
 	char		*held;		/* read but not yet taken (rate) */
 	double		 tokens;	/* --line-rate: its bucket's tokens */
 	uint32_t	 tokens_ms;	/* ... counted at this time */
-	uint32_t	 held_len:24;
-	uint32_t	 flags:8;
+	uint32_t	 held_len:20;
+	uint32_t	 flags:12;
 	float		 soft_since;	/* over a quarter of --max-queue since */
 	uint32_t	 last_read;	/* tenths of a second */
 };
 
 /* A read, and so what a peer holds, fits in held_len. */
-_Static_assert(READ_BUF_BYTES < (1 << 24), "held_len too small");
+_Static_assert(READ_BUF_BYTES < (1 << 20), "held_len too small");
 
 static void	peer_read_cb(struct ev_loop *, ev_io *, int);
 static void	peer_write_cb(struct ev_loop *, ev_io *, int);
@@ -81,15 +92,24 @@ static void	peer_rate_cb(struct ev_loop *, ev_timer *, int);
 static void	peer_deliver(struct member *, const struct slice *);
 static void	peer_resume(struct member *);
 static void	peer_close(struct peer *, const char *why);
+static int	peer_key(const struct member *, unsigned char *);
+static void	peer_tls_read(struct peer *);
+static void	peer_flush(struct peer *);
 
 static const struct member_ops peer_ops = {
 	.deliver = peer_deliver,
 	.batched = 1,
 	.resume = peer_resume,
+	.key = peer_key,
 };
 
-static struct peer	*peers;		/* open, by activity */
-static struct peer	*peers_tail;
+/* Open peers in two lists, oldest first. */
+struct peer_list {
+	struct peer	*head;
+	struct peer	*tail;
+};
+static struct peer_list	 peers;		/* members, by activity */
+static struct peer_list	 handshakes;	/* TLS, by arrival: not yet members */
 static unsigned int	 npeers;
 static struct peer	*pending;	/* with output to write */
 static struct peer	*graveyard;	/* closed, to be freed */
@@ -134,32 +154,43 @@ since_start(ev_tstamp t, double units)
 	return (uint32_t)(int64_t)((t - core.started) * units);
 }
 
-/* Take P out of the list of peers. */
+/* The list P is in. */
+static struct peer_list *
+peer_list(const struct peer *p)
+{
+	return (p->flags & PEER_HANDSHAKE) ? &handshakes : &peers;
+}
+
+/* Take P out of its list. */
 static void
 unlink_peer(struct peer *p)
 {
+	struct peer_list	*l = peer_list(p);
+
 	if (p->prev != NULL)
 		p->prev->next = p->next;
 	else
-		peers = p->next;
+		l->head = p->next;
 	if (p->next != NULL)
 		p->next->prev = p->prev;
 	else
-		peers_tail = p->prev;
+		l->tail = p->prev;
 	p->prev = p->next = NULL;
 }
 
-/* Append P to the list of peers: the most recently active end. */
+/* Append P to its list: the most recent end. */
 static void
 append_peer(struct peer *p)
 {
+	struct peer_list	*l = peer_list(p);
+
 	p->next = NULL;
-	p->prev = peers_tail;
-	if (peers_tail != NULL)
-		peers_tail->next = p;
+	p->prev = l->tail;
+	if (l->tail != NULL)
+		l->tail->next = p;
 	else
-		peers = p;
-	peers_tail = p;
+		l->head = p;
+	l->tail = p;
 }
 
 /* P sent something: it is the most recently active now. */
@@ -167,10 +198,19 @@ static void
 peer_active(struct peer *p)
 {
 	p->last_read = since_start(ev_now(core.loop), 10);
-	if (peers_tail != p) {
+	if (peers.tail != p) {
 		unlink_peer(p);
 		append_peer(p);
 	}
+}
+
+/* Read P again; over TLS, what its session holds is not in the socket. */
+static void
+peer_read_on(struct peer *p)
+{
+	ev_io_start(core.loop, &p->rio);
+	if (p->ssl != NULL && tls_pending(p->ssl))
+		ev_feed_event(core.loop, &p->rio, EV_READ);
 }
 
 /* Queue P for the next write pass. */
@@ -191,11 +231,19 @@ want_write(struct peer *p)
 }
 
 void
-peer_create(int fd, const struct addr *a)
+peer_create(int fd, const struct addr *a, int tls)
 {
 	struct peer	*p;
+	struct ssl_st	*ssl = NULL;
 
+	if (tls && (ssl = tls_accept(fd)) == NULL) {
+		admission_release(a);
+		close(fd);
+		return;
+	}
 	p = pool_get(&peer_pool);
+	p->ssl = ssl;
+	p->flags = ssl != NULL ? PEER_HANDSHAKE : PEER_FRESH;
 	p->member.ops = &peer_ops;
 	p->member.addr = *a;
 	p->last_read = since_start(ev_now(core.loop), 10);
@@ -207,8 +255,24 @@ peer_create(int fd, const struct addr *a)
 	append_peer(p);
 	npeers++;
 	core.stats.accepted++;
+	if (ssl != NULL) {
+		/* A member once its handshake is done. */
+		log_info("%s: connected over tls (%u online)", peer_name(p),
+		    npeers);
+		return;
+	}
 	log_info("%s: connected (%u online)", peer_name(p), npeers);
 	core.service->joined(&p->member);
+}
+
+static int
+peer_key(const struct member *m, unsigned char *pin)
+{
+	const struct peer	*p;
+
+	p = (const struct peer *)(const void *)((const char *)m -
+	    offsetof(struct peer, member));
+	return p->ssl != NULL ? tls_peer_pin(p->ssl, pin) : -1;
 }
 
 static size_t
@@ -431,9 +495,8 @@ peer_resume(struct member *m)
 	}
 	if (p->held != NULL && !core.stopping)
 		peer_input(p, p->held, p->held_len);
-	if (!(p->flags & (PEER_CLOSING | PEER_EOF | PEER_RATED |
-	    PEER_WAITING | PEER_THROTTLED)))
-		ev_io_start(core.loop, &p->rio);
+	if (!(p->flags & PEER_NOT_READ))
+		peer_read_on(p);
 }
 
 static void
@@ -458,7 +521,7 @@ peer_rate_cb(struct ev_loop *loop, ev_timer *w, int revents)
 			peer_input(p, p->held, p->held_len);
 		if (!(p->flags & (PEER_CLOSING | PEER_EOF | PEER_RATED |
 		    PEER_WAITING)))
-			ev_io_start(loop, &p->rio);
+			peer_read_on(p);
 	}
 	if (nrated == 0)
 		ev_timer_stop(loop, w);
@@ -486,20 +549,23 @@ read_size(void)
 	    ECHO_READ_MIN_BYTES));
 }
 
-static void
-peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+/*
+ * The first bytes of a TLS ClientHello: a handshake record of TLS 1.x.
+ * No line of text starts with a control character and 0x03.
+ */
+static int
+client_hello(const char *b, size_t n)
 {
-	struct peer		*p = container_of(w, struct peer, rio);
-	const struct srvconf	*c = core.conf;
-	ssize_t			 n;
+	return n >= 3 && b[0] == 0x16 && b[1] == 0x03 &&
+	    (unsigned char)b[2] <= 0x04;
+}
 
-	n = read(w->fd, core.rbuf, read_size());
-	if (n == -1) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return;
-		peer_close(p, strerror(errno));
-		return;
-	}
+/* P's read brought N bytes into the shared buffer; 0: the end. */
+static void
+peer_took(struct peer *p, size_t n)
+{
+	const struct srvconf	*c = core.conf;
+
 	peer_active(p);
 	if (n == 0) {
 		/* Half-close: an unfinished line still counts. */
@@ -513,7 +579,7 @@ peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 			 * the end again.
 			 */
 			p->flags |= PEER_WAITING;
-			ev_io_stop(loop, &p->rio);
+			ev_io_stop(core.loop, &p->rio);
 			return;
 		}
 		peer_finish(p);
@@ -526,10 +592,166 @@ peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		/* It sends faster than it reads: wait for it to drain. */
 		p->flags |= PEER_THROTTLED;
 		core.stats.backpressure++;
-		ev_io_stop(loop, &p->rio);
+		ev_io_stop(core.loop, &p->rio);
 		log_debug("%s: output queue at %zu bytes, reading paused",
 		    peer_name(p), p->outq.bytes);
 	}
+}
+
+static void
+peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct peer	*p = container_of(w, struct peer, rio);
+	ssize_t		 n;
+
+	if (p->ssl != NULL) {
+		peer_tls_read(p);
+		return;
+	}
+	n = read(w->fd, core.rbuf, read_size());
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		peer_close(p, strerror(errno));
+		return;
+	}
+	if (p->flags & PEER_FRESH) {
+		p->flags &= ~PEER_FRESH;
+		/* Never stamped back as text: closed, and counted. */
+		if (client_hello(core.rbuf, (size_t)n)) {
+			core.stats.tls_on_plain++;
+			peer_close(p, "tls on the plaintext port");
+			return;
+		}
+	}
+	peer_took(p, (size_t)n);
+}
+
+/* A handshake step; once done, P is a member. */
+static void
+peer_handshake(struct peer *p)
+{
+	const char	*why = "";
+	char		 desc[128], pin[PIN_STRLEN];
+	unsigned char	 key[PIN_BYTES];
+
+	switch (tls_handshake(p->ssl, &why)) {
+	case TLS_OK:
+		break;
+	case TLS_WANT_READ:
+		ev_io_stop(core.loop, &p->wio);
+		return;
+	case TLS_WANT_WRITE:
+		ev_io_start(core.loop, &p->wio);
+		return;
+	case TLS_CLOSED:
+	case TLS_ERROR:
+		core.stats.tls_failed++;
+		snprintf(desc, sizeof desc, "tls handshake failed: %s", why);
+		peer_close(p, desc);
+		return;
+	}
+	ev_io_stop(core.loop, &p->wio);
+	unlink_peer(p);
+	p->flags &= ~PEER_HANDSHAKE;
+	append_peer(p);
+	p->last_read = since_start(ev_now(core.loop), 10);
+	core.stats.tls_done++;
+	tls_describe(p->ssl, desc, sizeof desc);
+	if (tls_peer_pin(p->ssl, key) == 0) {
+		pin_format(key, pin);
+		log_info("%s: tls: %s, client key %s", peer_name(p), desc, pin);
+	} else
+		log_info("%s: tls: %s", peer_name(p), desc);
+	core.service->joined(&p->member);
+	if (!(p->flags & PEER_NOT_READ) && tls_pending(p->ssl))
+		ev_feed_event(core.loop, &p->rio, EV_READ);
+}
+
+/* Readable (or what the session holds): the handshake, a write, a read. */
+static void
+peer_tls_read(struct peer *p)
+{
+	const char	*why = "";
+	size_t		 n = 0;
+
+	if (p->flags & PEER_HANDSHAKE) {
+		peer_handshake(p);
+		return;
+	}
+	if (p->flags & PEER_WRITE_WR) {
+		p->flags &= ~PEER_WRITE_WR;
+		peer_flush(p);
+		if (p->flags & PEER_CLOSING)
+			return;
+		if (p->flags & PEER_NOT_READ) {
+			ev_io_stop(core.loop, &p->rio);
+			return;
+		}
+	}
+	p->flags &= ~PEER_READ_WW;
+	switch (tls_read(p->ssl, core.rbuf, read_size(), &n, &why)) {
+	case TLS_OK:
+		break;
+	case TLS_WANT_READ:
+		return;
+	case TLS_WANT_WRITE:
+		p->flags |= PEER_READ_WW;
+		ev_io_start(core.loop, &p->wio);
+		return;
+	case TLS_CLOSED:
+		n = 0;
+		break;
+	case TLS_ERROR:
+		peer_close(p, why);
+		return;
+	}
+	peer_took(p, n);
+	/* One read a peer an iteration: the rest of it at the next. */
+	if (!(p->flags & PEER_NOT_READ) && tls_pending(p->ssl))
+		ev_feed_event(core.loop, &p->rio, EV_READ);
+}
+
+/*
+ * One record of what P is owed, over TLS: the head of its queue, in one
+ * piece (copied when it is in several). After a write that had to wait,
+ * the same bytes come first again: the queue only grows meanwhile.
+ * Return the bytes written, 0 if the session waits, -1 if P was closed.
+ */
+static ssize_t
+peer_tls_send(struct peer *p, const struct iovec *iov, int iovcnt)
+{
+	static char	 record[TLS_RECORD_BYTES];
+	const char	*why = "";
+	const void	*buf = iov[0].iov_base;
+	size_t		 len = iov[0].iov_len, n = 0;
+	int		 i;
+
+	if (iovcnt > 1) {
+		for (i = 0, len = 0; i < iovcnt; i++) {
+			memcpy(record + len, iov[i].iov_base, iov[i].iov_len);
+			len += iov[i].iov_len;
+		}
+		buf = record;
+	}
+	switch (tls_write(p->ssl, buf, len, &n, &why)) {
+	case TLS_OK:
+		return (ssize_t)n;
+	case TLS_WANT_WRITE:
+		return 0;
+	case TLS_WANT_READ:
+		/* Readable first (peer_tls_read() writes then). */
+		p->flags |= PEER_WRITE_WR;
+		ev_io_start(core.loop, &p->rio);
+		return 0;
+	case TLS_CLOSED:
+		why = "closed";
+		break;
+	case TLS_ERROR:
+		break;
+	}
+	peer_close(p, why);
+	return -1;
 }
 
 /*
@@ -545,7 +767,21 @@ peer_flush(struct peer *p)
 	ssize_t		n;
 	int		iovcnt;
 
-	while (p->outq.bytes > 0 && budget > 0) {
+	while (p->outq.bytes > 0 && budget > 0 &&
+	    !(p->flags & (PEER_HANDSHAKE | PEER_WRITE_WR))) {
+		if (p->ssl != NULL) {
+			/* A whole record each time, whatever the budget. */
+			iovcnt = outq_iov(&p->outq, iov, PEER_IOV_MAX,
+			    TLS_RECORD_BYTES);
+			if ((n = peer_tls_send(p, iov, iovcnt)) == -1)
+				return;
+			if (n == 0)
+				break;
+			outq_consume(&p->outq, n);
+			core.stats.bytes_out += n;
+			budget -= MINIMUM(budget, (size_t)n);
+			continue;
+		}
 		iovcnt = outq_iov(&p->outq, iov, PEER_IOV_MAX, budget);
 		/* Mostly one slice (a room's lines of an iteration): send(). */
 		if (iovcnt == 1)
@@ -581,10 +817,16 @@ peer_flush(struct peer *p)
 		p->soft_since = 0;
 
 	if (p->outq.bytes > 0) {
-		ev_io_start(core.loop, &p->wio);
+		/* A write that waits to read is not helped by writability. */
+		if (p->flags & PEER_WRITE_WR)
+			ev_io_stop(core.loop, &p->wio);
+		else
+			ev_io_start(core.loop, &p->wio);
 		return;
 	}
-	ev_io_stop(core.loop, &p->wio);
+	/* A TLS read that waits to write keeps the watcher. */
+	if (!(p->flags & (PEER_READ_WW | PEER_HANDSHAKE)))
+		ev_io_stop(core.loop, &p->wio);
 	if (p->flags & PEER_EOF) {
 		peer_close(p, NULL);
 		return;
@@ -592,14 +834,25 @@ peer_flush(struct peer *p)
 	if (p->flags & PEER_THROTTLED) {
 		p->flags &= ~PEER_THROTTLED;
 		if (!(p->flags & PEER_WAITING))
-			ev_io_start(core.loop, &p->rio);
+			peer_read_on(p);
 	}
 }
 
 static void
 peer_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	peer_flush(container_of(w, struct peer, wio));
+	struct peer	*p = container_of(w, struct peer, wio);
+
+	if (p->flags & PEER_HANDSHAKE) {
+		peer_handshake(p);
+		return;
+	}
+	if (p->flags & PEER_READ_WW) {
+		peer_tls_read(p);
+		if (p->flags & PEER_CLOSING)
+			return;
+	}
+	peer_flush(p);
 }
 
 int
@@ -635,6 +888,11 @@ peer_close(struct peer *p, const char *why)
 		log_info("%s: closed: %s", peer_name(p), why);
 	else
 		log_info("%s: closed", peer_name(p));
+	if (p->ssl != NULL) {
+		/* Everything it was owed went: say so (close_notify). */
+		tls_close(p->ssl, why == NULL);
+		p->ssl = NULL;
+	}
 	close(p->rio.fd);
 	heap_freed += p->outq.size * sizeof(struct slice);
 	outq_clear(&p->outq);
@@ -647,7 +905,9 @@ peer_close(struct peer *p, const char *why)
 	/* p->next is free now: it links the graveyard. */
 	p->next = graveyard;
 	graveyard = p;
-	core.service->left(&p->member, NULL, 0);
+	/* A TLS peer is a member once its handshake is done. */
+	if (!(p->flags & PEER_HANDSHAKE))
+		core.service->left(&p->member, NULL, 0);
 	if (core.stopping && npeers == 0)
 		ev_break(core.loop, EVBREAK_ALL);
 }
@@ -687,8 +947,14 @@ peers_cron(ev_tstamp now)
 	struct peer		*p, *next;
 	uint32_t		 now_ms;
 
+	/* Handshakes in the order they began: cut those over the limit. */
+	while ((p = handshakes.head) != NULL && (int32_t)(since_start(now, 10) -
+	    p->last_read) >= TLS_HANDSHAKE_SECS * 10) {
+		core.stats.tls_timeout++;
+		peer_close(p, "tls handshake timed out");
+	}
 	/* Oldest activity first: stop at the first peer still active. */
-	for (p = peers; c->idle_timeout > 0 && p != NULL; p = next) {
+	for (p = peers.head; c->idle_timeout > 0 && p != NULL; p = next) {
 		next = p->next;
 		if ((int32_t)(since_start(now, 10) - p->last_read) <
 		    (int64_t)c->idle_timeout * 10)
@@ -703,7 +969,7 @@ peers_cron(ev_tstamp now)
 		peer_finish(p);
 	}
 	now_ms = since_start(now, 1000);
-	for (p = peers; p != NULL; p = next) {
+	for (p = peers.head; p != NULL; p = next) {
 		next = p->next;
 		/* A ring emptied since the last tick is let go. */
 		heap_freed += outq_shrink(&p->outq);
@@ -720,7 +986,7 @@ peers_each(void (*fn)(struct member *))
 {
 	struct peer	*p, *next;
 
-	for (p = peers; p != NULL; p = next) {
+	for (p = peers.head; p != NULL; p = next) {
 		next = p->next;
 		fn(&p->member);
 	}
@@ -731,7 +997,10 @@ peers_finish(void)
 {
 	struct peer	*p, *next;
 
-	for (p = peers; p != NULL; p = next) {
+	/* No handshake is waited for. */
+	while (handshakes.head != NULL)
+		peer_close(handshakes.head, "shutting down");
+	for (p = peers.head; p != NULL; p = next) {
 		next = p->next;
 		peer_finish(p);
 	}
@@ -740,8 +1009,10 @@ peers_finish(void)
 void
 peers_close(void)
 {
-	while (peers != NULL)
-		peer_close(peers, NULL);
+	while (handshakes.head != NULL)
+		peer_close(handshakes.head, NULL);
+	while (peers.head != NULL)
+		peer_close(peers.head, NULL);
 	peers_reap();
 }
 

@@ -1,5 +1,5 @@
 /*
- * peer.h: TCP peers: each one's socket and watchers, its unfinished line,
+ * peer.h: TCP peers, plaintext or TLS: each one's socket and watchers, its unfinished line,
  * its output queue and its life from accept to free; and the set of them,
  * ordered by activity, written in one pass before the loop sleeps.
  */
@@ -17,8 +17,11 @@ struct peer;
 void	peers_init(void);
 void	peers_free(void);
 
-/* Take a new connection on FD (non-blocking) from A, and hand it over. */
-void	peer_create(int fd, const struct addr *a);
+/*
+ * Take a new connection on FD (non-blocking) from A; TLS: over TLS, a
+ * member once its handshake is done. Hand it over.
+ */
+void	peer_create(int fd, const struct addr *a, int tls);
 
 /* Open peers. */
 unsigned int peers_count(void);

@@ -4,7 +4,8 @@
  * their last member leaves (their history stays, within --history-memory,
  * for whoever makes them again). A plain line or /me goes to the member's
  * current room; /msg to a room it is in, or privately to a nick. Nicks are
- * unique on the server (and, through the relay, across servers).
+ * unique on the server (and, through the relay, across servers); one that
+ * --nick-owners lists is taken only with the key listed.
  */
 #include "common.h"
 
@@ -20,6 +21,8 @@
 #include "frame.h"
 #include "namemap.h"
 #include "nick.h"
+#include "owners.h"
+#include "pin.h"
 #include "room.h"
 #include "rooms.h"
 #include "sanitize.h"
@@ -204,6 +207,19 @@ asked_by(const struct member *m)
 	return NULL;
 }
 
+/* Whether M may take NICK: a nick --nick-owners lists needs its key. */
+static int
+nick_allowed(const struct member *m, const char *nick, size_t len)
+{
+	unsigned char	pin[PIN_BYTES];
+
+	if (core.owners == NULL || !owners_listed(core.owners, nick, len))
+		return 1;
+	if (m->ops->key == NULL || m->ops->key(m, pin) == -1)
+		return 0;
+	return owners_allows(core.owners, nick, len, pin);
+}
+
 static void
 cmd_nick(struct member *m, const char *nick, size_t len)
 {
@@ -212,6 +228,11 @@ cmd_nick(struct member *m, const char *nick, size_t len)
 
 	if ((e = nick_check(nick, len)) != NICK_OK) {
 		room_noticef(lobby, m, "%s", nick_error_text(e));
+		return;
+	}
+	/* Before whether it is in use: that tells nobody anything. */
+	if (!nick_allowed(m, nick, len)) {
+		room_noticef(lobby, m, "nick %.*s is reserved", (int)len, nick);
 		return;
 	}
 	if (nick_taken(m, nick, len)) {

@@ -1,7 +1,7 @@
 /*
- * server.c: the server's loop: listening sockets and accept, the batched
- * write pass before the loop sleeps, freeing closed peers, signals and the
- * clean shutdown.
+ * server.c: the server's loop: listening sockets (plaintext, TLS, UDP) and
+ * accept, the batched write pass before the loop sleeps, freeing closed
+ * peers, signals (SIGHUP reloads what can be) and the clean shutdown.
  */
 #include "common.h"
 
@@ -23,15 +23,18 @@
 #include "log.h"
 #include "net.h"
 #include "outq.h"
+#include "owners.h"
 #include "peer.h"
 #include "server.h"
 #include "service.h"
+#include "tls.h"
 #include "udp.h"
 #include "xmalloc.h"
 
 struct listener {
 	ev_io		 io;
 	struct listener	*next;
+	int		 tls;
 };
 
 static struct listener	*listeners;
@@ -41,6 +44,7 @@ static ev_prepare	 flush_w;
 static ev_signal	 sigint_w;
 static ev_signal	 sigterm_w;
 static ev_signal	 sigusr1_w;
+static ev_signal	 sighup_w;
 static ev_timer		 stop_w;
 static ev_timer		 cron_w;
 /* More figures for the SIGUSR1 line (the relay's). */
@@ -96,7 +100,7 @@ listen_or_die(int type, const struct sockaddr *sa, socklen_t len,
 }
 
 static void
-add_listener(int type, int fd)
+add_listener(int type, int fd, int tls)
 {
 	struct listener	*l;
 	char		 name[ADDR_STRLEN];
@@ -112,20 +116,21 @@ add_listener(int type, int fd)
 		return;
 	}
 	l = xcalloc(1, sizeof *l);
+	l->tls = tls;
 	ev_io_init(&l->io, listener_accept_cb, fd, EV_READ);
 	ev_io_start(core.loop, &l->io);
 	l->next = listeners;
 	listeners = l;
-	log_info("listening on tcp %s", name);
+	log_info("listening on %s %s", tls ? "tls" : "tcp", name);
 }
 
 /*
- * Listen for TYPE on every configured address, or on "::" dual-stack
- * (0.0.0.0 where the host has no IPv6). *PORT 0 takes the port the first
- * socket got, so that TCP and UDP share it.
+ * Listen for TYPE (over TLS: TLS) on every configured address, or on "::"
+ * dual-stack (0.0.0.0 where the host has no IPv6). *PORT 0 takes the port
+ * the first socket got, so that TCP and UDP share it.
  */
 static void
-listen_all(int type, uint16_t *port)
+listen_all(int type, uint16_t *port, int tls)
 {
 	const struct srvconf	*c = core.conf;
 	struct sockaddr_in6	 sin6;
@@ -156,7 +161,7 @@ listen_all(int type, uint16_t *port)
 			    sizeof sin6, name));
 		if (*port == 0)
 			*port = net_local_port(fd);
-		add_listener(type, fd);
+		add_listener(type, fd, tls);
 		return;
 	}
 	for (i = 0; i < c->nbinds; i++) {
@@ -165,7 +170,7 @@ listen_all(int type, uint16_t *port)
 		for (ai = res; ai != NULL; ai = ai->ai_next) {
 			fd = listen_or_die(type, ai->ai_addr, ai->ai_addrlen,
 			    0);
-			add_listener(type, fd);
+			add_listener(type, fd, tls);
 			if (*port == 0) {
 				/* The name's other addresses take this port. */
 				*port = net_local_port(fd);
@@ -198,6 +203,7 @@ accept_out_of_files(int lfd)
 static void
 listener_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
+	struct listener		*l = container_of(w, struct listener, io);
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
 	struct addr		 a;
@@ -226,7 +232,7 @@ listener_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			continue;
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof one);
-		peer_create(fd, &a);
+		peer_create(fd, &a, l->tls);
 	}
 }
 
@@ -255,7 +261,8 @@ server_log_stats(void)
 	    "refused: full %llu, per-ip %llu, allow %llu, out of files %llu; "
 	    "udp in %llu out %llu, joined %llu, expired %llu, cookies %llu, "
 	    "dropped: source port %llu, rate %llu, allow %llu, reply bound "
-	    "%llu, send %llu%s",
+	    "%llu, send %llu; tls handshakes %llu, failed %llu, timed out %llu, "
+	    "on the plaintext port %llu%s",
 	    peers_count(), core.service->count(), U(s->accepted), U(s->msgs_in),
 	    U(s->msgs_out), U(s->bytes_in), U(s->bytes_out), U(s->lines_cut),
 	    U(s->backpressure), U(s->rate_waits), U(s->slow_cut),
@@ -264,7 +271,8 @@ server_log_stats(void)
 	    U(s->udp_out), U(s->udp_joined), U(s->udp_expired),
 	    U(s->udp_cookies), U(s->udp_dropped_port), U(s->udp_dropped_rate),
 	    U(s->udp_dropped_allow), U(s->udp_dropped_bound),
-	    U(s->udp_dropped_send), more);
+	    U(s->udp_dropped_send), U(s->tls_done), U(s->tls_failed),
+	    U(s->tls_timeout), U(s->tls_on_plain), more);
 #undef U
 }
 
@@ -299,11 +307,46 @@ server_stop(int sig)
 	ev_timer_start(core.loop, &stop_w);
 }
 
+/* --nick-owners from its file; 0, or -1 (ERR set) and the old stay. */
+static int
+load_owners(char **err)
+{
+	struct owners	*o;
+
+	if ((o = owners_load(core.conf->nick_owners, err)) == NULL)
+		return -1;
+	owners_free(core.owners);
+	core.owners = o;
+	log_info("nick owners: %zu listed in %s", owners_count(o),
+	    core.conf->nick_owners);
+	return 0;
+}
+
+/* SIGHUP: the certificate, key and nick owners again; the old on failure. */
+static void
+server_reload(void)
+{
+	char	*err = NULL;
+
+	if (core.conf->tls_cert == NULL && core.conf->nick_owners == NULL) {
+		log_info("SIGHUP: nothing to reload");
+		return;
+	}
+	if (core.conf->tls_cert != NULL)
+		tls_reload();
+	if (core.conf->nick_owners != NULL && load_owners(&err) == -1) {
+		log_warnx("nick owners: reload: %s; the old list stays", err);
+		free(err);
+	}
+}
+
 static void
 server_signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	if (w->signum == SIGUSR1)
 		server_log_stats();
+	else if (w->signum == SIGHUP)
+		server_reload();
 	else
 		server_stop(w->signum);
 }
@@ -311,9 +354,10 @@ server_signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 uint16_t
 server_init(struct ev_loop *loop, const struct srvconf *c)
 {
-	uint16_t	port = c->port;
+	uint16_t	port = c->port, tls_port = c->tls_port;
 	unsigned int	max_clients = c->max_clients;
 	long		nofile;
+	char		*err = NULL;
 
 	memset(&core, 0, sizeof core);
 	core.loop = loop;
@@ -322,14 +366,21 @@ server_init(struct ev_loop *loop, const struct srvconf *c)
 	/* The one place that tells echo from a room. */
 	core.service = c->broadcast ? &room_service : &echo_service;
 	stamp_init(&core.stamp, c->time_format, c->utc);
+	/* What cannot be loaded stops the start, before anything listens. */
+	if (c->nick_owners != NULL && load_owners(&err) == -1)
+		die(1, 0, "%s", err);
+	if (c->tls_cert != NULL)
+		tls_init(c->tls_cert, c->tls_key);
 	core.service->init();
 	peers_init();
 	udp_init();
 
 	if (c->tcp)
-		listen_all(SOCK_STREAM, &port);
+		listen_all(SOCK_STREAM, &port, 0);
 	if (c->udp)
-		listen_all(SOCK_DGRAM, &port);
+		listen_all(SOCK_DGRAM, &port, 0);
+	if (c->tls_cert != NULL)
+		listen_all(SOCK_STREAM, &tls_port, 1);
 	nofile = net_raise_nofile();
 	/* The reserve is the lowest free descriptor: those below are used. */
 	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -345,6 +396,8 @@ server_init(struct ev_loop *loop, const struct srvconf *c)
 	ev_signal_init(&sigint_w, server_signal_cb, SIGINT);
 	ev_signal_init(&sigterm_w, server_signal_cb, SIGTERM);
 	ev_signal_init(&sigusr1_w, server_signal_cb, SIGUSR1);
+	ev_signal_init(&sighup_w, server_signal_cb, SIGHUP);
+	ev_signal_start(loop, &sighup_w);
 	ev_signal_start(loop, &sigint_w);
 	ev_signal_start(loop, &sigterm_w);
 	ev_signal_start(loop, &sigusr1_w);
@@ -352,7 +405,8 @@ server_init(struct ev_loop *loop, const struct srvconf *c)
 	ev_prepare_start(loop, &flush_w);
 	ev_timer_init(&cron_w, server_cron_cb, 1.0, 1.0);
 	ev_timer_start(loop, &cron_w);
-	return port;
+	/* The port named for the relay: plaintext's, else TLS's. */
+	return c->tcp || c->udp ? port : tls_port;
 }
 
 void
@@ -384,6 +438,10 @@ server_free(void)
 	ev_signal_stop(core.loop, &sigint_w);
 	ev_signal_stop(core.loop, &sigterm_w);
 	ev_signal_stop(core.loop, &sigusr1_w);
+	ev_signal_stop(core.loop, &sighup_w);
+	tls_free();
+	owners_free(core.owners);
+	core.owners = NULL;
 	if (reserve_fd != -1)
 		close(reserve_fd);
 	outq_shutdown();

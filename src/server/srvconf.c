@@ -38,6 +38,11 @@ enum {
 	OPT_MAX_ROOMS,
 	OPT_MAX_JOINS,
 	OPT_NODE_NAME,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_TLS_PORT,
+	OPT_TLS_ONLY,
+	OPT_NICK_OWNERS,
 };
 
 static const struct option longopts[] = {
@@ -66,6 +71,11 @@ static const struct option longopts[] = {
 	{ "max-rooms",		required_argument,	NULL, OPT_MAX_ROOMS },
 	{ "max-joins",		required_argument,	NULL, OPT_MAX_JOINS },
 	{ "node-name",		required_argument,	NULL, OPT_NODE_NAME },
+	{ "tls-cert",		required_argument,	NULL, OPT_TLS_CERT },
+	{ "tls-key",		required_argument,	NULL, OPT_TLS_KEY },
+	{ "tls-port",		required_argument,	NULL, OPT_TLS_PORT },
+	{ "tls-only",		no_argument,		NULL, OPT_TLS_ONLY },
+	{ "nick-owners",	required_argument,	NULL, OPT_NICK_OWNERS },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -125,6 +135,17 @@ srvconf_usage(FILE *f)
 	    "1000)\n"), f);
 	fputs(_("      --max-joins N       most rooms one peer is in besides "
 	    "#lobby (default: 20)\n"), f);
+	fputs(_("\nTLS:\n"), f);
+	fputs(_("      --tls-cert FILE     the server's certificate (PEM; may "
+	    "hold the chain)\n"), f);
+	fputs(_("      --tls-key FILE      its private key (PEM)\n"), f);
+	fputs(_("      --tls-port PORT     listen for TLS on PORT (default: "
+	    "8443)\n"), f);
+	fputs(_("      --tls-only          no plaintext TCP (not with --udp)\n"),
+	    f);
+	fputs(_("      --nick-owners FILE  nicks that only the TLS peer with "
+	    "the key listed\n"
+	    "                          may take: lines 'NICK sha256:PIN'\n"), f);
 	fputs(_("\nScale-out:\n"), f);
 	fputs(_("      --relay URL         one room with other servers through "
 	    "Redis:\n"
@@ -142,8 +163,8 @@ srvconf_usage(FILE *f)
 	fputs("\n", f);
 	fputs(_("  -h, --help              show this help and exit\n"), f);
 	fputs(_("  -V, --version           show the version and exit\n"), f);
-	fputs("\n", f);
-	fprintf(f, _("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
+	fputs(_("\nSIGHUP loads the TLS certificate, key and --nick-owners "
+	    "again; SIGUSR1\nlogs the counters.\n"), f);
 }
 
 static enum conf_result
@@ -161,7 +182,7 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 {
 	const char	*why;
 	long long	 n;
-	int		 ch, cur;
+	int		 ch, cur, tls_port_given = 0;
 
 	memset(c, 0, sizeof *c);
 	c->port = DEFAULT_PORT;
@@ -179,6 +200,7 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 	c->history_memory = DEFAULT_HISTORY_BYTES;
 	c->max_rooms = DEFAULT_MAX_ROOMS;
 	c->max_joins = DEFAULT_MAX_JOINS;
+	c->tls_port = DEFAULT_TLS_PORT;
 
 	/* Reset getopt, so that tests may parse many command lines. */
 	optind = 0;
@@ -347,6 +369,26 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 				    "':' or '-'"), optarg);
 			c->node_name = optarg;
 			break;
+		case OPT_TLS_CERT:
+			c->tls_cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			c->tls_key = optarg;
+			break;
+		case OPT_TLS_PORT:
+			if (addr_parse_port(optarg, 1, &c->tls_port, &why) ==
+			    -1)
+				return optmsg_fail(err, size,
+				    _("invalid --tls-port '%s': %s"), optarg,
+				    _(why));
+			tls_port_given = 1;
+			break;
+		case OPT_TLS_ONLY:
+			c->tls_only = 1;
+			break;
+		case OPT_NICK_OWNERS:
+			c->nick_owners = optarg;
+			break;
 		case 'q':
 			c->log_level = LOG_LEVEL_WARN;
 			break;
@@ -365,7 +407,20 @@ srvconf_parse(struct srvconf *c, int argc, char **argv, char *err,
 	if (optind < argc)
 		return optmsg_fail(err, size, _("unexpected argument '%s'"),
 		    argv[optind]);
-	if (!c->tcp && !c->udp)
+	if ((c->tls_cert == NULL) != (c->tls_key == NULL))
+		return optmsg_fail(err, size, "%s", c->tls_cert == NULL ?
+		    _("--tls-key needs --tls-cert") :
+		    _("--tls-cert needs --tls-key"));
+	if (c->tls_cert == NULL && (c->tls_only || tls_port_given))
+		return optmsg_fail(err, size, _("%s needs --tls-cert and "
+		    "--tls-key"), c->tls_only ? "--tls-only" : "--tls-port");
+	if (c->tls_only && c->udp)
+		return optmsg_fail(err, size, "%s", _("--tls-only cannot be "
+		    "used with --udp: UDP is never encrypted"));
+	if (c->tls_only && c->tcp)
+		return optmsg_fail(err, size, "%s", _("--tls-only cannot be "
+		    "used with --tcp: it turns plaintext TCP off"));
+	if (!c->tcp && !c->udp && !c->tls_only)
 		c->tcp = 1;
 	if (c->relay != NULL && !c->broadcast)
 		return optmsg_fail(err, size, "%s",

@@ -43,6 +43,11 @@ struct srvconf {
 	const char	 *relay_password; /* from the environment */
 	const char	 *relay_prefix;
 	const char	 *node_name;	/* NULL: HOSTNAME:PORT */
+	const char	 *tls_cert;	/* NULL: no TLS */
+	const char	 *tls_key;
+	uint16_t	  tls_port;
+	int		  tls_only;	/* no plaintext TCP */
+	const char	 *nick_owners;	/* --nick-owners FILE, or NULL */
 };
 
 /*
