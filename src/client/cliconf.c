@@ -29,6 +29,11 @@ enum {
 	OPT_LOG,
 	OPT_SCROLLBACK,
 	OPT_NO_BELL,
+	OPT_TLS,
+	OPT_TLS_CA,
+	OPT_TLS_PIN,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -43,6 +48,11 @@ static const struct option longopts[] = {
 	{ "log",		required_argument,	NULL, OPT_LOG },
 	{ "scrollback",		required_argument,	NULL, OPT_SCROLLBACK },
 	{ "no-bell",		no_argument,		NULL, OPT_NO_BELL },
+	{ "tls",		no_argument,		NULL, OPT_TLS },
+	{ "tls-ca",		required_argument,	NULL, OPT_TLS_CA },
+	{ "tls-pin",		required_argument,	NULL, OPT_TLS_PIN },
+	{ "tls-cert",		required_argument,	NULL, OPT_TLS_CERT },
+	{ "tls-key",		required_argument,	NULL, OPT_TLS_KEY },
 	{ "help",		no_argument,		NULL, OPT_HELP },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ NULL,			0,			NULL, 0 }
@@ -53,8 +63,8 @@ cliconf_usage(FILE *f)
 {
 	fprintf(f, _("Usage: %s [OPTION]... [HOST [PORT]]\n"), "tschat");
 	fputs(_("A chat client: sends what you type to HOST (default: "
-	    "localhost) on PORT\n(default: 8080) and shows what comes "
-	    "back.\n\n"), f);
+	    "localhost) on PORT\n(default: 8080; 8443 with --tls) and shows "
+	    "what comes back.\n\n"), f);
 	fputs(_("  -u, --udp               use UDP instead of TCP\n"), f);
 	fputs(_("      --framing MODE      'line' (default) or 'raw'; must "
 	    "match the server's\n"), f);
@@ -76,10 +86,22 @@ cliconf_usage(FILE *f)
 	    "mention or a\n"
 	    "                          private message in a window not on "
 	    "screen)\n"), f);
+	fputs(_("\nTLS:\n"), f);
+	fputs(_("      --tls               connect over TLS; the server's "
+	    "certificate must\n"
+	    "                          verify, or its key be known (see "
+	    "tschat(1))\n"), f);
+	fputs(_("      --tls-ca FILE       verify with the CA certificates in "
+	    "FILE, not the\n"
+	    "                          system's\n"), f);
+	fputs(_("      --tls-pin sha256:PIN  trust the server key with that "
+	    "pin, and no other\n"), f);
+	fputs(_("      --tls-cert FILE     present this client certificate "
+	    "(PEM)\n"), f);
+	fputs(_("      --tls-key FILE      its private key (PEM)\n"), f);
+	fputs("\n", f);
 	fputs(_("  -h, --help              show this help and exit\n"), f);
 	fputs(_("  -V, --version           show the version and exit\n"), f);
-	fputs("\n", f);
-	fprintf(f, _("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
 }
 
 /*
@@ -168,6 +190,26 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 				    "'%s': %s"), optarg, _(why));
 			c->scrollback = n;
 			break;
+		case OPT_TLS:
+			c->tls = 1;
+			break;
+		case OPT_TLS_CA:
+			c->tls_ca = optarg;
+			break;
+		case OPT_TLS_PIN:
+			if (pin_parse(optarg, strlen(optarg), c->pin) == -1)
+				return optmsg_fail(err, size,
+				    _("invalid --tls-pin '%s': use "
+				    "sha256: and 44 characters of base64, as "
+				    "tschatd logs it"), optarg);
+			c->has_pin = 1;
+			break;
+		case OPT_TLS_CERT:
+			c->tls_cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			c->tls_key = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			return CONF_HELP;
@@ -184,6 +226,8 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 			return optmsg_fail(err, size, _("invalid host ''"));
 		c->host = argv[optind++];
 	}
+	if (c->tls)
+		c->port = DEFAULT_TLS_PORT;
 	if (optind < argc) {
 		if (addr_parse_port(argv[optind], 0, &c->port, &why) == -1)
 			return optmsg_fail(err, size,
@@ -194,6 +238,18 @@ cliconf_parse(struct cliconf *c, int argc, char **argv, char *err,
 	if (optind < argc)
 		return optmsg_fail(err, size, _("unexpected argument '%s'"),
 		    argv[optind]);
+	if (!c->tls && (c->tls_ca != NULL || c->has_pin ||
+	    c->tls_cert != NULL || c->tls_key != NULL))
+		return optmsg_fail(err, size, _("%s needs --tls"),
+		    c->tls_ca != NULL ? "--tls-ca" : c->has_pin ? "--tls-pin" :
+		    c->tls_cert != NULL ? "--tls-cert" : "--tls-key");
+	if ((c->tls_cert == NULL) != (c->tls_key == NULL))
+		return optmsg_fail(err, size, "%s", c->tls_cert == NULL ?
+		    _("--tls-key needs --tls-cert") :
+		    _("--tls-cert needs --tls-key"));
+	if (c->tls && c->udp)
+		return optmsg_fail(err, size, "%s", _("--tls cannot be used "
+		    "with --udp: UDP is never encrypted"));
 	return CONF_OK;
 }
 

@@ -10,6 +10,7 @@
 
 #include "frame.h"
 #include "optmsg.h"
+#include "pin.h"
 
 struct cliconf {
 	const char	*host;		/* from argv, or DEFAULT_HOST */
@@ -23,6 +24,12 @@ struct cliconf {
 	int		 no_bell;
 	const char	*log_file;	/* --log, or NULL */
 	size_t		 scrollback;	/* lines */
+	int		 tls;		/* --tls */
+	const char	*tls_ca;	/* --tls-ca FILE, or NULL: the system's */
+	int		 has_pin;	/* --tls-pin given: */
+	unsigned char	 pin[PIN_BYTES];	/* trust this key only */
+	const char	*tls_cert;	/* --tls-cert: a client certificate */
+	const char	*tls_key;
 };
 
 /*

@@ -3,6 +3,11 @@
  * up: a refused or lost connection is tried again after 0.5 s, doubling to
  * 30 s, and its owner says so meanwhile. Under CONN_ONCE the first failure
  * is the last: its owner is told once, and nothing is tried again.
+ *
+ * Over TLS the connection is up once the handshake is done and the owner
+ * trusts the server's key; a refused key is the end under either policy.
+ * TLS has no half-close: conn_shutdown() leaves that to conn_close(),
+ * which says close_notify.
  */
 #include "common.h"
 
@@ -20,6 +25,7 @@
 #include "conn.h"
 #include "defaults.h"
 #include "net.h"
+#include "tlsclient.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -33,6 +39,7 @@
 static char	rbuf[READ_BUF_BYTES];
 
 static void	conn_try(struct conn *);
+static void	conn_read_cb(struct ev_loop *, ev_io *, int);
 
 static void
 set_state(struct conn *c, enum conn_state st, int why)
@@ -56,6 +63,10 @@ drop_socket(struct conn *c)
 	ev_io_stop(c->loop, &c->rio);
 	ev_io_stop(c->loop, &c->wio);
 	ev_timer_stop(c->loop, &c->timer);
+	if (c->ssl != NULL)
+		tlsc_close(c->ssl, 0);
+	c->ssl = NULL;
+	c->tls_wait = 0;
 	if (c->fd != -1)
 		close(c->fd);
 	c->fd = -1;
@@ -157,6 +168,51 @@ conn_lost(struct conn *c, int why)
 	conn_down(c, CONN_CLOSED, why);
 }
 
+/*
+ * TLS: write a record of the queue's head: 0 (written, or it waits), or
+ * -1 with errno.
+ */
+static int
+write_tls(struct conn *c)
+{
+	static char	 record[TLS_RECORD_BYTES];
+	struct iovec	 iov[CONN_IOV_MAX];
+	const void	*buf;
+	size_t		 len, n = 0;
+	int		 cnt, i;
+
+	while (c->out.bytes > 0) {
+		cnt = outq_iov(&c->out, iov, CONN_IOV_MAX, TLS_RECORD_BYTES);
+		buf = iov[0].iov_base;
+		len = iov[0].iov_len;
+		if (cnt > 1) {
+			for (i = 0, len = 0; i < cnt; i++) {
+				memcpy(record + len, iov[i].iov_base,
+				    iov[i].iov_len);
+				len += iov[i].iov_len;
+			}
+			buf = record;
+		}
+		switch (tlsc_write(c->ssl, buf, len, &n, &c->tls_why)) {
+		case TLSC_OK:
+			outq_consume(&c->out, n);
+			continue;
+		case TLSC_WANT_WRITE:
+			return 0;
+		case TLSC_WANT_READ:
+			c->tls_wait |= CONN_TLS_WRITE_WR;
+			return 0;
+		case TLSC_CLOSED:
+			errno = EPIPE;
+			return -1;
+		case TLSC_ERROR:
+			errno = EPROTO;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Write what the socket takes now: 0, or -1 with errno. */
 static int
 write_out(struct conn *c)
@@ -165,6 +221,8 @@ write_out(struct conn *c)
 	ssize_t		n;
 	int		cnt;
 
+	if (c->ssl != NULL)
+		return write_tls(c);
 	while (c->out.bytes > 0) {
 		cnt = outq_iov(&c->out, iov, CONN_IOV_MAX, SIZE_MAX);
 		n = writev(c->fd, iov, cnt);
@@ -189,12 +247,17 @@ conn_flush(struct conn *c)
 		return -1;
 	}
 	if (c->out.bytes > 0) {
-		ev_io_start(c->loop, &c->wio);
+		/* Writability does not help a write that waits to read. */
+		if (c->tls_wait & CONN_TLS_WRITE_WR)
+			ev_io_stop(c->loop, &c->wio);
+		else
+			ev_io_start(c->loop, &c->wio);
 		return 0;
 	}
-	ev_io_stop(c->loop, &c->wio);
+	if (!(c->tls_wait & CONN_TLS_READ_WW))
+		ev_io_stop(c->loop, &c->wio);
 	/* An error here (the peer reset) shows up on the next read. */
-	if (c->shut_wr)
+	if (c->shut_wr && c->ssl == NULL)
 		(void)shutdown(c->fd, SHUT_WR);
 	return 0;
 }
@@ -212,7 +275,8 @@ conn_send(struct conn *c, const char *line, size_t len)
 		outq_append(&c->out, line, len);
 		if (n > len)
 			outq_append(&c->out, "\n", 1);
-		ev_io_start(c->loop, &c->wio);
+		if (!(c->tls_wait & CONN_TLS_WRITE_WR))
+			ev_io_start(c->loop, &c->wio);
 		return CONN_SENT;
 	}
 	/* Made in the spare buffer: the last line stays if this one cannot go. */
@@ -243,7 +307,8 @@ conn_send(struct conn *c, const char *line, size_t len)
 void
 conn_shutdown(struct conn *c)
 {
-	if (c->conf->udp || c->fd == -1)
+	/* TLS has no half-close: conn_close() says close_notify. */
+	if (c->conf->udp || c->fd == -1 || c->conf->tls)
 		return;
 	c->shut_wr = 1;
 	if (c->out.bytes == 0)
@@ -298,6 +363,117 @@ udp_next(struct conn *c)
 		c->ev->writable(c->arg);
 }
 
+/* recv() over TLS: bytes, 0 at the end, or -1 with errno (EAGAIN: wait). */
+static ssize_t
+recv_tls(struct conn *c, char *buf, size_t len)
+{
+	size_t	n = 0;
+
+	switch (tlsc_read(c->ssl, buf, len, &n, &c->tls_why)) {
+	case TLSC_OK:
+		return (ssize_t)n;
+	case TLSC_CLOSED:
+		return 0;
+	case TLSC_WANT_WRITE:
+		c->tls_wait |= CONN_TLS_READ_WW;
+		ev_io_start(c->loop, &c->wio);
+		/* FALLTHROUGH */
+	case TLSC_WANT_READ:
+		errno = EAGAIN;
+		return -1;
+	case TLSC_ERROR:
+		break;
+	}
+	errno = EPROTO;
+	return -1;
+}
+
+static void
+conn_up(struct conn *c)
+{
+	ev_timer_stop(c->loop, &c->timer);
+	c->backoff = BACKOFF_FIRST_SECS;
+	ev_io_start(c->loop, &c->rio);
+	/* What TLS read with the handshake is not in the socket. */
+	if (c->ssl != NULL && tlsc_pending(c->ssl))
+		ev_feed_event(c->loop, &c->rio, EV_READ);
+	set_state(c, CONN_UP, 0);
+}
+
+/* The owner does not trust the server's key: the end, whatever the policy. */
+static void
+conn_untrusted(struct conn *c)
+{
+	drop_socket(c);
+	set_state(c, CONN_UNTRUSTED, 0);
+}
+
+/* A handshake step; once done, the owner's word on the key. */
+static void
+conn_handshake(struct conn *c)
+{
+	unsigned char	pin[PIN_BYTES];
+
+	switch (tlsc_handshake(c->ssl, &c->tls_why)) {
+	case TLSC_OK:
+		break;
+	case TLSC_WANT_READ:
+		ev_io_stop(c->loop, &c->wio);
+		ev_io_start(c->loop, &c->rio);
+		return;
+	case TLSC_WANT_WRITE:
+		ev_io_start(c->loop, &c->wio);
+		return;
+	case TLSC_CLOSED:
+	case TLSC_ERROR:
+		/* This address does not speak TLS to us: the next one. */
+		drop_socket(c);
+		c->err = EPROTO;
+		c->ai = c->ai->ai_next;
+		conn_try(c);
+		return;
+	}
+	ev_io_stop(c->loop, &c->rio);
+	ev_io_stop(c->loop, &c->wio);
+	ev_timer_stop(c->loop, &c->timer);
+	c->tls_wait = CONN_TLS_ASKING;
+	if (tlsc_server_pin(c->ssl, pin) == -1) {
+		c->tls_why = "the server sent no certificate";
+		conn_untrusted(c);
+		return;
+	}
+	switch (c->ev->verify(c->arg, pin, tlsc_verify_error(c->ssl))) {
+	case 1:
+		conn_trust(c, 1);
+		break;
+	case 0:
+		conn_trust(c, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+conn_trust(struct conn *c, int yes)
+{
+	if (!(c->tls_wait & CONN_TLS_ASKING))
+		return;
+	c->tls_wait = 0;
+	if (yes)
+		conn_up(c);
+	else
+		conn_untrusted(c);
+}
+
+const char *
+conn_why(const struct conn *c, int why)
+{
+	if (why == EPROTO && c->tls_why != NULL)
+		return c->tls_why;
+	return strerror(why);
+}
+
 static void
 conn_read_cb(struct ev_loop *loop UNUSED, ev_io *w, int revents UNUSED)
 {
@@ -306,9 +482,22 @@ conn_read_cb(struct ev_loop *loop UNUSED, ev_io *w, int revents UNUSED)
 	size_t		 have = c->tail_len, keep = 0;
 	ssize_t		 n;
 
+	if (c->tls_wait & CONN_TLS_HANDSHAKE) {
+		conn_handshake(c);
+		return;
+	}
+	if (c->tls_wait & CONN_TLS_WRITE_WR) {
+		c->tls_wait &= ~CONN_TLS_WRITE_WR;
+		if (conn_flush(c) == -1)
+			return;
+	}
+	c->tls_wait &= ~CONN_TLS_READ_WW;
 	/* Raw TCP: the start of a character the last read ended in. */
 	memcpy(rbuf, c->tail, have);
-	n = recv(c->fd, rbuf + have, sizeof rbuf - have, 0);
+	if (c->ssl != NULL)
+		n = recv_tls(c, rbuf + have, sizeof rbuf - have);
+	else
+		n = recv(c->fd, rbuf + have, sizeof rbuf - have, 0);
 	if (n == -1) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
@@ -341,15 +530,27 @@ conn_read_cb(struct ev_loop *loop UNUSED, ev_io *w, int revents UNUSED)
 		return;
 	if (c->ev->received != NULL)
 		c->ev->received(c->arg);
+	/* One record a callback: the rest at the loop's next turn. */
+	if (c->ssl != NULL && c->state == CONN_UP && tlsc_pending(c->ssl))
+		ev_feed_event(c->loop, &c->rio, EV_READ);
 }
 
+/* The connect is done: over TLS the handshake comes first. */
 static void
-conn_up(struct conn *c)
+conn_connected(struct conn *c)
 {
-	ev_timer_stop(c->loop, &c->timer);
-	c->backoff = BACKOFF_FIRST_SECS;
-	ev_io_start(c->loop, &c->rio);
-	set_state(c, CONN_UP, 0);
+	if (!c->conf->tls) {
+		conn_up(c);
+		return;
+	}
+	if ((c->ssl = tlsc_new(c->fd, c->conf->host)) == NULL) {
+		c->tls_why = "cannot make a TLS session";
+		conn_down(c, CONN_FAILED, EPROTO);
+		return;
+	}
+	c->tls_wait = CONN_TLS_HANDSHAKE;
+	/* The connect timeout covers the handshake too. */
+	conn_handshake(c);
 }
 
 static void
@@ -372,8 +573,17 @@ conn_write_cb(struct ev_loop *loop, ev_io *w, int revents UNUSED)
 			conn_try(c);
 			return;
 		}
-		conn_up(c);
+		conn_connected(c);
 		return;
+	}
+	if (c->tls_wait & CONN_TLS_HANDSHAKE) {
+		conn_handshake(c);
+		return;
+	}
+	if (c->tls_wait & CONN_TLS_READ_WW) {
+		conn_read_cb(loop, &c->rio, EV_READ);
+		if (c->state != CONN_UP)
+			return;
 	}
 	if (c->conf->udp)
 		ev_io_stop(loop, w);
@@ -406,10 +616,8 @@ conn_timer_cb(struct ev_loop *loop, ev_timer *w, int revents UNUSED)
 	struct conn	*c = container_of(w, struct conn, timer);
 
 	if (c->state == CONN_CONNECTING) {
-		/* This address does not answer: the next one. */
-		ev_io_stop(loop, &c->wio);
-		close(c->fd);
-		c->fd = -1;
+		/* This address does not answer (or finish a handshake). */
+		drop_socket(c);
 		c->err = ETIMEDOUT;
 		c->ai = c->ai->ai_next;
 	}
@@ -458,7 +666,11 @@ conn_close(struct conn *c)
 	ev_timer_stop(c->loop, &c->timer);
 	if (c->fd != -1) {
 		/* One last try, without waiting. */
-		(void)write_out(c);
+		if (c->tls_wait == 0)
+			(void)write_out(c);
+		if (c->ssl != NULL)
+			tlsc_close(c->ssl, c->tls_wait == 0);
+		c->ssl = NULL;
 		close(c->fd);
 		c->fd = -1;
 	}

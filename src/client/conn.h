@@ -1,6 +1,7 @@
 /*
  * conn.h: tschat's one connection engine, for both of its modes: connect
- * (each address of the name in turn), frame what comes back into
+ * (each address of the name in turn; over TLS, the handshake and the
+ * owner's word on the server's key), frame what comes back into
  * messages, queue and send lines, answer a UDP room's /join token; and
  * when the server goes away, either reconnect with backoff (the
  * full-screen client) or say so once (line mode), as its policy says.
@@ -14,6 +15,7 @@
 #include EV_HEADER
 #include "frame.h"
 #include "outq.h"
+#include "pin.h"
 
 /* What to do when the server cannot be reached or goes away. */
 enum conn_policy {
@@ -27,6 +29,8 @@ enum conn_state {
 	CONN_WAITING,		/* CONN_RECONNECT: to connect again */
 	CONN_FAILED,		/* CONN_ONCE: no address of the name took us */
 	CONN_CLOSED,		/* CONN_ONCE: the server closed, or it broke */
+	CONN_UNTRUSTED,		/* TLS: the owner refused the server's key;
+				   nothing more is tried */
 };
 
 /* What became of a line given to conn_send. */
@@ -53,6 +57,14 @@ struct conn_events {
 	void	(*joined)(void *arg);
 	/* Room for more: the TCP queue was written, or after CONN_FULL. */
 	void	(*writable)(void *arg);
+	/*
+	 * TLS (not NULL then): the handshake is done; trust the server whose
+	 * key has PIN, and whose certificate did not verify because of
+	 * VERIFY_ERROR (NULL: it verified, for the host's name)? Return 1
+	 * (CONN_UP), 0 (CONN_UNTRUSTED), or -1: conn_trust() answers later.
+	 */
+	int	(*verify)(void *arg, const unsigned char pin[PIN_BYTES],
+		    const char *verify_error);
 };
 
 struct conn {
@@ -84,7 +96,16 @@ struct conn {
 						   the last line sent */
 	unsigned char		 tail[4];	/* raw TCP: a character begun */
 	size_t			 tail_len;
+	struct ssl_st		*ssl;		/* TLS: the session */
+	const char		*tls_why;	/* why TLS failed (EPROTO) */
+	int			 tls_wait;	/* TLS_* below */
 };
+
+/* conn.tls_wait: what the session waits for. */
+#define CONN_TLS_HANDSHAKE	0x01
+#define CONN_TLS_ASKING		0x02	/* the owner's conn_trust() */
+#define CONN_TLS_READ_WW	0x04	/* a read waits to write */
+#define CONN_TLS_WRITE_WR	0x08	/* a write waits to read */
 
 /*
  * Resolve the server's name and start connecting under POLICY. Return -1
@@ -104,6 +125,12 @@ enum conn_sent conn_send(struct conn *, const char *line, size_t len);
 
 /* TCP: half-close once everything queued is written. UDP: nothing. */
 void	conn_shutdown(struct conn *);
+
+/* The answer the owner's verify() put off: YES, the connection is up. */
+void	conn_trust(struct conn *, int yes);
+
+/* What WHY, given with a state, means: errno's text or TLS's reason. */
+const char *conn_why(const struct conn *, int why);
 
 /* Seconds until the next attempt while CONN_WAITING. */
 double	conn_retry_in(const struct conn *);

@@ -25,6 +25,7 @@
 #include "addr.h"
 #include "fullscreen.h"
 #include "keydecode.h"
+#include "knownhosts.h"
 #include "log.h"
 #include "sanitize.h"
 #include "scrollback.h"
@@ -247,6 +248,9 @@ update_state(struct fullscreen *fs)
 		    _("reconnecting in %.0fs"),
 		    conn_retry_in(&fs->conn) + 0.49);
 		break;
+	case CONN_UNTRUSTED:
+		snprintf(fs->state, sizeof fs->state, "%s", _("not trusted"));
+		break;
 	case CONN_FAILED:
 	case CONN_CLOSED:
 		/* Not under CONN_RECONNECT. */
@@ -304,13 +308,18 @@ on_state(void *arg, enum conn_state st, int why)
 		fs->was_up = 0;
 		if (why != 0)
 			fullscreen_say(fs, _("*** cannot reach %s: %s; trying "
-			    "again in %.1f s"), fs->conn.name, strerror(why),
-			    conn_retry_in(&fs->conn));
+			    "again in %.1f s"), fs->conn.name,
+			    conn_why(&fs->conn, why), conn_retry_in(&fs->conn));
 		else
 			fullscreen_say(fs, _("*** %s closed the connection; "
 			    "trying again in %.1f s"), fs->conn.name,
 			    conn_retry_in(&fs->conn));
 		ev_timer_again(fs->loop, &fs->tick_w);
+		break;
+	case CONN_UNTRUSTED:
+		ev_timer_stop(fs->loop, &fs->tick_w);
+		fullscreen_say(fs, _("*** not connected to %s: its key is not "
+		    "trusted"), fs->conn.name);
 		break;
 	case CONN_CONNECTING:
 	case CONN_FAILED:
@@ -320,9 +329,66 @@ on_state(void *arg, enum conn_state st, int why)
 	update_state(fs);
 }
 
+/* TLS: trusted, refused, or the user is asked (MODE_TRUST). */
+static int
+on_verify(void *arg, const unsigned char pin[PIN_BYTES],
+    const char *verify_error)
+{
+	struct fullscreen	*fs = arg;
+	struct trust_case	*t = &fs->trust;
+	enum trust		 r;
+	char			*msg;
+
+	memset(t, 0, sizeof *t);
+	t->hostport = fs->conn.name;
+	memcpy(t->pin, pin, PIN_BYTES);
+	t->verify_error = verify_error;
+	t->known_hosts = fs->known_hosts;
+	if ((r = trust_check(fs->conf, t)) == TRUST_YES)
+		return 1;
+	msg = trust_message(r, t, r == TRUST_UNKNOWN);
+	fullscreen_say(fs, "*** %s", msg);
+	free(msg);
+	if (r != TRUST_UNKNOWN)
+		return 0;
+	/* Asked once; the answer is remembered (known_hosts). */
+	fs->mode = MODE_TRUST;
+	snprintf(fs->prompt, sizeof fs->prompt, "%s",
+	    _("Trust this key and remember it? (y/n) "));
+	fs->dirty = 1;
+	return -1;
+}
+
+void
+fullscreen_trust(struct fullscreen *fs, int yes)
+{
+	const struct trust_case	*t = &fs->trust;
+	char			*safe;
+
+	fs->mode = MODE_EDIT;
+	if (yes && t->known_hosts == NULL)
+		fullscreen_say(fs, "%s", _("*** the key is trusted this time "
+		    "only: neither XDG_DATA_HOME nor HOME says where to "
+		    "remember it"));
+	else if (yes && knownhosts_add(t->known_hosts, t->hostport,
+	    t->pin) == -1) {
+		safe = sanitize_str(t->known_hosts);
+		fullscreen_say(fs, _("*** the key is trusted this time only: "
+		    "cannot write %s: %s"), safe, strerror(errno));
+		free(safe);
+	} else if (yes) {
+		safe = sanitize_str(t->known_hosts);
+		fullscreen_say(fs, _("*** the key of %s is remembered in %s"),
+		    t->hostport, safe);
+		free(safe);
+	}
+	conn_trust(&fs->conn, yes);
+}
+
 static const struct conn_events conn_events = {
 	.message = on_message,
 	.state = on_state,
+	.verify = on_verify,
 };
 
 void
@@ -461,6 +527,7 @@ fullscreen_free(struct fullscreen *fs)
 	free(fs->search);
 	free(fs->search_saved);
 	free(fs->me);
+	free(fs->known_hosts);
 	free(fs);
 }
 
@@ -485,6 +552,8 @@ fullscreen_run(const struct cliconf *c)
 	fs->conf = c;
 	fs->loop = loop;
 	fs->log = log;
+	if (c->tls)
+		fs->known_hosts = knownhosts_path();
 	/* The connection may report at once: the models come first. */
 	windows_init(&fs->win, c->scrollback);
 	editor_init(&fs->ed);
@@ -501,7 +570,7 @@ fullscreen_run(const struct cliconf *c)
 	}
 	host = sanitize_str(fs->conn.name);
 	snprintf(fs->where, sizeof fs->where, "%s %s", host,
-	    c->udp ? "udp" : "tcp");
+	    c->udp ? "udp" : c->tls ? "tls" : "tcp");
 	free(host);
 	update_state(fs);
 

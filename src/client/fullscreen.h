@@ -17,6 +17,7 @@
 #include "history.h"
 #include "keydecode.h"
 #include "scrollback.h"
+#include "trust.h"
 #include "windows.h"
 
 #define PASTE_CONFIRM_LINES	5
@@ -31,6 +32,7 @@ enum mode {
 	MODE_EDIT,
 	MODE_SEARCH,		/* C-r */
 	MODE_CONFIRM,		/* send a long paste? */
+	MODE_TRUST,		/* trust the server's key, and remember it? */
 };
 
 struct fullscreen {
@@ -67,6 +69,8 @@ struct fullscreen {
 	int			 dirty;
 	int			 quit;
 	int			 was_up;	/* connected, and not since gone */
+	char			*known_hosts;	/* TLS: its path, or NULL */
+	struct trust_case	 trust;		/* MODE_TRUST: the key asked about */
 
 	ev_io			 key_w;
 	ev_timer		 esc_w;		/* a lone ESC is Escape */
@@ -79,6 +83,9 @@ struct fullscreen {
 
 /* Run until the user leaves; return the exit status. */
 int	fullscreen_run(const struct cliconf *);
+
+/* MODE_TRUST's answer: YES, the key is trusted and remembered. */
+void	fullscreen_trust(struct fullscreen *, int yes);
 
 /* A line from tschat itself, in the pane. */
 void	fullscreen_say(struct fullscreen *, const char *, ...)

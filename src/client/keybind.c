@@ -286,6 +286,17 @@ confirm_key(struct fullscreen *fs, uint32_t ch)
 	fs->paste_len = 0;
 }
 
+/* The server's key: y trusts and remembers it, n refuses it. */
+static void
+trust_key(struct fullscreen *fs, uint32_t ch)
+{
+	if (ch == 'y' || ch == 'Y')
+		fullscreen_trust(fs, 1);
+	else if (ch == 'n' || ch == 'N' || ch == ESCAPE || ch == CTRL('c') ||
+	    ch == CTRL('g'))
+		fullscreen_trust(fs, 0);
+}
+
 /* --- reverse search ---------------------------------------------------- */
 
 static void
@@ -585,6 +596,11 @@ keybind_key(struct fullscreen *fs, const struct key *k)
 	if (fs->mode == MODE_CONFIRM) {
 		if (k->code == KEYC_CHAR && k->mods == 0)
 			confirm_key(fs, k->ch);
+		return;
+	}
+	if (fs->mode == MODE_TRUST) {
+		if (k->code == KEYC_CHAR && k->mods == 0)
+			trust_key(fs, k->ch);
 		return;
 	}
 	if (fs->mode == MODE_SEARCH && search_key(fs, k))

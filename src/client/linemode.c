@@ -19,10 +19,12 @@
 #include "defaults.h"
 #include EV_HEADER
 #include "frame.h"
+#include "knownhosts.h"
 #include "linemode.h"
 #include "log.h"
 #include "outq.h"
 #include "sanitize.h"
+#include "trust.h"
 #include "xmalloc.h"
 
 /* The longest line of input sent as one message; longer ones are split. */
@@ -216,7 +218,7 @@ server_gone(struct linemode *lm, int errnum)
 	/* Once the input ended, the server's close is the expected end. */
 	if (lm->state == RUNNING && errnum != 0)
 		prog_warn(_("connection to %s lost: %s"), lm->conn.name,
-		    strerror(errnum));
+		    conn_why(&lm->conn, errnum));
 	else if (lm->state == RUNNING)
 		prog_warn(_("%s closed the connection"), lm->conn.name);
 	done(lm);
@@ -354,7 +356,11 @@ on_state(void *arg, enum conn_state st, int why)
 		connected(lm);
 		break;
 	case CONN_FAILED:
-		die(1, why, _("cannot connect to %s"), lm->conn.name);
+		die(1, 0, _("cannot connect to %s: %s"), lm->conn.name,
+		    conn_why(&lm->conn, why));
+	case CONN_UNTRUSTED:
+		/* on_verify() said why. */
+		exit(1);
 	case CONN_CLOSED:
 		server_gone(lm, why);
 		break;
@@ -364,12 +370,37 @@ on_state(void *arg, enum conn_state st, int why)
 	}
 }
 
+/* TLS: line mode never asks; an untrusted server is refused, and why. */
+static int
+on_verify(void *arg, const unsigned char pin[PIN_BYTES],
+    const char *verify_error)
+{
+	struct linemode		*lm = arg;
+	struct trust_case	 t;
+	enum trust		 r;
+	char			*msg, *kh;
+
+	memset(&t, 0, sizeof t);
+	t.hostport = lm->conn.name;
+	memcpy(t.pin, pin, PIN_BYTES);
+	t.verify_error = verify_error;
+	t.known_hosts = kh = knownhosts_path();
+	if ((r = trust_check(lm->conf, &t)) != TRUST_YES) {
+		msg = trust_message(r, &t, 0);
+		prog_warn("%s", msg);
+		free(msg);
+	}
+	free(kh);
+	return r == TRUST_YES;
+}
+
 static const struct conn_events conn_events = {
 	.message = on_message,
 	.state = on_state,
 	.received = on_received,
 	.joined = on_joined,
 	.writable = on_writable,
+	.verify = on_verify,
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "linemode.h"
 #include "log.h"
 #include "nls.h"
+#include "tlsclient.h"
 
 /* What --help and --version printed must have reached stdout. */
 static int
@@ -39,6 +40,7 @@ main(int argc, char **argv)
 	struct cliconf	conf;
 	const char	*no_color;
 	char		err[256];
+	const char	*file, *why;
 	int		status;
 
 	nls_init();
@@ -60,11 +62,14 @@ main(int argc, char **argv)
 		conf.no_color = 1;	/* no-color.org: set and not empty */
 	/* A peer that goes away is an error from write(), not a signal. */
 	signal(SIGPIPE, SIG_IGN);
+	if (conf.tls && tlsc_init(&conf, &file, &why) == -1)
+		die(1, 0, _("cannot load %s: %s"), file, why);
 
 	if (conf.line_mode || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		status = linemode_run(&conf);
 	else
 		status = fullscreen_run(&conf);
+	tlsc_free();
 	cliconf_free(&conf);
 	return status;
 }
