@@ -3,6 +3,8 @@
 # is one systemd accepts (systemd-analyze verify, with its man page found),
 # runs the tschatd it names, and keeps its sandbox: an exposure score of 2.0
 # or less (systemd-analyze security, "OK"), so that loosening it fails here.
+# The drop-in that /etc/default/tschatd shows for the TLS key (credentials)
+# is accepted with it.
 . "$top_srcdir/tests/lib.sh"
 
 : "${SERVICE_UNIT:?SERVICE_UNIT must name the built tschatd.service}"
@@ -10,8 +12,19 @@
 
 grep -q '@[a-z]*@' "$SERVICE_UNIT" &&
 	fail "$SERVICE_UNIT has unsubstituted variables: $(grep '@[a-z]*@' "$SERVICE_UNIT")"
-grep -Eq '^ExecStart=/[^ ]*/tschatd \$TSCHATD_OPTS$' "$SERVICE_UNIT" ||
-	fail "expected 'ExecStart=BINDIR/tschatd \$TSCHATD_OPTS', got: $(grep '^ExecStart' "$SERVICE_UNIT")"
+grep -Eq '^ExecStart=/[^ ]*/tschatd \$TSCHATD_OPTS \$TSCHATD_TLS_OPTS$' "$SERVICE_UNIT" ||
+	fail "expected 'ExecStart=BINDIR/tschatd \$TSCHATD_OPTS \$TSCHATD_TLS_OPTS', got: $(grep '^ExecStart' "$SERVICE_UNIT")"
+grep -qx 'ExecReload=/bin/kill -HUP \$MAINPID' "$SERVICE_UNIT" ||
+	fail "the unit has no ExecReload sending SIGHUP"
+# The drop-in, as the default file shows it (comment lines "#   ...").
+DEFAULTS=$top_srcdir/contrib/tschatd.default
+{
+	echo '[Service]'
+	sed -n 's/^#   //p' "$DEFAULTS" | grep -E '^(LoadCredential|Environment)='
+} >"$T/tls.conf"
+grep -q '^LoadCredential=tls.key:' "$T/tls.conf" &&
+    grep -q '^Environment="TSCHATD_TLS_OPTS=--tls-cert %d/tls.crt --tls-key %d/tls.key"$' "$T/tls.conf" ||
+	fail "$DEFAULTS does not show the TLS drop-in: $(cat "$T/tls.conf")"
 for setting in DynamicUser=yes ProtectSystem=strict ProtectHome=yes \
     NoNewPrivileges=yes CapabilityBoundingSet= PrivateDevices=yes \
     'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX'; do
@@ -28,6 +41,8 @@ mkdir -p "$T/man/man1" "$T/unit"
 cp "$top_srcdir/man/tschatd.1" "$T/man/man1/"
 sed "s|^ExecStart=[^ ]*|ExecStart=$TSCHATD|" "$SERVICE_UNIT" \
     >"$T/unit/tschatd.service"
+mkdir -p "$T/unit/tschatd.service.d"
+cp "$T/tls.conf" "$T/unit/tschatd.service.d/tls.conf"
 RC=0
 MANPATH="$T/man" systemd-analyze verify "$T/unit/tschatd.service" \
     >"$T/verify" 2>&1 || RC=$?

@@ -17,6 +17,7 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -182,6 +183,15 @@ tls_reload(void)
 	SSL_CTX_free(ctx);
 	ctx = c;
 	log_pin("reloaded");
+}
+
+const char *
+tls_library(void)
+{
+	static char	buf[128];
+
+	snprintf(buf, sizeof buf, "TLS (%s)", OpenSSL_version(OPENSSL_VERSION));
+	return buf;
 }
 
 void

@@ -29,6 +29,8 @@ void	tls_init(const char *cert, const char *key);
 /* Load them again (SIGHUP): new sessions use them; on failure the old stay. */
 void	tls_reload(void);
 void	tls_free(void);
+/* "TLS (OpenSSL 3.0.2 ...)", for --version. */
+const char *tls_library(void);
 
 /* A server session on the connected socket FD; NULL (logged) on failure. */
 struct ssl_st *tls_accept(int fd);

@@ -16,17 +16,18 @@
 #include "rooms.h"
 #include "server.h"
 #include "srvconf.h"
+#include "tls.h"
 
 static void
 version(void)
 {
 	printf("tschatd (%s) %s\n", PACKAGE, VERSION);
-	/* TRANSLATORS: the optional parts built in, e.g. "hiredis". */
-	printf(_("Features: %s\n"),
+	/* TRANSLATORS: the parts built in, e.g. "TLS (OpenSSL 3.0.2)". */
+	printf(_("Features: %s, %s\n"), tls_library(),
 #ifdef HAVE_HIREDIS
-	    "hiredis (--relay)"
+	    "hiredis (--relay; rediss:// no)"
 #else
-	    _("none")
+	    _("no hiredis (no --relay)")
 #endif
 	    );
 	printf("Copyright (C) 2026 the tschat authors\n");
