@@ -5,11 +5,12 @@
  */
 #include "common.h"
 
+#include <sys/types.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
 
 #include "namemap.h"
 #include "nick.h"
