@@ -140,7 +140,7 @@ relay_up(int fresh)
 	log_info("relay: connected; reading from %s", relay->last_id);
 	if (relay->down_told) {
 		relay->down_told = 0;
-		room_notice_all(relay->lobby, "relay restored", 14);
+		relay->rooms.notice_all(relay->lobby, "relay restored", 14);
 	}
 }
 
@@ -438,7 +438,7 @@ relay_down(const char *why)
 	if (!relay->down_told) {
 		log_warnx("relay: lost (%s); the room goes on here alone and "
 		    "reconnects", why != NULL ? why : "?");
-		room_notice_all(relay->lobby, "relay lost", 10);
+		relay->rooms.notice_all(relay->lobby, "relay lost", 10);
 		relay->down_told = 1;
 	} else if (was_up)
 		log_warnx("relay: lost (%s)", why != NULL ? why : "?");

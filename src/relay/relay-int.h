@@ -18,7 +18,7 @@
 #include "relay.h"
 #include "relay-seen.h"
 #include "relayconf.h"
-#include "room.h"
+#include "roomhooks.h"
 
 #define RELAY_BACKOFF_FIRST	0.1
 #define RELAY_BACKOFF_MAX	5.0
@@ -125,7 +125,7 @@ struct pending {
 struct relay {
 	struct ev_loop		*loop;
 	struct room		*lobby;
-	struct relay_answers	 answers;	/* to the rooms */
+	struct relay_rooms	 rooms;		/* the server's way to them */
 	struct relay_url	 url;
 	/* The addresses of url.host, resolved at start, tried in turn. */
 	char			**addrs;

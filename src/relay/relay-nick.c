@@ -83,9 +83,9 @@ claim_cb(redisAsyncContext *ac, void *r, void *priv)
 		log_warnx("relay: nick claim: %s", reply->str);
 	if (relay != NULL) {
 		if (c->asked)
-			relay->answers.nick(c->mid, c->nick, granted);
+			relay->rooms.nick(c->mid, c->nick, granted);
 		else if (!granted)
-			relay->answers.nick_refused(c->mid, c->nick);
+			relay->rooms.nick_refused(c->mid, c->nick);
 	}
 	free(c->nick);
 	free(c);
@@ -172,5 +172,5 @@ relay_nicks_reclaim(void)
 	 * Redis: free all of this server's, then claim the nicks in use.
 	 */
 	relay_nicks_release_node(relay->node);
-	room_each_member(relay->lobby, reclaim_one, NULL);
+	relay->rooms.each_member(relay->lobby, reclaim_one, NULL);
 }

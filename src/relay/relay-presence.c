@@ -60,7 +60,7 @@ presence_room(struct namemap_entry *e, void *arg)
 {
 	struct rfollow	*f = container_of(e, struct rfollow, entry);
 
-	room_each_member(f->room, presence_room_one, f->name);
+	relay->rooms.each_member(f->room, presence_room_one, f->name);
 }
 
 /*
@@ -75,7 +75,7 @@ relay_presence_publish(void)
 
 	relay_command(relay_check_cb, NULL, 1, "MULTI");
 	relay_command(relay_check_cb, NULL, 2, "DEL", relay->key_node);
-	room_each_member(relay->lobby, presence_one, NULL);
+	relay->rooms.each_member(relay->lobby, presence_one, NULL);
 	namemap_each(&relay->follows, presence_room, NULL);
 	relay_beat();
 	relay_send_control("sync");
@@ -151,8 +151,8 @@ node_gone(struct rnode *n)
 		}
 		relay_member_remove(n, m->id);
 		for (i = 0; i < k; i++)
-			room_remote_left(in[i]->room, buf);
-		room_remote_left(relay->lobby, buf);
+			relay->rooms.remote_left(in[i]->room, buf);
+		relay->rooms.remote_left(relay->lobby, buf);
 	}
 	relay_command(relay_check_cb, NULL, 3, "SREM", relay->key_nodes, n->id);
 }

@@ -87,7 +87,7 @@ apply_lobby(struct rnode *node, const struct relay_event *ev)
 		relay->bad++;
 		return;
 	}
-	room_remote_line(relay->lobby, ev->line, ev->len,
+	relay->rooms.remote_line(relay->lobby, ev->line, ev->len,
 	    ev->type == RELAY_EV_MSG);
 }
 
@@ -108,7 +108,8 @@ apply_room(struct room *r, const struct relay_event *ev)
 		relay->bad++;
 		return;
 	}
-	room_remote_line(r, ev->line, ev->len, ev->type == RELAY_EV_MSG);
+	relay->rooms.remote_line(r, ev->line, ev->len,
+	    ev->type == RELAY_EV_MSG);
 }
 
 /* An event of this server's private messages' stream. */
@@ -120,7 +121,7 @@ apply_pm(const struct relay_event *ev)
 		return;
 	}
 	relay->in_events++;
-	relay->answers.pm(ev->member, ev->nick, ev->from, ev->line, ev->len);
+	relay->rooms.pm(ev->member, ev->nick, ev->from, ev->line, ev->len);
 }
 
 /* The fields of KV into relay->fields; -1 if one is not a string. */

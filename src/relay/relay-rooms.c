@@ -52,7 +52,7 @@ history_take(struct room *r, const redisReply *l)
 
 	if (l->type != REDIS_REPLY_ARRAY)
 		return;
-	room_history_clear(r);
+	relay->rooms.history_clear(r);
 	for (i = 0; i < l->elements; i++) {
 		if (l->element[i]->type != REDIS_REPLY_STRING ||
 		    relay_entry_line(&relay->dec, l->element[i]->str,
@@ -60,7 +60,7 @@ history_take(struct room *r, const redisReply *l)
 			relay->bad++;
 			continue;
 		}
-		room_history_line(r, line, len);
+		relay->rooms.history_line(r, line, len);
 	}
 }
 
@@ -94,7 +94,7 @@ follow_cb(redisAsyncContext *ac, void *r, void *priv)
 		} else if (reply != NULL)
 			relay_exec_check_cb(ac, reply, name);
 	}
-	relay->answers.followed(name);
+	relay->rooms.followed(name);
 	free(name);
 }
 
@@ -117,11 +117,15 @@ follow_ask(struct rfollow *f)
 int
 relay_follow(void *arg, struct room *r)
 {
-	const char	*name = room_name(r);
-	size_t		 len = strlen(name);
+	const char	*name;
+	size_t		 len;
 	struct rfollow	*f;
 
-	if (relay == NULL || relay_followed(name, len) != NULL)
+	if (relay == NULL)
+		return 0;
+	name = relay->rooms.name(r);
+	len = strlen(name);
+	if (relay_followed(name, len) != NULL)
 		return 0;
 	f = xmalloc(sizeof *f + len + 1);
 	memset(f, 0, sizeof *f);
@@ -142,11 +146,13 @@ relay_follow(void *arg, struct room *r)
 void
 relay_unfollow(void *arg, struct room *r)
 {
-	const char	*name = room_name(r);
+	const char	*name;
 	struct rfollow	*f;
 
-	if (relay == NULL || (f = relay_followed(name, strlen(name))) == NULL ||
-	    f->room != r)
+	if (relay == NULL)
+		return;
+	name = relay->rooms.name(r);
+	if ((f = relay_followed(name, strlen(name))) == NULL || f->room != r)
 		return;
 	namemap_remove(&relay->follows, &f->entry);
 	follow_free(f);

@@ -61,10 +61,11 @@ void
 relay_publish(void *arg, const struct room *r, enum room_event type,
     uint32_t id, const char *nick, const char *line, size_t len)
 {
-	const char	*room = room_is_lobby(r) ? NULL : room_name(r);
+	const char	*room;
 
 	if (relay == NULL)
 		return;
+	room = relay->rooms.is_lobby(r) ? NULL : relay->rooms.name(r);
 	if (len > 0 && line[len - 1] == '\n')
 		len--;
 	batch_add((int)type, id, room, nick, line, len);

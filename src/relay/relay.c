@@ -120,7 +120,7 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	relay = xcalloc(1, sizeof *relay);
 	relay->loop = loop;
 	relay->lobby = lobby;
-	relay->answers = *o->answers;
+	relay->rooms = *o->rooms;
 	relay_entry_init(&relay->dec, o->max_line);
 	if (relay_url_parse(o->url, &relay->url, &err) == -1)
 		fatalx("relay: %s", err);	/* checked by srvconf */
@@ -179,7 +179,7 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	hooks.pm = relay_pm;
 	hooks.nick_in_use = relay_nick_in_use;
 	hooks.node_name = relay_name;
-	room_set_hooks(lobby, &hooks);
+	relay->rooms.set_hooks(lobby, &hooks);
 	relay_connect();
 }
 
@@ -240,7 +240,7 @@ relay_free(void)
 
 	if (relay == NULL)
 		return;
-	room_set_hooks(relay->lobby, NULL);
+	relay->rooms.set_hooks(relay->lobby, NULL);
 	/* No beat may write the presence again after the goodbye. */
 	ev_timer_stop(relay->loop, &relay->retry_w);
 	ev_timer_stop(relay->loop, &relay->connect_w);

@@ -1,9 +1,10 @@
 /*
  * relay.h: the room's edge to other tschatd servers: several servers form
- * one room through a Redis stream. The relay fills in the room's hooks:
- * the room hands it every line it delivers here, and lines from the other
- * servers come back through room_remote_line(). Without --relay none of
- * this runs.
+ * one room through a Redis stream. The relay fills in the room's hooks
+ * (roomhooks.h): the room hands it every line it delivers here. It meets
+ * the rooms only through struct relay_rooms, which the server fills in:
+ * lines from the other servers come back through it. Without --relay none
+ * of this runs.
  */
 #ifndef TSCHAT_RELAY_H
 #define TSCHAT_RELAY_H
@@ -12,14 +13,41 @@
 #include <stdint.h>
 
 #include EV_HEADER
-#include "room.h"
+#include "roomhooks.h"
 
 /*
- * What the relay tells the server's rooms, handed over by the server (the
- * room service's functions): the relay knows the rooms only through these
- * and the room's hooks.
+ * The rooms as the relay meets them, filled in by the server with the
+ * room's and the room service's functions: the relay holds a room only as
+ * a handle to hand back here, and reaches the server through nothing
+ * else.
  */
-struct relay_answers {
+struct relay_rooms {
+	/* Let H (copied; NULL: none) reach the other servers. */
+	void	(*set_hooks)(struct room *, const struct room_hooks *h);
+	const char *(*name)(const struct room *);
+	int	(*is_lobby)(const struct room *);
+	/* Call FN for each member of R here: id, nick, whether it chose one. */
+	void	(*each_member)(const struct room *r, void (*fn)(uint32_t id,
+		    const char *nick, int named, void *arg), void *arg);
+	/* "[STAMP] *** TEXT" (tagged) to every member of R here. */
+	void	(*notice_all)(struct room *r, const char *text, size_t len);
+	/*
+	 * A line another server's member caused, for everyone in R here;
+	 * with KEEP (a room line or /me) it goes into R's history too.
+	 */
+	void	(*remote_line)(struct room *r, const char *line, size_t len,
+		    int keep);
+	/* Another server died; NICK, one of its members, left R. */
+	void	(*remote_left)(struct room *r, const char *nick);
+	/*
+	 * R's history is what the other servers kept: forget the lines here,
+	 * then take them one by one, oldest first (LINE without its
+	 * terminator).
+	 */
+	void	(*history_clear)(struct room *r);
+	void	(*history_line)(struct room *r, const char *line, size_t len);
+
+	/* The room service's: answers to the hooks, and private messages. */
 	/* Member ID asked for NICK: the claims say it is its (GRANTED). */
 	void	(*nick)(uint32_t id, const char *nick, int granted);
 	/* Member ID may not keep NICK after all (Redis was away). */
@@ -32,7 +60,7 @@ struct relay_answers {
 };
 
 struct relay_options {
-	const struct relay_answers *answers;
+	const struct relay_rooms *rooms;
 	const char	*url;		/* --relay */
 	const char	*password;	/* or NULL */
 	const char	*prefix;	/* --relay-prefix */

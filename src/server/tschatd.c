@@ -13,6 +13,7 @@
 #include "log.h"
 #include "nls.h"
 #include "relay.h"
+#include "room.h"
 #include "rooms.h"
 #include "server.h"
 #include "srvconf.h"
@@ -43,13 +44,24 @@ start_relay(struct ev_loop *loop, const struct srvconf *c, uint16_t port)
 #ifdef HAVE_HIREDIS
 	struct relay_options	ro;
 
-	static const struct relay_answers answers = {
-		rooms_nick_answer, rooms_nick_refused, rooms_follow_answer,
-		rooms_remote_pm
+	static const struct relay_rooms rooms = {
+		.set_hooks = room_set_hooks,
+		.name = room_name,
+		.is_lobby = room_is_lobby,
+		.each_member = room_each_member,
+		.notice_all = room_notice_all,
+		.remote_line = room_remote_line,
+		.remote_left = room_remote_left,
+		.history_clear = room_history_clear,
+		.history_line = room_history_line,
+		.nick = rooms_nick_answer,
+		.nick_refused = rooms_nick_refused,
+		.followed = rooms_follow_answer,
+		.pm = rooms_remote_pm,
 	};
 
 	memset(&ro, 0, sizeof ro);
-	ro.answers = &answers;
+	ro.rooms = &rooms;
 	ro.url = c->relay;
 	ro.password = c->relay_password;
 	ro.prefix = c->relay_prefix;
