@@ -82,6 +82,13 @@ relay_url_parse(const char *s, struct relay_url *u, const char **err)
 	u->port = RELAY_DEFAULT_PORT;
 	if (strncmp(s, "unix:", 5) == 0)
 		return parse_unix(s + 5, u, err);
+	/* Debian 12's hiredis has no TLS: tschatd(1) says how to do without. */
+	if (strncmp(s, "rediss://", 9) == 0) {
+		*err = N_("rediss:// needs hiredis with TLS (hiredis_ssl), which "
+		    "this tschatd was built without; see tschatd(1), "
+		    "SCALE-OUT, for a safe way to a remote Redis");
+		return -1;
+	}
 	if (strncmp(s, "redis://", 8) != 0) {
 		*err = N_("not a redis:// or unix: URL");
 		return -1;
