@@ -7,7 +7,8 @@
 # its key whatever the certificate, and no other key even behind a
 # certificate that verifies. Line mode never asks and never writes
 # known_hosts, but honours it: a remembered key connects, another key is
-# refused naming the file and the line to remove. A client certificate
+# refused naming the file and the line to remove. Thousands of lines go
+# and come back whole and in order. A client certificate
 # gets a nick that --nick-owners gives its key, and nobody else does.
 # Files that cannot be loaded, and a server that does not speak TLS, are
 # one clear line and status 1, never a hang. At the end of its input line
@@ -119,6 +120,18 @@ printf 'localhost:%s %s\n' "$TPORT" "$PIN_LOCALHOST2" >"$KH"
 client localhost "$TPORT" --tls-ca "$C/ca.crt" -w 1
 expect_echo 'hello over tls'
 rm -rf "${XDG_DATA_HOME:?}/tschat"
+# Many lines, and lines longer than a read: all of them, in order, through
+# records written in part and records read ahead.
+seq 1 5000 >"$T/many"
+awk 'BEGIN { for (i = 0; i < 3; i++) { s = sprintf("%07d", i);
+    while (length(s) < 7000) s = s "x"; print s } }' >>"$T/many"
+cp "$T/many" "$T/in"
+client localhost "$TPORT" --tls-ca "$C/ca.crt" -w 2
+[ "$RC" -eq 0 ] || fail "$WHAT: expected status 0, got $RC: $(cat "$T/err")"
+expect_lines "$WHAT with 5003 lines" 5003 "$T/out"
+cut -c 28- "$T/out" >"$T/texts"
+expect_file_eq "$WHAT with 5003 lines, in order" "$T/many" "$T/texts"
+printf 'hello over tls\n' >"$T/in"
 stop_server
 
 # --- a certificate for another name ------------------------------------------

@@ -97,15 +97,6 @@ tui_send Enter
 tui_wait_bottom "^$TUI_STAMP alice: hello over tls\$"
 tui_quit
 
-# --- the next run: remembered, not asked ---------------------------------------
-tui_start 100 24 --tls -n alice localhost "$TPORT"
-tui_wait_status "^ localhost:$TPORT tls \\| connected \\| alice \\| 1:#lobby\$"
-tui_wait_for "^\\*\\*\\* connected to localhost:$TPORT\$"
-[ "$(tui_count "$PROMPT")" -eq 0 ] && [ "$(tui_count 'does not verify')" -eq 0 ] ||
-	tui_fail "a remembered key was asked about again"
-expect_lines "known_hosts after the second run" 1 "$KH"
-tui_quit
-
 # --- n: not trusted, nothing remembered, nothing tried again ---------------------
 XDG_DATA_HOME=$T/data-n
 export XDG_DATA_HOME
@@ -131,6 +122,38 @@ tui_quit
 XDG_DATA_HOME=$T/data
 export XDG_DATA_HOME
 
+# --- the next run: remembered, not asked ---------------------------------------
+tui_start 100 24 --tls -n alice localhost "$TPORT"
+tui_wait_status "^ localhost:$TPORT tls \\| connected \\| alice \\| 1:#lobby\$"
+tui_wait_for "^\\*\\*\\* connected to localhost:$TPORT\$"
+[ "$(tui_count "$PROMPT")" -eq 0 ] && [ "$(tui_count 'does not verify')" -eq 0 ] ||
+	tui_fail "a remembered key was asked about again"
+expect_lines "known_hosts after the second run" 1 "$KH"
+
+# The server comes back with the same key: the client reconnects by
+# itself, checking the key again, without asking.
+port=$TPORT
+stop_server
+tls_server selfsigned "$port"
+expect_eq "the TLS port of the restarted server" "$port" "$TPORT"
+tui_wait_count 2 "^\\*\\*\\* connected to localhost:$TPORT\$"
+tui_wait_status "^ localhost:$TPORT tls \\| connected \\| alice \\| 1:#lobby\$"
+[ "$(tui_count "$PROMPT")" -eq 0 ] && [ "$(tui_count 'does not verify')" -eq 0 ] ||
+	tui_fail "a remembered key was asked about on a reconnect"
+
+# It comes back with another key: the reconnect is refused, loudly, and
+# nothing is tried after it.
+stop_server
+tls_server localhost2 "$port"
+tui_wait_for 'has CHANGED'
+tui_wait_status "^ localhost:$TPORT tls \\| not trusted"
+[ "$(tui_count "$PROMPT")" -eq 0 ] ||
+	tui_fail "a changed key was asked about on a reconnect"
+expect_tls_connections 1 "a reconnect to a changed key"
+tui_wait_count 2 "^\\*\\*\\* connected to localhost:$TPORT\$"
+expect_lines "known_hosts after a changed key" 1 "$KH"
+tui_quit
+
 # --- the key changed: refused loudly, never asked ---------------------------------
 # Other lines before the host's: the one to remove is line 3.
 {
@@ -139,11 +162,7 @@ export XDG_DATA_HOME
 	cat "$KH"
 } >"$T/kh" && mv "$T/kh" "$KH" || fail "cannot rewrite $KH"
 cp "$KH" "$T/kh.before"
-stop_server
-# The same port, another key.
-port=$TPORT
-tls_server localhost2 "$port"
-expect_eq "the TLS port of the restarted server" "$port" "$TPORT"
+# The server is still the one with another key, on the same port.
 before=$(tls_connections)
 tui_start 120 24 --tls localhost "$TPORT"
 tui_wait_for 'has CHANGED'
