@@ -103,6 +103,13 @@ export XDG_DATA_HOME
 before=$(tls_connections)
 tui_start 100 24 --tls localhost "$TPORT"
 tui_wait_input_row "$PROMPT"
+# A paste while the question is asked neither answers it nor hides it
+# behind another question: there is no connection for its lines yet.
+printf 'one\ntwo\nthree\nfour\nfive\nsix\ny\n' >"$T/paste"
+tui_paste "$T/paste"
+tui_wait_for '^\*\*\* not connected: the pasted lines were not sent$'
+tui_wait_input_row "$PROMPT"
+tui_wait_status "^ localhost:$TPORT tls \\| connecting"
 tui_type n
 tui_wait_status "^ localhost:$TPORT tls \\| not trusted"
 tui_wait_for "^\\*\\*\\* not connected to localhost:$TPORT: its key is not trusted\$"
