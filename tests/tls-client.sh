@@ -254,6 +254,12 @@ wait_for 5 _closed || fail "the server did not log every close"
 if grep -q ': closed: ' "$SERVER_LOG"; then
 	fail "a TLS client's end was an error for the server: $(grep ': closed: ' "$SERVER_LOG")"
 fi
+# --tls to a room's plaintext port, where the server speaks first: what
+# comes back is no TLS record, and tschat says so in one line.
+client localhost "$PORT" --tls-ca "$C/ca.crt" -w 1
+expect_refused "cannot connect to localhost:$PORT" "TLS"
+[ "$(wc -l <"$T/err")" -eq 1 ] ||
+	fail "$WHAT: expected one line on stderr, got: $(cat "$T/err")"
 stop_server
 
 # openssl s_server tells a close_notify ("DONE") from a bare end of the
