@@ -10,6 +10,7 @@
 
 #include "cliconf.h"
 #include "defaults.h"
+#include "pin.h"
 #include "xmalloc.h"
 
 #include "check_util.h"
@@ -286,6 +287,110 @@ START_TEST(test_help_version)
 }
 END_TEST
 
+#define GOOD_PIN	"sha256:7SktJR9RYA3Sms/4a9Lu1ukPfP7o8iF0vx6emh7VvOc="
+
+START_TEST(test_tls_port)
+{
+	ASSERT_OK(parse(NULL));
+	ck_assert_msg(!conf.tls, "expected no TLS without --tls");
+	ASSERT_OK(parse("--tls", NULL));
+	ck_assert_msg(conf.tls, "expected TLS after --tls");
+	ck_assert_msg(strcmp(conf.host, DEFAULT_HOST) == 0,
+	    "expected host '%s', got '%s'", DEFAULT_HOST, conf.host);
+	ck_assert_msg(conf.port == DEFAULT_TLS_PORT,
+	    "expected port %d with --tls, got %u", DEFAULT_TLS_PORT,
+	    conf.port);
+	ASSERT_OK(parse("--tls", "chat.example", NULL));
+	ck_assert_msg(conf.port == DEFAULT_TLS_PORT,
+	    "expected port %d with --tls and a host, got %u",
+	    DEFAULT_TLS_PORT, conf.port);
+	/* --tls after the operands counts, and a PORT given stays. */
+	ASSERT_OK(parse("chat.example", "9000", "--tls", NULL));
+	ck_assert_msg(conf.port == 9000, "expected port 9000, got %u",
+	    conf.port);
+	ASSERT_OK(parse("--tls", "chat.example", "8080", NULL));
+	ck_assert_msg(conf.port == 8080, "expected port 8080, got %u",
+	    conf.port);
+	ASSERT_OK(parse("--tls", "--tls-ca", "ca.crt", "--tls-cert", "c.crt",
+	    "--tls-key", "c.key", "--tls-pin", GOOD_PIN, NULL));
+	ck_assert_msg(conf.tls_ca != NULL && strcmp(conf.tls_ca, "ca.crt") == 0,
+	    "expected --tls-ca 'ca.crt', got '%s'", conf.tls_ca);
+	ck_assert_msg(conf.tls_cert != NULL &&
+	    strcmp(conf.tls_cert, "c.crt") == 0,
+	    "expected --tls-cert 'c.crt', got '%s'", conf.tls_cert);
+	ck_assert_msg(conf.tls_key != NULL &&
+	    strcmp(conf.tls_key, "c.key") == 0,
+	    "expected --tls-key 'c.key', got '%s'", conf.tls_key);
+	ck_assert_msg(conf.has_pin, "expected a pin after --tls-pin");
+}
+END_TEST
+
+START_TEST(test_tls_pin)
+{
+	static const unsigned char	want[PIN_BYTES] = {
+		0xed, 0x29, 0x2d, 0x25, 0x1f, 0x51, 0x60, 0x0d,
+		0xd2, 0x9a, 0xcf, 0xf8, 0x6b, 0xd2, 0xee, 0xd6,
+		0xe9, 0x0f, 0x7c, 0xfe, 0xe8, 0xf2, 0x21, 0x74,
+		0xbf, 0x1e, 0x9e, 0x9a, 0x1e, 0xd5, 0xbc, 0xe7,
+	};
+
+	ASSERT_OK(parse("--tls", "--tls-pin", GOOD_PIN, NULL));
+	ck_assert_msg(conf.has_pin, "expected a pin after --tls-pin");
+	ck_assert_msg(memcmp(conf.pin, want, PIN_BYTES) == 0,
+	    "expected the pin's digest, got \"%s\"", esc(conf.pin,
+	    PIN_BYTES));
+	ASSERT_OK(parse("--tls", "--tls-pin=" GOOD_PIN, NULL));
+	ck_assert_msg(conf.has_pin, "expected a pin after --tls-pin=");
+
+	ASSERT_ERROR(parse("--tls", "--tls-pin", "", NULL), "--tls-pin");
+	ASSERT_ERROR(parse("--tls", "--tls-pin", "7SktJR9RYA3Sms/4a9Lu1ukPfP7o"
+	    "8iF0vx6emh7VvOc=", NULL), "invalid --tls-pin");
+	ASSERT_ERROR(parse("--tls", "--tls-pin", "sha1:7SktJR9RYA3Sms/4a9Lu1u"
+	    "kPfP7o8iF0vx6emh7VvOc=", NULL), "invalid --tls-pin");
+	ASSERT_ERROR(parse("--tls", "--tls-pin", "sha256:7SktJR9RYA3Sms/4a9Lu"
+	    "1ukPfP7o8iF0vx6emh7VvO=", NULL), "invalid --tls-pin");
+	ASSERT_ERROR(parse("--tls", "--tls-pin", GOOD_PIN "A", NULL),
+	    "invalid --tls-pin");
+	ASSERT_ERROR(parse("--tls", "--tls-pin", "sha256:7SktJR9RYA3Sms/4a9Lu"
+	    "1ukPfP7o8iF0vx6emh7V*Oc=", NULL), "invalid --tls-pin");
+	ASSERT_ERROR(parse("--tls", "--tls-pin", NULL), "'--tls-pin'");
+}
+END_TEST
+
+START_TEST(test_tls_needs_tls)
+{
+	ASSERT_ERROR(parse("--tls-ca", "ca.crt", NULL), "--tls-ca needs --tls");
+	ASSERT_ERROR(parse("--tls-pin", GOOD_PIN, NULL),
+	    "--tls-pin needs --tls");
+	ASSERT_ERROR(parse("--tls-cert", "c.crt", "--tls-key", "c.key", NULL),
+	    "needs --tls");
+	ASSERT_ERROR(parse("--tls-cert", "c.crt", NULL), "needs --tls");
+	ASSERT_ERROR(parse("--tls-key", "c.key", NULL),
+	    "--tls-key needs --tls");
+	ASSERT_ERROR(parse("localhost", "8443", "--tls-ca", "ca.crt", NULL),
+	    "--tls-ca needs --tls");
+}
+END_TEST
+
+START_TEST(test_tls_cert_and_key)
+{
+	ASSERT_ERROR(parse("--tls", "--tls-cert", "c.crt", NULL),
+	    "--tls-cert needs --tls-key");
+	ASSERT_ERROR(parse("--tls", "--tls-key", "c.key", NULL),
+	    "--tls-key needs --tls-cert");
+	ASSERT_OK(parse("--tls", "--tls-cert", "c.crt", "--tls-key", "c.key",
+	    NULL));
+}
+END_TEST
+
+START_TEST(test_tls_udp)
+{
+	ASSERT_ERROR(parse("--tls", "-u", NULL), "--udp");
+	ASSERT_ERROR(parse("-u", "--tls", "localhost", "8443", NULL), "--udp");
+	ASSERT_ERROR(parse("--udp", "--tls", NULL), "--tls");
+}
+END_TEST
+
 static Suite *
 cliconf_suite(void)
 {
@@ -309,6 +414,11 @@ cliconf_suite(void)
 	tcase_add_test(tc, test_log);
 	tcase_add_test(tc, test_scrollback);
 	tcase_add_test(tc, test_help_version);
+	tcase_add_test(tc, test_tls_port);
+	tcase_add_test(tc, test_tls_pin);
+	tcase_add_test(tc, test_tls_needs_tls);
+	tcase_add_test(tc, test_tls_cert_and_key);
+	tcase_add_test(tc, test_tls_udp);
 	suite_add_tcase(s, tc);
 	return s;
 }

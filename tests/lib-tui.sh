@@ -67,12 +67,15 @@ tui_start() {
 	{
 		echo '#!/bin/sh'
 		# The inner sh becomes tschat: its PID is tschat's.
-		printf '%s %s env LC_ALL=C.UTF-8 LANG=C.UTF-8 TERM=%s %s %s' \
+		printf '%s %s env LC_ALL=C.UTF-8 LANG=C.UTF-8 TERM=%s %s' \
 		    "sh -c 'echo \$\$ >\"\$0\"; exec \"\$@\"'" \
 		    "$(sh_quote "$T/tui.pid")" \
 		    "$(sh_quote "${TUI_TERM:-screen-256color}")" \
-		    "$(sh_quote "XDG_STATE_HOME=$XDG_STATE_HOME")" \
-		    "$(sh_quote "$TSCHAT")"
+		    "$(sh_quote "XDG_STATE_HOME=$XDG_STATE_HOME")"
+		# Where TLS keys are remembered, when the test says.
+		[ -z "${XDG_DATA_HOME:-}" ] ||
+			printf ' %s' "$(sh_quote "XDG_DATA_HOME=$XDG_DATA_HOME")"
+		printf ' %s' "$(sh_quote "$TSCHAT")"
 		for _a; do
 			printf ' %s' "$(sh_quote "$_a")"
 		done
@@ -104,7 +107,7 @@ tui_start() {
 	# A narrow status bar leaves out the server's name.
 	[ "${TUI_NOSCREEN:-0}" = 1 ] ||
 		tui_wait_row $((TUI_ROWS - 1)) \
-		    '^ ([^ ]+ (tcp|udp) \| )?(connecting|connected|reconnecting)' \
+		    '^ ([^ ]+ (tcp|udp|tls) \| )?(connecting|connected|reconnecting|not trusted)' \
 		    "$TUI_WAIT"
 	note "tschat $TUI_PID in tmux ${TUI_COLS}x$TUI_ROWS: $*"
 }

@@ -258,7 +258,11 @@ paste_end(struct fullscreen *fs)
 	}
 	for (i = 0; i < fs->paste_len; i++)
 		lines += fs->paste[i] == '\n';
-	if (lines > PASTE_CONFIRM_LINES) {
+	/*
+	 * Asking about the server's key, there is no connection for the
+	 * lines (paste_send says so); another question would hide that one.
+	 */
+	if (lines > PASTE_CONFIRM_LINES && fs->mode != MODE_TRUST) {
 		fs->mode = MODE_CONFIRM;
 		snprintf(fs->prompt, sizeof fs->prompt,
 		    _("Send %zu pasted lines? (y/n) "), lines);
