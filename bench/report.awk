@@ -241,7 +241,9 @@ END {
 	print ""
 	print "tlsidle2000: 2000 connections to tschatd in echo mode, over TLS"
 	print "(tschatd, each held after its handshake) and in plaintext"
-	print "(tschatd-plain), measured alike in the same run."
+	print "(tschatd-plain), measured alike in the same run, from after one"
+	print "connection more, made first and not counted: what the first costs"
+	print "once (code paged in, OpenSSL's algorithms fetched) is left out."
 	tls_table()
 	join_table()
 	relay_table()

@@ -129,6 +129,7 @@ static struct {
 	const char	*mark;		/* --mark: made when measuring starts */
 	int		 lines;		/* --lines: join's history */
 	int		 tls;		/* --tls */
+	int		 warm;		/* --warm: idle's first connection */
 } opt = {
 	.host = "127.0.0.1", .port = 0, .conns = -1, .size = 64,
 	.inflight = -1, .listeners = 100, .senders = 1, .duration = 3.0,
@@ -1832,6 +1833,15 @@ run_idle(void)
 
 	nconns = opt.conns;
 	conns = xcalloc(nconns, sizeof *conns);
+	/*
+	 * --warm: what the server's first connection costs once (code paged
+	 * in, OpenSSL's algorithms fetched) is not spread over the others.
+	 */
+	if (opt.warm) {
+		if (connect_all(xcalloc(1, sizeof *conns), 1, R_IDLE) != 1)
+			die("--warm: the first connection was not made");
+		drain(200, 1.0);
+	}
 	rss0 = server_status_kb("VmRSS");
 	fd0 = server_fds();
 	t0 = now_ns();
@@ -2205,6 +2215,8 @@ usage(int status)
 "  --lines N      join: lines said in the room before the joins (20)\n"
 "  --tls          speak TLS on every connection (handshake: always);\n"
 "                 the server's certificate is not verified\n"
+"  --warm         idle: one more connection, made and held before the\n"
+"                 server's memory is first read, not counted\n"
 "  -u             wait: for a UDP server\n", f);
 	exit(status);
 }
@@ -2264,6 +2276,7 @@ main(int argc, char **argv)
 		{ "mark", required_argument, NULL, 'M' },
 		{ "lines", required_argument, NULL, 'K' },
 		{ "tls", no_argument, NULL, 'X' },
+		{ "warm", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -2311,6 +2324,7 @@ main(int argc, char **argv)
 		case 'M': opt.mark = optarg; break;
 		case 'K': opt.lines = num(optarg, 0, 10000, "--lines"); break;
 		case 'X': opt.tls = 1; break;
+		case 'W': opt.warm = 1; break;
 		case 'u': udp_wait = 1; break;
 		case 'h': usage(0);
 		default: usage(2);
