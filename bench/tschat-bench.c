@@ -1472,12 +1472,10 @@ handshake_begin(struct conn *c, uint64_t now)
 	(void)setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	c->open = 0;
 	c->t_join = now;
+	/* A connect refused at once fails again when ready: counted then. */
 	if (connect(c->fd, (struct sockaddr *)&server_ss, server_sslen) == -1
-	    && errno != EINPROGRESS) {
-		if (errno == EAGAIN)	/* no local ports */
-			die("connect: %s", strerror(errno));
-		n_errors++;
-	}
+	    && errno == EAGAIN)	/* no local ports */
+		die("connect: %s", strerror(errno));
 	watch(c, EPOLLOUT, EPOLL_CTL_ADD);
 }
 
