@@ -242,8 +242,9 @@ END {
 	print "tlsidle2000: 2000 connections to tschatd in echo mode, over TLS"
 	print "(tschatd, each held after its handshake) and in plaintext"
 	print "(tschatd-plain), measured alike in the same run, from after one"
-	print "connection more, made first and not counted: what the first costs"
-	print "once (code paged in, OpenSSL's algorithms fetched) is left out."
+	print "connection more, made first and not counted: what the first"
+	print "costs once (code paged in, OpenSSL's algorithms fetched) is left"
+	print "out."
 	tls_table()
 	join_table()
 	relay_table()
@@ -622,7 +623,8 @@ function tls_table(    i, j, id, k, b, any, m, rb, eb, h, r) {
 			    us(stat(k, "p50_us")), cell(k, "p99_us", "us"),
 			    cell(k, "eff", "h"),
 			    (b == k ? "-" : ratio(stat(k, "eff"), eb)),
-			    frac(stat(k, "srv_cpu")), frac(stat(k, "core_busy")),
+			    frac(stat(k, "srv_cpu")),
+			    frac(stat(k, "core_busy")),
 			    frac(stat(k, "bench_cpu")), remarks(k)
 			rate[k] = m
 		}

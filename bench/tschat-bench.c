@@ -522,7 +522,7 @@ hist_quantile(const struct hist *h, double q)
 
 struct conn {
 	int		 fd;
-	SSL		*ssl;		/* --tls: its session, from connect on */
+	SSL		*ssl;		/* --tls: its session */
 	uint8_t		 role;
 	uint8_t		 node;		/* index in --nodes */
 	uint8_t		 open;		/* connected and not closed */
