@@ -5,11 +5,15 @@
  * what the kernel allows on this machine.
  *
  *   refserver echo|broadcast|udp PORT      (listens on 127.0.0.1)
+ *   refserver tls-echo PORT CERT KEY
  *
  * echo: each complete line goes back to its sender. broadcast: each batch
  * of complete lines read from a peer goes to every peer, the sender
  * included (as tschatd --broadcast does). An unfinished line is kept until
  * its newline; output a peer cannot take yet is kept for it, unbounded.
+ * tls-echo: echo through TLS (OpenSSL, nonblocking, on the same epoll),
+ * with the key and certificate of PEM files CERT and KEY; OpenSSL's
+ * defaults but for TLS 1.2 at least and no session resumed (as tschatd).
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -22,10 +26,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #define MAX_EVENTS	1024
 #define READ_BYTES	(64 * 1024)
@@ -33,6 +42,8 @@
 struct conn {
 	int	 fd;
 	int	 dead;
+	SSL	*ssl;		/* tls-echo */
+	int	 handshaking;
 	size_t	 slot;		/* index in conns */
 	struct conn *next_dead;	/* in the graveyard */
 	char	*in;		/* an unfinished line */
@@ -43,6 +54,7 @@ struct conn {
 
 static int		  ep;
 static int		  broadcast;
+static SSL_CTX		 *tls;		/* tls-echo */
 static struct conn	**conns;	/* open connections, dense */
 static size_t		  nconns, conns_cap;
 static struct conn	 *graveyard;	/* closed, freed after the batch */
@@ -89,12 +101,64 @@ conn_close(struct conn *c)
 	if (c->dead)
 		return;
 	c->dead = 1;
+	if (c->ssl != NULL && !c->handshaking)
+		(void)SSL_shutdown(c->ssl);	/* once, not waited for */
+	ERR_clear_error();
 	close(c->fd);
 	conns[c->slot] = conns[--nconns];
 	conns[c->slot]->slot = c->slot;
 	c->outlen = 0;
 	c->next_dead = graveyard;
 	graveyard = c;
+}
+
+/*
+ * send(2) on C, through its session with tls-echo: what was taken, or -1
+ * and errno (EAGAIN: not now). A write that waits is tried again with the
+ * same bytes first, as OpenSSL wants.
+ */
+static ssize_t
+io_send(struct conn *c, const char *p, size_t n)
+{
+	int	r, e;
+
+	if (c->ssl == NULL)
+		return send(c->fd, p, n, MSG_NOSIGNAL);
+	if ((r = SSL_write(c->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0)
+		return r;
+	e = SSL_get_error(c->ssl, r);
+	errno = e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ ?
+	    EAGAIN : EPIPE;
+	return -1;
+}
+
+/*
+ * read(2) on C, through its session with tls-echo. Whole records only (16
+ * KiB at most each): what is not read stays in the socket for epoll to see.
+ */
+static ssize_t
+io_read(struct conn *c, char *p, size_t n)
+{
+	size_t	got = 0;
+	int	r, e;
+
+	if (c->ssl == NULL)
+		return read(c->fd, p, n);
+	while (n - got >= SSL3_RT_MAX_PLAIN_LENGTH) {
+		if ((r = SSL_read(c->ssl, p + got, (int)(n - got))) > 0) {
+			got += r;
+			continue;
+		}
+		if (got > 0)
+			break;
+		e = SSL_get_error(c->ssl, r);
+		if (e == SSL_ERROR_ZERO_RETURN)
+			return 0;
+		errno = e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE ?
+		    EAGAIN : EPROTO;
+		return -1;
+	}
+	return got;
 }
 
 /* Send P to C now if nothing waits before it; keep what does not fit. */
@@ -106,7 +170,7 @@ conn_send(struct conn *c, const char *p, size_t n)
 	if (c->dead)
 		return;
 	if (c->outlen == 0) {
-		w = send(c->fd, p, n, MSG_NOSIGNAL);
+		w = io_send(c, p, n);
 		if (w == (ssize_t)n)
 			return;
 		if (w == -1) {
@@ -126,7 +190,7 @@ conn_flush(struct conn *c)
 {
 	ssize_t	w;
 
-	w = send(c->fd, c->out, c->outlen, MSG_NOSIGNAL);
+	w = io_send(c, c->out, c->outlen);
 	if (w == -1) {
 		if (errno != EAGAIN)
 			conn_close(c);
@@ -165,7 +229,7 @@ conn_read(struct conn *c)
 	ssize_t		 n;
 	size_t		 len, done;
 
-	if ((n = read(c->fd, rbuf, sizeof rbuf)) <= 0) {
+	if ((n = io_read(c, rbuf, sizeof rbuf)) <= 0) {
 		if (n == 0 || errno != EAGAIN)
 			conn_close(c);
 		return;
@@ -196,6 +260,29 @@ conn_read(struct conn *c)
 	}
 }
 
+/* A step of C's handshake; once done, C is read as any other. */
+static void
+conn_handshake(struct conn *c)
+{
+	int	r;
+
+	if ((r = SSL_do_handshake(c->ssl)) == 1) {
+		c->handshaking = 0;
+		watch(c, EPOLLIN, EPOLL_CTL_MOD);
+		return;
+	}
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		watch(c, EPOLLIN, EPOLL_CTL_MOD);
+		break;
+	case SSL_ERROR_WANT_WRITE:
+		watch(c, EPOLLOUT, EPOLL_CTL_MOD);
+		break;
+	default:
+		conn_close(c);
+	}
+}
+
 static void
 accept_all(int lfd)
 {
@@ -215,7 +302,38 @@ accept_all(int lfd)
 		c->slot = nconns;
 		conns[nconns++] = c;
 		watch(c, EPOLLIN, EPOLL_CTL_ADD);
+		if (tls != NULL) {
+			if ((c->ssl = SSL_new(tls)) == NULL ||
+			    SSL_set_fd(c->ssl, fd) != 1)
+				die("SSL_new");
+			SSL_set_accept_state(c->ssl);
+			c->handshaking = 1;
+		}
 	}
+}
+
+/* The context of tls-echo, from PEM files CERT and KEY. */
+static SSL_CTX *
+tls_context(const char *cert, const char *key)
+{
+	SSL_CTX	*c;
+
+	if ((c = SSL_CTX_new(TLS_server_method())) == NULL ||
+	    SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION) != 1)
+		die("SSL_CTX_new");
+	SSL_CTX_set_options(c, SSL_OP_NO_TICKET);
+	SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_num_tickets(c, 0);
+	SSL_CTX_set_mode(c, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	if (SSL_CTX_use_certificate_chain_file(c, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(c, key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(c) != 1) {
+		fprintf(stderr, "refserver: cannot load %s and %s\n", cert,
+		    key);
+		exit(1);
+	}
+	return c;
 }
 
 static int
@@ -263,18 +381,24 @@ main(int argc, char **argv)
 	struct conn		*c;
 	int			 i, n, port;
 
-	if (argc != 3 || (port = atoi(argv[2])) <= 0 || port > 65535) {
-		fprintf(stderr, "usage: refserver echo|broadcast|udp PORT\n");
+	if ((argc != 3 && (argc != 5 || strcmp(argv[1], "tls-echo") != 0)) ||
+	    (port = atoi(argv[2])) <= 0 || port > 65535) {
+		fprintf(stderr, "usage: refserver echo|broadcast|udp PORT\n"
+		    "       refserver tls-echo PORT CERT KEY\n");
 		return 2;
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		rl.rlim_cur = rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	/* OpenSSL writes with write(2): a peer gone must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
 	if (strcmp(argv[1], "udp") == 0)
 		serve_udp(port);
 	else if (strcmp(argv[1], "broadcast") == 0)
 		broadcast = 1;
+	else if (strcmp(argv[1], "tls-echo") == 0)
+		tls = tls_context(argv[3], argv[4]);
 	else if (strcmp(argv[1], "echo") != 0) {
 		fprintf(stderr, "refserver: unknown mode %s\n", argv[1]);
 		return 2;
@@ -299,6 +423,11 @@ main(int argc, char **argv)
 				accept_all(listener.fd);
 			if (c == &listener || c->dead)
 				continue;
+			if (c->handshaking) {
+				conn_handshake(c);
+				if (c->handshaking || c->dead)
+					continue;
+			}
 			if ((evs[i].events & EPOLLOUT) && c->outlen > 0)
 				conn_flush(c);
 			if ((evs[i].events & ~EPOLLOUT) && !c->dead)
@@ -307,6 +436,7 @@ main(int argc, char **argv)
 		/* Events of this batch may name them: free them only now. */
 		while ((c = graveyard) != NULL) {
 			graveyard = c->next_dead;
+			SSL_free(c->ssl);
 			free(c->in);
 			free(c->out);
 			free(c);

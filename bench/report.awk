@@ -157,8 +157,9 @@ END {
 	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= nids; i++) {
 		id = ids[i]
-		if (id ~ /^idle/ || id ~ /^relay/ || id ~ /^join/ ||
-		    id ~ /^client-flood/ || id == "window-switch")
+		if (id ~ /^(tls)?idle/ || id ~ /^relay/ || id ~ /^join/ ||
+		    id ~ /^client-flood/ || id == "window-switch" ||
+		    id ~ /^tls/ || id ~ /^handshakes/)
 			continue
 		ref = id " ref"
 		rr = (ref in runs) ? stat(ref, "rate") : -1
@@ -225,7 +226,7 @@ END {
 	print "|---|---|---|---|---|---|"
 	for (i = 1; i <= nids; i++) {
 		id = ids[i]
-		if (id !~ /^idle/)
+		if (id !~ /^(tls)?idle/)
 			continue
 		for (j = 1; j <= ntg[id]; j++) {
 			k = id " " tg[id, j]
@@ -237,6 +238,14 @@ END {
 			acc[k] = stat(k, "accepted"); accmin[k] = LO
 		}
 	}
+	print ""
+	print "tlsidle2000: 2000 connections to tschatd in echo mode, over TLS"
+	print "(tschatd, each held after its handshake) and in plaintext"
+	print "(tschatd-plain), measured alike in the same run, from after one"
+	print "connection more, made first and not counted: what the first"
+	print "costs once (code paged in, OpenSSL's algorithms fetched) is left"
+	print "out."
+	tls_table()
 	join_table()
 	relay_table()
 	flood_table("client-flood tschat", "## The client: tschat full-screen (tmux, 80x24) flooded with 100000 lines")
@@ -272,6 +281,16 @@ END {
 		printf "| idle 10000 in room mode (-B, every peer in the lobby): <= 320 bytes/peer, all accepted | %.0f bytes, %s of 10000 accepted (lowest run) | %s |\n",
 		    rss[k], accmin[k], ((rss[k] >= 0 && rss[k] <= 320 && accmin[k] >= 10000) ? "yes" : "**no**")
 	goal_rate("udp16", 0.9, 0)
+	goal_tls("tlsfanout1000", "fanout1000 tschatd", 0.5, "tlsfanout1000: over TLS >= 0.5 x tschatd's plaintext fanout1000 of the same run")
+	goal_tls("tlsfanout500", "tlsfanout500 ncat", 20, "tlsfanout500: >= 20 x ncat --chat --ssl")
+	goal_tls("tlsecho100", "tlsecho100 ref", 0.8, "tlsecho100: >= 0.8 x ref (refserver tls-echo)")
+	goal_tls("handshakes-ec256", "handshakes-ec256 ref", 0, "handshakes-ec256 (ECDSA P-256): against ref")
+	goal_tls("handshakes-rsa2048", "handshakes-rsa2048 ref", 0, "handshakes-rsa2048 (RSA 2048): against ref")
+	k = "tlsidle2000 tschatd"
+	b = "tlsidle2000 tschatd-plain"
+	if ((k in runs) && (b in runs))
+		printf "| tlsidle2000: bytes a TLS connection after its handshake, against plaintext | %.0f bytes against %.0f, %s of 2000 accepted (lowest run) | (context) |\n",
+		    rss[k], rss[b], accmin[k]
 	extra_fanout("fanout1000x10", "ten senders")
 	extra_fanout("fanout1000w256", "256 lines in flight")
 	goal_flood("client-flood tschat", "client flood")
@@ -549,4 +568,117 @@ function relay_table(    i, j, id, k, base, m, c, x, any, sh) {
 		    rcmd["relayrooms1000s3 relay3"],
 		    (m >= 0.55 && m <= 0.78 ? "yes" : "**no**")
 	}
+}
+
+# The comparison of a TLS row: refserver tls-echo in the same row, else
+# tschatd's plaintext row of the same scenario (tlsfanout1000 against
+# fanout1000), else ncat --chat --ssl.
+function tls_base(id,    plain) {
+	plain = substr(id, 4)
+	if ((id " ref") in runs)
+		return id " ref"
+	if ((plain " tschatd") in runs)
+		return plain " tschatd"
+	if ((id " ncat") in runs)
+		return id " ncat"
+	return ""
+}
+
+# What a comparison is called in the TLS table.
+function tls_name(b) {
+	if (b ~ / ref$/)
+		return "ref over TLS"
+	if (b ~ / ncat$/)
+		return "ncat --ssl"
+	return b " (plaintext)"
+}
+
+# TLS: what tschatd does over TLS against the floor, against itself in
+# plaintext and against ncat's TLS chat.
+function tls_table(    i, j, id, k, b, any, m, rb, eb, h, r) {
+	for (i = 1; i <= nids; i++)
+		if (ids[i] ~ /^tls(fanout|echo)/ || ids[i] ~ /^handshakes/)
+			any = 1
+	if (!any)
+		return
+	print ""
+	print "## TLS"
+	print ""
+	print "| scenario | target | rate/s | against | x it | p50 us | p99 us | per server CPU-second | x it | server CPU | its core busy | load CPU | notes |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	for (i = 1; i <= nids; i++) {
+		id = ids[i]
+		if (id !~ /^tls(fanout|echo)/ && id !~ /^handshakes/)
+			continue
+		b = tls_base(id)
+		rb = b != "" ? stat(b, "rate") : -1
+		eb = b != "" ? stat(b, "eff") : -1
+		for (j = 1; j <= ntg[id]; j++) {
+			k = id " " tg[id, j]
+			m = stat(k, "rate")
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%s |\n",
+			    id, tg[id, j], cell(k, "rate", "h"),
+			    (b == "" || b == k ? "-" : tls_name(b)),
+			    (b == k ? "-" : ratio(m, rb)),
+			    us(stat(k, "p50_us")), cell(k, "p99_us", "us"),
+			    cell(k, "eff", "h"),
+			    (b == k ? "-" : ratio(stat(k, "eff"), eb)),
+			    frac(stat(k, "srv_cpu")),
+			    frac(stat(k, "core_busy")),
+			    frac(stat(k, "bench_cpu")), remarks(k)
+			rate[k] = m
+		}
+	}
+	print ""
+	print "TLS 1.3 (the protocol and cipher agreed are in the raw results),"
+	print "certificates made for the run, not verified by the load"
+	print "generator. tlsfanout500, tlsfanout1000: fanout100's rules (one"
+	print "sender, a window of 16 lines of 64 bytes) with 500 or 1000 TLS"
+	print "listeners, against ncat --chat --ssl and against tschatd's"
+	print "plaintext fanout1000 of the same run. tlsecho100: echo100 over"
+	print "TLS. handshakes: 16 connections at a time, each made, through a"
+	print "full handshake (no session resumed), one line said and answered"
+	print "(so that the server's side of the handshake is done too), and"
+	print "closed; connections a second, with an ECDSA P-256 key"
+	print "(handshakes-ec256) and an RSA 2048 key (handshakes-rsa2048);"
+	print "p50 and p99 from the connect to the answer."
+	print ""
+	print "Where tschatd's time goes over TLS (perf, OpenSSL 3.0): in"
+	print "tlsfanout1000 a delivery costs about twice the CPU of one in"
+	print "fanout1000. About 58 % of it is in the kernel (one record a peer"
+	print "an iteration, written by OpenSSL with write(2)), 28 % in libcrypto"
+	print "and libssl, mostly for each record rather than each byte (AES-GCM"
+	print "itself a few per cent; OpenSSL's parameter lookups, BIO calls and"
+	print "error-queue clearing the rest), 9 % in libc (half of it the"
+	print "write(2) calls, a third the record buffers that"
+	print "SSL_MODE_RELEASE_BUFFERS frees after each write and allocates"
+	print "again), 5 % in tschatd. In a handshake tschatd's own code is about"
+	print "1 % of its CPU, OpenSSL and the kernel the rest. An idle TLS peer"
+	print "holds OpenSSL's session (SSL_new alone allocates 7.6 KB, the two"
+	print "AES-GCM contexts and the SSL_SESSION 2.9 KB more); the rest of its"
+	print "RSS is heap the handshakes left behind."
+	print ""
+	for (i = 1; i <= nids; i++) {
+		id = ids[i]
+		if (id !~ /^handshakes/)
+			continue
+		for (j = 1; j <= ntg[id]; j++) {
+			k = id " " tg[id, j]
+			h = stat(k, "eff")
+			if (h > 0)
+				printf "- %s, %s: %.0f us of server CPU a connection.\n",
+				    id, tg[id, j], 1e6 / h
+		}
+	}
+}
+
+# A TLS goal: tschatd's rate against B's, WANT times at least (0: only
+# the ratio, for context).
+function goal_tls(id, b, want, what,    k, r) {
+	k = id " tschatd"
+	if (!(k in rate) || !(b in runs) || stat(b, "rate") <= 0)
+		return
+	r = rate[k] / stat(b, "rate")
+	printf "| %s | %.3f x%s | %s |\n", what, r, caveat(k, b),
+	    want == 0 ? "(context)" : (r >= want ? "yes" : "**no**")
 }

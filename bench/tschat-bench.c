@@ -28,9 +28,14 @@
  *   idle      K connections held open; with --pid, the server's RSS per
  *             connection and how many it accepted
  *   udp       N sockets ping-pong S-byte datagrams
+ *   handshake C connections at a time, each made, through a full TLS
+ *             handshake, one line said and answered, and closed, over
+ *             and over; connections/s and the time each took
  * and helpers for scripts: "freeport" prints a port that is free for TCP
  * and UDP, "wait" waits until a server answers on the port, and "flood"
  * is a server that sends one client N lines (the client's benchmark).
+ * With --tls every TCP connection speaks TLS, through OpenSSL sessions on
+ * the same loop; handshake's always do.
  */
 #include "common.h"
 
@@ -52,6 +57,7 @@
 #include <getopt.h>
 #include <sched.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -60,6 +66,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "net.h"
 #include "strnum.h"
@@ -85,13 +94,14 @@
 /* --rooms, join: lines are looked at up to this many bytes. */
 #define LINE_KEEP	512
 
-enum scenario { ECHO, PIPELINE, FANOUT, IDLE, UDP, JOIN };
+enum scenario { ECHO, PIPELINE, FANOUT, IDLE, UDP, JOIN, HANDSHAKE };
 static const char *const scenario_names[] = {
-	"echo", "pipeline", "fanout", "idle", "udp", "join"
+	"echo", "pipeline", "fanout", "idle", "udp", "join", "handshake"
 };
 
 /* R_DRAIN: read and dropped (join: the member that said the history). */
-enum role { R_ECHO, R_LISTENER, R_SENDER, R_IDLE, R_UDP, R_JOINER, R_DRAIN };
+enum role { R_ECHO, R_LISTENER, R_SENDER, R_IDLE, R_UDP, R_JOINER, R_DRAIN,
+	R_HANDSHAKE };
 
 /* ---- options ------------------------------------------------------- */
 
@@ -118,6 +128,8 @@ static struct {
 	int		 span;		/* --span: nodes a room is on (0: all) */
 	const char	*mark;		/* --mark: made when measuring starts */
 	int		 lines;		/* --lines: join's history */
+	int		 tls;		/* --tls */
+	int		 warm;		/* --warm: idle's first connection */
 } opt = {
 	.host = "127.0.0.1", .port = 0, .conns = -1, .size = 64,
 	.inflight = -1, .listeners = 100, .senders = 1, .duration = 3.0,
@@ -510,6 +522,7 @@ hist_quantile(const struct hist *h, double q)
 
 struct conn {
 	int		 fd;
+	SSL		*ssl;		/* --tls: its session */
 	uint8_t		 role;
 	uint8_t		 node;		/* index in --nodes */
 	uint8_t		 open;		/* connected and not closed */
@@ -595,6 +608,145 @@ new_socket(int type)
 	return fd;
 }
 
+/* ---- TLS: the client's side, with --tls ------------------------------ */
+
+static SSL_CTX	*tls_ctx;
+/* What the first session agreed on, for the RESULT line. */
+static char	 tls_what[96];
+
+static void
+tls_init(void)
+{
+	if ((tls_ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		die("cannot make a TLS context");
+	/*
+	 * No verification of the server's certificate: a benchmark on
+	 * loopback measures the server's work, not who it is. The handshake
+	 * is a full one all the same: the server signs it and the signature
+	 * is checked against its certificate's key.
+	 */
+	SSL_CTX_set_verify(tls_ctx, SSL_VERIFY_NONE, NULL);
+	if (SSL_CTX_set_min_proto_version(tls_ctx, TLS1_2_VERSION) != 1)
+		die("cannot require TLS 1.2");
+	/* Every handshake full: no session is kept to be resumed. */
+	SSL_CTX_set_session_cache_mode(tls_ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_options(tls_ctx, SSL_OP_NO_TICKET
+#ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
+	    | SSL_OP_IGNORE_UNEXPECTED_EOF
+#endif
+	    );
+	/* Writes are retried with what is left, as plain sends are. */
+	SSL_CTX_set_mode(tls_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+}
+
+/* A client session on C's socket, just connected. */
+static void
+tls_start(struct conn *c)
+{
+	if ((c->ssl = SSL_new(tls_ctx)) == NULL ||
+	    SSL_set_fd(c->ssl, c->fd) != 1)
+		die("cannot make a TLS session");
+	SSL_set_connect_state(c->ssl);
+}
+
+/*
+ * A step of C's handshake: 1 when it is done, 0 when it waits for the
+ * socket (watched for what it waits for), -1 when it failed.
+ */
+static int
+tls_step(struct conn *c)
+{
+	int	r;
+
+	if ((r = SSL_do_handshake(c->ssl)) == 1) {
+		if (tls_what[0] == '\0')
+			snprintf(tls_what, sizeof tls_what, "%s/%s",
+			    SSL_get_version(c->ssl),
+			    SSL_get_cipher_name(c->ssl));
+		return 1;
+	}
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		watch(c, EPOLLIN, EPOLL_CTL_MOD);
+		return 0;
+	case SSL_ERROR_WANT_WRITE:
+		watch(c, EPOLLOUT, EPOLL_CTL_MOD);
+		return 0;
+	default:
+		ERR_clear_error();
+		return -1;
+	}
+}
+
+static void
+tls_end(struct conn *c)
+{
+	SSL_free(c->ssl);
+	c->ssl = NULL;
+}
+
+/*
+ * Read from C as read(2) does, through its session if it has one: the
+ * bytes read, 0 at the end, -1 and errno (EAGAIN: nothing yet).
+ */
+static ssize_t
+conn_recv(struct conn *c, char *buf, size_t size)
+{
+	size_t	got = 0;
+	int	r, e;
+
+	if (c->ssl == NULL)
+		return read(c->fd, buf, size);
+	/*
+	 * Whole records only (one holds 16 KiB at most): what is not read
+	 * stays in the socket, where epoll sees it, never in the session.
+	 */
+	while (size - got >= SSL3_RT_MAX_PLAIN_LENGTH) {
+		r = SSL_read(c->ssl, buf + got, (int)MINIMUM(size - got,
+		    (size_t)INT_MAX));
+		if (r > 0) {
+			got += r;
+			continue;
+		}
+		e = SSL_get_error(c->ssl, r);
+		if (got > 0)
+			break;		/* what ended it comes again */
+		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+			errno = EAGAIN;
+			return -1;
+		}
+		if (e == SSL_ERROR_ZERO_RETURN)
+			return 0;
+		ERR_clear_error();
+		errno = EPROTO;
+		return -1;
+	}
+	return (ssize_t)got;
+}
+
+/* Write to C as send(2) does, through its session if it has one. */
+static ssize_t
+conn_send(struct conn *c, const char *buf, size_t len)
+{
+	int	r, e;
+
+	if (c->ssl == NULL)
+		return send(c->fd, buf, len, MSG_NOSIGNAL);
+	if ((r = SSL_write(c->ssl, buf, (int)MINIMUM(len, (size_t)INT_MAX)))
+	    > 0)
+		return r;
+	/* Retried with the same bytes: those it holds come first. */
+	e = SSL_get_error(c->ssl, r);
+	if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) {
+		errno = EAGAIN;
+		return -1;
+	}
+	ERR_clear_error();
+	errno = EPIPE;
+	return -1;
+}
+
 /*
  * Open N TCP connections of ROLE, a few at a time, waiting at most
  * -T seconds; return how many are open. Those that did not connect stay
@@ -607,7 +759,7 @@ connect_all(struct conn *cs, int n, enum role role)
 	uint64_t		 deadline;
 	unsigned int		 qlen, qmax, step, budget;
 	int			 started = 0, pending = 0, opened = 0;
-	int			 i, k, err, one = 1;
+	int			 i, k, err, hs, one = 1;
 	socklen_t		 len;
 	ssize_t			 r;
 
@@ -665,19 +817,33 @@ connect_all(struct conn *cs, int n, enum role role)
 				continue;
 			if (c->open) {
 				/* Made earlier: a room tells it who joins. */
-				r = read(c->fd, rbuf, READ_BYTES);
+				r = conn_recv(c, rbuf, READ_BYTES);
 				if (r == 0 || (r == -1 && errno != EAGAIN))
 					conn_lost(c);
 				continue;
 			}
-			pending--;
-			len = sizeof err;
-			if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err,
-			    &len) == -1 || err != 0) {
-				conn_lost(c);
-				n_errors++;
+			if (c->ssl == NULL) {
+				len = sizeof err;
+				if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR,
+				    &err, &len) == -1 || err != 0) {
+					pending--;
+					conn_lost(c);
+					n_errors++;
+					continue;
+				}
+				if (opt.tls)
+					tls_start(c);
+			}
+			/* With --tls, open once its handshake is done. */
+			if (c->ssl != NULL && (hs = tls_step(c)) != 1) {
+				if (hs == -1) {
+					pending--;
+					conn_lost(c);
+					n_errors++;
+				}
 				continue;
 			}
+			pending--;
 			c->open = 1;
 			opened++;
 			watch(c, EPOLLIN, EPOLL_CTL_MOD);
@@ -708,7 +874,7 @@ drain(int quiet_ms, double max_secs)
 		for (i = 0; i < k; i++) {
 			struct conn *c = evs[i].data.ptr;
 
-			n = read(c->fd, rbuf, READ_BYTES);
+			n = conn_recv(c, rbuf, READ_BYTES);
 			if (n == 0 || (n == -1 && errno != EAGAIN))
 				conn_lost(c);
 		}
@@ -728,7 +894,7 @@ read_lines(struct conn *c, void (*fn)(struct conn *, const char *, size_t,
 	size_t		 len, take;
 	ssize_t		 n;
 
-	if ((n = read(c->fd, rbuf, READ_BYTES)) <= 0) {
+	if ((n = conn_recv(c, rbuf, READ_BYTES)) <= 0) {
 		if (n == 0 || errno != EAGAIN) {
 			conn_lost(c);
 			return -1;
@@ -773,7 +939,7 @@ echo_write(struct conn *c)
 		want = c->unsent;
 		if (want > (size_t)opt.inflight * opt.size)
 			want = (size_t)opt.inflight * opt.size;
-		w = send(c->fd, linebuf, want, MSG_NOSIGNAL);
+		w = conn_send(c, linebuf, want);
 		if (w == -1) {
 			if (errno == EAGAIN) {
 				watch(c, EPOLLIN | EPOLLOUT, EPOLL_CTL_MOD);
@@ -809,7 +975,7 @@ echo_read(struct conn *c, uint64_t now)
 	ssize_t		 n;
 	uint32_t	 got = 0;
 
-	if ((n = read(c->fd, rbuf, READ_BYTES)) <= 0) {
+	if ((n = conn_recv(c, rbuf, READ_BYTES)) <= 0) {
 		if (n == 0 || errno != EAGAIN) {
 			conn_lost(c);
 			n_errors++;
@@ -936,7 +1102,7 @@ fanout_read(struct conn *c, uint64_t now)
 	ssize_t		 n;
 	size_t		 len, need;
 
-	if ((n = read(c->fd, rbuf, READ_BYTES)) <= 0) {
+	if ((n = conn_recv(c, rbuf, READ_BYTES)) <= 0) {
 		if (n == 0 || errno != EAGAIN) {
 			conn_lost(c);
 			n_errors++;
@@ -990,8 +1156,8 @@ sender_flush(struct sender *s)
 	ssize_t	w;
 
 	while (s->out_off < s->out_len) {
-		w = send(s->c->fd, s->out + s->out_off,
-		    s->out_len - s->out_off, MSG_NOSIGNAL);
+		w = conn_send(s->c, s->out + s->out_off,
+		    s->out_len - s->out_off);
 		if (w == -1) {
 			if (errno == EAGAIN) {
 				watch(s->c, EPOLLIN | EPOLLOUT,
@@ -1075,7 +1241,7 @@ send_text(struct conn *c, const char *text)
 {
 	size_t	len = strlen(text);
 
-	if (send(c->fd, text, len, MSG_NOSIGNAL) != (ssize_t)len) {
+	if (conn_send(c, text, len) != (ssize_t)len) {
 		conn_lost(c);
 		n_errors++;
 	}
@@ -1284,11 +1450,114 @@ join_read(struct conn *c, uint64_t now)
 		n_bytes += n;
 }
 
+/* ---- handshake ---------------------------------------------------------- */
+
+/* What a connection says once its handshake is done, to be answered. */
+static const char handshake_line[] = "handshake\n";
+
+/* Make C a new connection; its handshake goes on as the socket allows. */
+static void
+handshake_begin(struct conn *c, uint64_t now)
+{
+	/*
+	 * Closed with a reset, not a FIN: thousands of connections a
+	 * second would leave more sockets in TIME_WAIT than there are
+	 * local ports.
+	 */
+	struct linger	lg = { .l_onoff = 1, .l_linger = 0 };
+	int		one = 1;
+
+	c->fd = new_socket(SOCK_STREAM);
+	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	(void)setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	c->open = 0;
+	c->t_join = now;
+	/* A connect refused at once fails again when ready: counted then. */
+	if (connect(c->fd, (struct sockaddr *)&server_ss, server_sslen) == -1
+	    && errno == EAGAIN)	/* no local ports */
+		die("connect: %s", strerror(errno));
+	watch(c, EPOLLOUT, EPOLL_CTL_ADD);
+}
+
+/* Close C, politely as far as TLS goes, and make the next one. */
+static void
+handshake_next(struct conn *c, uint64_t now)
+{
+	if (c->ssl != NULL) {
+		if (c->open)
+			(void)SSL_shutdown(c->ssl);
+		ERR_clear_error();
+		tls_end(c);
+	}
+	close(c->fd);
+	if (now < t_end)
+		handshake_begin(c, now);
+	else
+		c->closed = 1;
+}
+
+/*
+ * C's socket is ready: the connection is made, its handshake goes on, or
+ * the server answers its line. A connection counts once it is answered:
+ * then the server has finished its side of the handshake too.
+ */
+static void
+handshake_event(struct conn *c, uint64_t now)
+{
+	socklen_t	len = sizeof(int);
+	ssize_t		n;
+	int		err, hs;
+
+	if (c->ssl == NULL) {
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1
+		    || err != 0) {
+			n_errors++;
+			handshake_next(c, now);
+			return;
+		}
+		tls_start(c);
+	}
+	if (!c->open) {
+		if ((hs = tls_step(c)) == 0)
+			return;
+		if (hs == -1 || conn_send(c, handshake_line,
+		    sizeof handshake_line - 1) !=
+		    (ssize_t)sizeof handshake_line - 1) {
+			n_errors++;
+			handshake_next(c, now);
+			return;
+		}
+		c->open = 1;
+		watch(c, EPOLLIN, EPOLL_CTL_MOD);
+		return;
+	}
+	if ((n = conn_recv(c, rbuf, READ_BYTES)) == -1 && errno == EAGAIN)
+		return;
+	if (n <= 0) {
+		n_errors++;
+		handshake_next(c, now);
+		return;
+	}
+	if (memchr(rbuf, '\n', n) == NULL)
+		return;		/* the rest of the answer is on its way */
+	if (measuring) {
+		hist_add(&hist, now - c->t_join);
+		n_replies++;
+		c->served = 1;
+	}
+	handshake_next(c, now);
+}
+
 /* ---- the run ---------------------------------------------------------- */
 
 static void
 on_event(struct conn *c, uint32_t events, uint64_t now)
 {
+	if (c->role == R_HANDSHAKE) {
+		if (!c->closed)
+			handshake_event(c, now);
+		return;
+	}
 	if (!c->open)
 		return;
 	if (events & EPOLLOUT) {
@@ -1320,13 +1589,14 @@ on_event(struct conn *c, uint32_t events, uint64_t now)
 		join_read(c, now);
 		break;
 	case R_DRAIN: {
-		ssize_t n = read(c->fd, rbuf, READ_BYTES);
+		ssize_t n = conn_recv(c, rbuf, READ_BYTES);
 
 		if (n == 0 || (n == -1 && errno != EAGAIN))
 			conn_lost(c);
 		break;
 	}
 	case R_IDLE:
+	case R_HANDSHAKE:
 		break;
 	}
 }
@@ -1432,6 +1702,14 @@ print_latency(void)
 	    hist_quantile(&hist, 0.999) / 1e3);
 }
 
+/* With --tls, the protocol and cipher the sessions agreed on. */
+static void
+print_tls(void)
+{
+	if (opt.tls)
+		printf(" tls=%s", tls_what[0] != '\0' ? tls_what : "-");
+}
+
 static void
 print_cpu(double cpu_b, double cpu_s)
 {
@@ -1444,6 +1722,7 @@ print_cpu(double cpu_b, double cpu_s)
 		printf(" core_busy=%.2f", core_busy);
 	else
 		printf(" core_busy=-");
+	print_tls();
 	printf(" dur=%.1f\n", opt.duration);
 }
 
@@ -1552,6 +1831,15 @@ run_idle(void)
 
 	nconns = opt.conns;
 	conns = xcalloc(nconns, sizeof *conns);
+	/*
+	 * --warm: what the server's first connection costs once (code paged
+	 * in, OpenSSL's algorithms fetched) is not spread over the others.
+	 */
+	if (opt.warm) {
+		if (connect_all(xcalloc(1, sizeof *conns), 1, R_IDLE) != 1)
+			die("--warm: the first connection was not made");
+		drain(200, 1.0);
+	}
 	rss0 = server_status_kb("VmRSS");
 	fd0 = server_fds();
 	t0 = now_ns();
@@ -1564,7 +1852,7 @@ run_idle(void)
 		for (i = 0; i < k; i++) {
 			struct conn *c = evs[i].data.ptr;
 
-			n = read(c->fd, rbuf, READ_BYTES);
+			n = conn_recv(c, rbuf, READ_BYTES);
 			if (n == 0 || (n == -1 && errno != EAGAIN))
 				conn_lost(c);
 		}
@@ -1576,10 +1864,12 @@ run_idle(void)
 	accepted = fd0 >= 0 && fd1 >= 0 ? fd1 - fd0 : -1;
 	print_common(opened / ((t1 - t0) / 1e9));
 	printf(" conns=%d open=%d alive=%d accepted=%ld rss_before_kb=%ld "
-	    "rss_after_kb=%ld rss_per_conn=%.0f errors=%" PRIu64 " dur=%.1f\n",
+	    "rss_after_kb=%ld rss_per_conn=%.0f errors=%" PRIu64,
 	    nconns, opened, alive, accepted, rss0, rss1,
 	    rss0 >= 0 && rss1 >= 0 && alive > 0 ?
-	    (rss1 - rss0) * 1024.0 / alive : -1.0, n_errors, opt.duration);
+	    (rss1 - rss0) * 1024.0 / alive : -1.0, n_errors);
+	print_tls();
+	printf(" dur=%.1f\n", opt.duration);
 }
 
 static void
@@ -1602,6 +1892,27 @@ run_udp(void)
 	printf(" sockets=%d served=%d size=%d inflight=%d lost=%" PRIu64
 	    " errors=%" PRIu64, nconns, served_count(), opt.size,
 	    opt.inflight, n_lost, n_errors);
+	print_cpu(cpu_b, cpu_s);
+}
+
+static void
+run_handshake(void)
+{
+	double	cpu_b, cpu_s;
+	int	i;
+
+	nconns = opt.conns;
+	conns = xcalloc(nconns, sizeof *conns);
+	t_end = UINT64_MAX;
+	for (i = 0; i < nconns; i++) {
+		conns[i].role = R_HANDSHAKE;
+		handshake_begin(&conns[i], now_ns());
+	}
+	run_loop(&cpu_b, &cpu_s);
+	print_common(n_replies / opt.duration);
+	print_latency();
+	printf(" conns=%d served=%d errors=%" PRIu64, nconns, served_count(),
+	    n_errors);
 	print_cpu(cpu_b, cpu_s);
 }
 
@@ -1872,11 +2183,12 @@ usage(int status)
 "usage: tschat-bench SCENARIO -p PORT [OPTIONS]\n"
 "       tschat-bench freeport | wait [-u] -p PORT [-d SECS]\n"
 "       tschat-bench flood -p PORT [-c LINES] [-d SECS] [--rooms R]   (a server)\n"
-"scenarios: echo, pipeline, fanout, idle, udp, join\n"
+"scenarios: echo, pipeline, fanout, idle, udp, join, handshake\n"
 "  -H ADDR        server address, loopback only (127.0.0.1)\n"
 "  -p PORT        server port\n"
 "  -c N           connections (echo 100, pipeline 100, idle 10000),\n"
-"                 sockets (udp 16), joiners (join 10)\n"
+"                 sockets (udp 16), joiners (join 10), connections at\n"
+"                 a time (handshake 16)\n"
 "  -s BYTES       bytes a line or datagram, newline included (64)\n"
 "  -P N           lines in flight a connection (echo 1, pipeline 16,\n"
 "                 udp 1); fanout: each sender's window (16)\n"
@@ -1899,6 +2211,10 @@ usage(int status)
 "                 to R + K - 1 in turn, its sender on node R\n"
 "  --mark FILE    make FILE when the measured time starts\n"
 "  --lines N      join: lines said in the room before the joins (20)\n"
+"  --tls          speak TLS on every connection (handshake: always);\n"
+"                 the server's certificate is not verified\n"
+"  --warm         idle: one more connection, made and held before the\n"
+"                 server's memory is first read, not counted\n"
 "  -u             wait: for a UDP server\n", f);
 	exit(status);
 }
@@ -1957,6 +2273,8 @@ main(int argc, char **argv)
 		{ "span", required_argument, NULL, 'Z' },
 		{ "mark", required_argument, NULL, 'M' },
 		{ "lines", required_argument, NULL, 'K' },
+		{ "tls", no_argument, NULL, 'X' },
+		{ "warm", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -2003,6 +2321,8 @@ main(int argc, char **argv)
 			break;
 		case 'M': opt.mark = optarg; break;
 		case 'K': opt.lines = num(optarg, 0, 10000, "--lines"); break;
+		case 'X': opt.tls = 1; break;
+		case 'W': opt.warm = 1; break;
 		case 'u': udp_wait = 1; break;
 		case 'h': usage(0);
 		default: usage(2);
@@ -2029,7 +2349,12 @@ main(int argc, char **argv)
 	opt.scenario = j;
 	if (opt.conns < 0)
 		opt.conns = opt.scenario == IDLE ? 10000 :
-		    opt.scenario == UDP ? 16 : opt.scenario == JOIN ? 10 : 100;
+		    opt.scenario == UDP ? 16 : opt.scenario == JOIN ? 10 :
+		    opt.scenario == HANDSHAKE ? 16 : 100;
+	if (opt.scenario == HANDSHAKE)
+		opt.tls = 1;
+	if (opt.tls && opt.scenario == UDP)
+		die("--tls: not over UDP");
 	if (opt.rooms > opt.listeners + opt.senders)
 		die("--rooms: more rooms than connections");
 	if (opt.inflight < 0)
@@ -2044,6 +2369,8 @@ main(int argc, char **argv)
 	    + 60));
 	(void)net_raise_nofile();
 	hex_init();
+	if (opt.tls)
+		tls_init();
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		die("epoll_create1: %s", strerror(errno));
 	rbuf = xcalloc(1, READ_BYTES);
@@ -2071,6 +2398,9 @@ main(int argc, char **argv)
 		break;
 	case JOIN:
 		run_join();
+		break;
+	case HANDSHAKE:
+		run_handshake();
 		break;
 	}
 	fflush(stdout);
