@@ -352,6 +352,7 @@ on_verify(void *arg, const unsigned char pin[PIN_BYTES],
 	if (r != TRUST_UNKNOWN)
 		return 0;
 	/* Asked once; the answer is remembered (known_hosts). */
+	keybind_interrupt(fs);
 	fs->mode = MODE_TRUST;
 	snprintf(fs->prompt, sizeof fs->prompt, "%s",
 	    _("Trust this key and remember it? (y/n) "));

@@ -97,5 +97,10 @@ void	fullscreen_quit(struct fullscreen *);
 
 /* What key K does (keybind.c). */
 void	keybind_key(struct fullscreen *, const struct key *k);
+/*
+ * A question of the program's own comes: end a search (the line found
+ * stays) and drop a paste waiting for its answer (keybind.c).
+ */
+void	keybind_interrupt(struct fullscreen *);
 
 #endif

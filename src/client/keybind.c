@@ -577,6 +577,20 @@ edit_key(struct fullscreen *fs, const struct key *k)
 }
 
 void
+keybind_interrupt(struct fullscreen *fs)
+{
+	if (fs->mode == MODE_SEARCH)
+		search_end(fs);
+	else if (fs->mode == MODE_CONFIRM) {
+		fullscreen_say(fs, "%s", _("*** paste not sent"));
+		fs->mode = MODE_EDIT;
+		free(fs->paste);
+		fs->paste = NULL;
+		fs->paste_len = 0;
+	}
+}
+
+void
 keybind_key(struct fullscreen *fs, const struct key *k)
 {
 	if (fs->quit)

@@ -78,7 +78,7 @@ tlsc_init(const struct cliconf *c, const char **file, const char **why)
 		if (!readable(c->tls_ca, why))
 			goto fail;
 		if (SSL_CTX_load_verify_locations(ctx, c->tls_ca, NULL) != 1) {
-			*why = reason("no PEM certificate in it");
+			*why = "no PEM certificate in it";
 			goto fail;
 		}
 	} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
@@ -90,7 +90,7 @@ tlsc_init(const struct cliconf *c, const char **file, const char **why)
 		if (!readable(c->tls_cert, why))
 			goto fail;
 		if (SSL_CTX_use_certificate_chain_file(ctx, c->tls_cert) != 1) {
-			*why = reason("not a PEM certificate");
+			*why = "not a PEM certificate";
 			goto fail;
 		}
 		*file = c->tls_key;
@@ -98,7 +98,7 @@ tlsc_init(const struct cliconf *c, const char **file, const char **why)
 			goto fail;
 		if (SSL_CTX_use_PrivateKey_file(ctx, c->tls_key,
 		    SSL_FILETYPE_PEM) != 1) {
-			*why = reason("not a PEM private key");
+			*why = "not a PEM private key";
 			goto fail;
 		}
 		if (SSL_CTX_check_private_key(ctx) != 1) {
