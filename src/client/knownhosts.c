@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "field.h"
 #include "knownhosts.h"
 #include "namemap.h"
 #include "xdgdir.h"
@@ -24,27 +25,6 @@ char *
 knownhosts_path(void)
 {
 	return xdg_path("XDG_DATA_HOME", ".local/share", "tschat/known_hosts");
-}
-
-static int
-blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* The next field of a line (up to END) from *P: its start, length in *LEN. */
-static const char *
-field(const char **p, const char *end, size_t *len)
-{
-	const char	*s;
-
-	while (*p < end && blank(**p))
-		(*p)++;
-	s = *p;
-	while (*p < end && !blank(**p))
-		(*p)++;
-	*len = (size_t)(*p - s);
-	return s;
 }
 
 /*
@@ -58,9 +38,9 @@ parse_line(const char *line, size_t len, const char **host, size_t *hlen,
 	const char	*p = line, *end = line + len, *pin;
 	size_t		 plen, xlen;
 
-	*host = field(&p, end, hlen);
-	pin = field(&p, end, &plen);
-	(void)field(&p, end, &xlen);
+	*host = field_next(&p, end, hlen);
+	pin = field_next(&p, end, &plen);
+	(void)field_next(&p, end, &xlen);
 	if (*hlen == 0 || **host == '#' || xlen != 0)
 		return -1;
 	return pin_parse(pin, plen, d);

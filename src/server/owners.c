@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "field.h"
 #include "namemap.h"
 #include "nick.h"
 #include "owners.h"
@@ -28,27 +29,6 @@ struct owner {
 struct owners {
 	struct namemap		  map;
 };
-
-static int
-blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* The next field of LINE (up to END) from *P: its start, length in *LEN. */
-static const char *
-field(const char **p, const char *end, size_t *len)
-{
-	const char	*s;
-
-	while (*p < end && blank(**p))
-		(*p)++;
-	s = *p;
-	while (*p < end && !blank(**p))
-		(*p)++;
-	*len = (size_t)(*p - s);
-	return s;
-}
 
 static struct owner *
 find(const struct owners *o, const char *nick, size_t len)
@@ -91,11 +71,11 @@ parse_line(struct owners *o, const char *line, size_t len)
 	size_t		 nlen, plen, xlen;
 	unsigned char	 d[PIN_BYTES];
 
-	nick = field(&p, end, &nlen);
+	nick = field_next(&p, end, &nlen);
 	if (nlen == 0 || *nick == '#')
 		return NULL;
-	pin = field(&p, end, &plen);
-	(void)field(&p, end, &xlen);
+	pin = field_next(&p, end, &plen);
+	(void)field_next(&p, end, &xlen);
 	if (plen == 0 || xlen != 0)
 		return N_("expected NICK sha256:PIN");
 	/* A nick that no one could take would be a silent mistake. */
