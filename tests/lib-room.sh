@@ -132,10 +132,11 @@ connect() {
 	_joined "$1" "$_host"
 }
 
-# connect_tls NAME [CERT KEY]: connect's TLS peer, to 127.0.0.1 port
+# connect_tls NAME [CERT KEY] [BUF]: connect's TLS peer, to 127.0.0.1 port
 # TLS_PORT, trusting only TLS_CA (default: the certificates' directory's
-# ca.crt, as lib-tls.sh makes it in $T/certs) for the name localhost, and
-# presenting the client certificate CERT with its key KEY if given.
+# ca.crt, as lib-tls.sh makes it in $T/certs) for the name localhost,
+# presenting the client certificate CERT with its key KEY if given, with a
+# receive buffer of BUF bytes if given.
 connect_tls() {
 	_name=$1
 	shift

@@ -3,11 +3,12 @@
 #   tcp NAME HOST PORT [BUF]  connect (with a receive buffer of BUF
 #                             bytes); DIR/NAME.port gets the local port
 #   udp NAME HOST PORT [SRC]  a UDP socket (bound to port SRC), connected
-#   tls NAME HOST PORT CAFILE [CERT KEY]
+#   tls NAME HOST PORT CAFILE [CERT KEY] [BUF]
 #                             a TLS connection (TLS 1.2 or later) that
 #                             trusts only CAFILE's certificates, for the
 #                             name localhost, presenting the client
-#                             certificate CERT (key KEY) if given; the
+#                             certificate CERT (key KEY) if given, with a
+#                             receive buffer of BUF bytes if given; the
 #                             handshake waits up to 5 s; DIR/NAME.port as
 #                             for tcp
 #   send NAME [HEX]           bytes to send (TCP), or one datagram (UDP)
@@ -151,9 +152,13 @@ def command(w):
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         # The test's CA only: never the machine's store.
         ctx.load_verify_locations(cafile=w[4])
-        if len(w) > 6:
-            ctx.load_cert_chain(w[5], w[6])
+        more = w[5:]
+        if len(more) >= 2:
+            ctx.load_cert_chain(more[0], more[1])
+            more = more[2:]
         s = socket.socket(socket.AF_INET6 if ':' in w[2] else socket.AF_INET)
+        if more:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, int(more[0]))
         s.settimeout(5)
         s.connect((w[2], int(w[3])))
         try:
