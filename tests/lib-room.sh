@@ -129,6 +129,29 @@ connect() {
 	hub tcp "$1" "$_host" "$PORT"
 	wait_for 5 test -s "$T/p/$1.port" ||
 		fail "peer $1 could not connect to $_host port $PORT: $(cat "$T/p/$1.end" "$T/hub.err" 2>/dev/null)"
+	_joined "$1" "$_host"
+}
+
+# connect_tls NAME [CERT KEY] [BUF]: connect's TLS peer, to 127.0.0.1 port
+# TLS_PORT, trusting only TLS_CA (default: the certificates' directory's
+# ca.crt, as lib-tls.sh makes it in $T/certs) for the name localhost,
+# presenting the client certificate CERT with its key KEY if given, with a
+# receive buffer of BUF bytes if given.
+connect_tls() {
+	_name=$1
+	shift
+	hub tls "$_name" 127.0.0.1 "$TLS_PORT" "${TLS_CA:-$T/certs/ca.crt}" "$@"
+	# The handshake itself may take the hub up to 5 s.
+	wait_for 10 eval "[ -s '$T/p/$_name.port' ] || [ -s '$T/p/$_name.end' ]"
+	[ -s "$T/p/$_name.port" ] ||
+		fail "peer $_name could not connect over TLS to 127.0.0.1 port $TLS_PORT: $(cat "$T/p/$_name.end" "$T/hub.err" 2>/dev/null)"
+	_joined "$_name" 127.0.0.1
+}
+
+# _joined NAME HOST: NAME is connected to HOST; everyone, itself included,
+# sees it join under its address.
+_joined() {
+	_host=$2
 	_port=$(cat "$T/p/$1.port")
 	case $_host in
 	*:*) _nick="[$_host]:$_port" ;;

@@ -26,6 +26,7 @@ export XDG_STATE_HOME
 SERVER_PID=
 SERVER_LOG=
 PORT=
+TLS_PORT=
 PIDS=
 
 # TSCHAT_MEMORY_SLACK_KIB (default 0): what tests that bound the server's
@@ -236,13 +237,17 @@ now_ms() {
 }
 
 # How many "listening on" lines the tschatd options ARGS promise: one per
-# protocol per -b (the default bind is one socket per protocol).
+# protocol per -b (the default bind is one socket per protocol); --tls-cert
+# adds a TLS one per -b, and --tls-only takes plaintext TCP away.
 count_listeners() {
-	_tcp=0 _udp=0 _binds=0
+	_tcp=0 _udp=0 _tls=0 _tlsonly=0 _binds=0
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-b|--bind) _binds=$((_binds + 1)); shift ;;
 		--bind=*) _binds=$((_binds + 1)) ;;
+		--tls-cert) _tls=1; shift ;;
+		--tls-cert=*) _tls=1 ;;
+		--tls-only) _tlsonly=1 ;;
 		-t|--tcp) _tcp=1 ;;
 		-u|--udp) _udp=1 ;;
 		-tu|-ut) _tcp=1 _udp=1 ;;
@@ -252,9 +257,9 @@ count_listeners() {
 		esac
 		shift
 	done
-	[ $((_tcp + _udp)) -eq 0 ] && _tcp=1
+	[ $((_tcp + _udp + _tlsonly)) -eq 0 ] && _tcp=1
 	[ "$_binds" -eq 0 ] && _binds=1
-	echo $(( (_tcp + _udp) * _binds ))
+	echo $(( (_tcp + _udp + _tls) * _binds ))
 }
 
 _listening_count() {
@@ -267,7 +272,8 @@ _server_ready() {
 }
 
 # start_server_args ARGS...: run "$TSCHATD" ARGS in the background and wait
-# for its "listening on" lines; PORT is the port of the first. Set
+# for its "listening on" lines; PORT is the port of the first plaintext
+# (TCP or UDP) one, TLS_PORT that of the first TLS one (else empty). Set
 # SERVER_WANT=0 beforehand to skip that wait (for -q, which logs nothing).
 start_server_args() {
 	[ -z "$SERVER_PID" ] || fail "start_server: a server is already running"
@@ -287,9 +293,12 @@ start_server_args() {
 		fail "tschatd $* exited with status $_rc at start"
 	fi
 	unset SERVER_WANT
-	PORT=$(sed -n 's/.*listening on [a-z]* .*:\([0-9][0-9]*\)$/\1/p' \
+	PORT=$(sed -n '/listening on tls /d
+	    s/.*listening on [a-z]* .*:\([0-9][0-9]*\)$/\1/p' \
 	    "$SERVER_LOG" | head -n 1)
-	note "server $SERVER_PID: tschatd $* (port ${PORT:-unknown})"
+	TLS_PORT=$(sed -n 's/.*listening on tls .*:\([0-9][0-9]*\)$/\1/p' \
+	    "$SERVER_LOG" | head -n 1)
+	note "server $SERVER_PID: tschatd $* (port ${PORT:-none}${TLS_PORT:+, tls port $TLS_PORT})"
 }
 
 # start_server ARGS...: tschatd on 127.0.0.1, a port of the system's choice.
