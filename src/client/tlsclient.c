@@ -98,7 +98,11 @@ tlsc_init(const struct cliconf *c, const char **file, const char **why)
 			goto fail;
 		if (SSL_CTX_use_PrivateKey_file(ctx, c->tls_key,
 		    SSL_FILETYPE_PEM) != 1) {
-			*why = "not a PEM private key";
+			/* OpenSSL checks the pair as it takes the key. */
+			*why = ERR_GET_REASON(ERR_peek_last_error()) ==
+			    X509_R_KEY_VALUES_MISMATCH ?
+			    "not the key of the certificate" :
+			    "not a PEM private key";
 			goto fail;
 		}
 		if (SSL_CTX_check_private_key(ctx) != 1) {

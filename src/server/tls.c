@@ -125,8 +125,13 @@ load(const char *cert, const char *key, const char **file, char *why,
 		goto fail;
 	}
 	if (SSL_CTX_use_PrivateKey_file(c, key, SSL_FILETYPE_PEM) != 1) {
-		snprintf(why, size, "not a PEM private key (%s)",
-		    ossl_reason("unreadable"));
+		/* OpenSSL checks the pair as it takes the key. */
+		if (ERR_GET_REASON(ERR_peek_last_error()) ==
+		    X509_R_KEY_VALUES_MISMATCH)
+			snprintf(why, size, "not the key of %s", cert);
+		else
+			snprintf(why, size, "not a PEM private key (%s)",
+			    ossl_reason("unreadable"));
 		goto fail;
 	}
 	if (SSL_CTX_check_private_key(c) != 1) {
