@@ -197,7 +197,8 @@ START_TEST(test_pin_wrong)
 	t.known_hosts = kh = known_hosts_with(1);
 	ASSERT_TRUST(TRUST_PIN_WRONG);
 	msg = trust_message(TRUST_PIN_WRONG, &t, 0);
-	assert_says(msg, HOSTPORT, key_pin(1), "--tls-pin", "refused", NULL);
+	assert_says(msg, HOSTPORT, key_pin(1), "--tls-pin", "refused",
+	    (const char *)NULL);
 	ck_assert_msg(strstr(msg, key_pin(2)) == NULL,
 	    "expected the key shown, not the pin asked for: \"%s\"", msg);
 	free(msg);
@@ -231,13 +232,14 @@ START_TEST(test_unverified_no_file)
 	/* Line mode: the pin, and the option that would trust it. */
 	msg = trust_message(TRUST_UNKNOWN, &t, 0);
 	xasprintf(&opt, "--tls-pin %s", key_pin(1));
-	assert_says(msg, HOSTPORT, NOT_VERIFIED, key_pin(1), opt, NULL);
+	assert_says(msg, HOSTPORT, NOT_VERIFIED, key_pin(1), opt,
+	    (const char *)NULL);
 	free(opt);
 	free(msg);
 
 	/* Full-screen: the pin to compare; the question follows. */
 	msg = trust_message(TRUST_UNKNOWN, &t, 1);
-	assert_says(msg, HOSTPORT, NOT_VERIFIED, key_pin(1), NULL);
+	assert_says(msg, HOSTPORT, NOT_VERIFIED, key_pin(1), (const char *)NULL);
 	ck_assert_msg(strstr(msg, "--tls-pin") == NULL,
 	    "expected no --tls-pin where the user is asked: \"%s\"", msg);
 	free(msg);
@@ -275,12 +277,12 @@ START_TEST(test_known_hosts_changed)
 	msg = trust_message(TRUST_CHANGED, &t, 0);
 	xasprintf(&want, "remove line 3 of %s", kh);
 	assert_says(msg, HOSTPORT, key_pin(1), "CHANGED", "Refused", want,
-	    NULL);
+	    (const char *)NULL);
 	free(want);
 	free(msg);
 	/* The same words in the pane: never a question. */
 	msg = trust_message(TRUST_CHANGED, &t, 1);
-	assert_says(msg, "line 3", kh, NULL);
+	assert_says(msg, "line 3", kh, (const char *)NULL);
 	ck_assert_msg(strstr(msg, "?") == NULL,
 	    "expected no question about a changed key: \"%s\"", msg);
 	free(msg);
@@ -321,7 +323,8 @@ START_TEST(test_known_hosts_unreadable)
 	ck_assert_msg(t.errnum == EISDIR, "expected errnum EISDIR, got %d",
 	    t.errnum);
 	msg = trust_message(TRUST_ERROR, &t, 0);
-	assert_says(msg, HOSTPORT, NOT_VERIFIED, dir, strerror(EISDIR), NULL);
+	assert_says(msg, HOSTPORT, NOT_VERIFIED, dir, strerror(EISDIR),
+	    (const char *)NULL);
 	free(msg);
 }
 END_TEST
