@@ -27,23 +27,13 @@
 static char *
 scratch(void)
 {
-	const char	*tmp = getenv("TMPDIR");
-	char		*dir;
-
-	xasprintf(&dir, "%s/check_histfile.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
-	return dir;
+	return scratch_dir("check_histfile");
 }
 
 static void
 cleanup(const char *dir)
 {
-	char	*cmd;
-
-	xasprintf(&cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
+	scratch_remove(dir);
 }
 
 static void

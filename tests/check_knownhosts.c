@@ -28,21 +28,13 @@ static char	*dir;
 static void
 setup(void)
 {
-	const char	*tmp = getenv("TMPDIR");
-
-	xasprintf(&dir, "%s/check_knownhosts.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+	dir = scratch_dir("check_knownhosts");
 }
 
 static void
 teardown(void)
 {
-	char	*cmd;
-
-	xasprintf(&cmd, "chmod -R u+rwx '%s' && rm -rf '%s'", dir, dir);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
+	scratch_remove(dir);
 	free(dir);
 }
 

@@ -58,13 +58,9 @@ key_pin(int i)
 static void
 setup(void)
 {
-	const char	*tmp = getenv("TMPDIR");
-
 	/* The messages as written: no catalogue, no localised strerror. */
 	setlocale(LC_ALL, "C");
-	xasprintf(&dir, "%s/check_trust.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+	dir = scratch_dir("check_trust");
 	memset(&conf, 0, sizeof conf);
 	conf.tls = 1;
 	memset(&t, 0, sizeof t);
@@ -76,11 +72,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char	*cmd;
-
-	xasprintf(&cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
+	scratch_remove(dir);
 	free(dir);
 }
 

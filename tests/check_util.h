@@ -1,17 +1,20 @@
 /*
  * check_util.h: what the unit tests share: bytes shown as an escaped string
  * in failure messages, an assertion on exact bytes, exact-size copies for
- * valgrind, and a seeded random generator.
+ * valgrind, a seeded random generator, and a scratch directory.
  */
 #ifndef TSCHAT_CHECK_UTIL_H
 #define TSCHAT_CHECK_UTIL_H
 
 #include <check.h>
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "xmalloc.h"
 
 #define ESC_SLOTS	8
 #define ESC_BYTES	256
@@ -109,6 +112,30 @@ test_random(uint64_t *state)
 	x ^= x >> 27;
 	*state = x;
 	return (uint32_t)((x * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+/* A new directory NAME.XXXXXX under TMPDIR (or /tmp), to free(). */
+static inline char *
+scratch_dir(const char *name)
+{
+	const char	*tmp = getenv("TMPDIR");
+	char		*dir;
+
+	xasprintf(&dir, "%s/%s.XXXXXX", tmp != NULL && *tmp != '\0' ? tmp :
+	    "/tmp", name);
+	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+	return dir;
+}
+
+/* Remove DIR and what it holds, modes taken away by a test included. */
+static inline void
+scratch_remove(const char *dir)
+{
+	char	*cmd;
+
+	xasprintf(&cmd, "chmod -R u+rwx '%s' && rm -rf '%s'", dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
 }
 
 /* Run the suite S; the exit status automake's test driver wants. */
