@@ -71,7 +71,12 @@
 #define NODE_NAME_MAX		64
 
 #define ACCEPT_PER_EVENT	64
-#define LISTEN_BACKLOG		1024
+/*
+ * Connections the kernel completes before tschatd accepts them: a class
+ * of thousands arrives at once. Linux caps it at net.core.somaxconn
+ * (4096 by default since 5.4): raise that for larger storms.
+ */
+#define LISTEN_BACKLOG		65535
 
 /* After SIGINT/SIGTERM, how long output is flushed. */
 #define SHUTDOWN_FLUSH_SECS	2.0
