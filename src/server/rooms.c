@@ -71,6 +71,7 @@ struct nickname {
 
 static struct room	*lobby;
 static struct room	*gathering;	/* whose lines wait for a push */
+static struct room	*counted;	/* rooms with notices held back */
 static struct room_hooks hooks;		/* the relay's, or none */
 static struct backlog	*backlog;
 static struct room_env	 env;
@@ -823,6 +824,13 @@ rooms_flush(void)
 		room_flush(gathering);
 }
 
+/* The rooms that held join and leave notices back say how many. */
+static void
+rooms_tick(double now)
+{
+	room_tick(&counted);
+}
+
 static void
 close_room(struct namemap_entry *e, void *arg)
 {
@@ -845,6 +853,12 @@ rooms_count(void)
 	return room_count(lobby);
 }
 
+static double
+loop_now(void)
+{
+	return ev_now(core.loop);
+}
+
 static void
 rooms_init(void)
 {
@@ -856,6 +870,8 @@ rooms_init(void)
 	env.msgs_out = &core.stats.msgs_out;
 	env.gathering = &gathering;
 	env.hooks = &hooks;
+	env.now = loop_now;
+	env.counted = &counted;
 	if (c->history > 0)
 		backlog = backlog_create(c->history, c->history_memory);
 	env.backlog = backlog;
@@ -908,6 +924,7 @@ const struct service room_service = {
 	.notice = rooms_notice,
 	.datagram = NULL,
 	.flush = rooms_flush,
+	.tick = rooms_tick,
 	.stop = rooms_stop,
 	.count = rooms_count,
 };
