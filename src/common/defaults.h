@@ -21,6 +21,12 @@
 #define DEFAULT_HISTORY_LINES	20
 #define MAX_HISTORY_LINES	10000
 #define DEFAULT_HISTORY_BYTES	(16 * 1024 * 1024)
+/*
+ * Join and leave notices a room sends one by one: this many a second, this
+ * many at once; past that it counts them and says how many once a second.
+ */
+#define NOTICE_RATE		5
+#define NOTICE_BURST		20
 /* Descriptors kept free for the loop, the relay and accept's reserve. */
 #define RESERVED_FDS		8
 #define DEFAULT_LINE_RATE	10	/* lines a second, burst twice that */
