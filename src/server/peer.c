@@ -41,11 +41,6 @@
 
 #define PEER_IOV_MAX	64
 
-/* Peers whose emptied rings a tick lets go. */
-#define PEER_SWEEP	4096
-/* An emptied ring larger than this (slots) goes at once. */
-#define PEER_RING_KEEP	4
-
 /* Heap the peers gave back that makes trimming the heap worth it. */
 #define PEER_TRIM_BYTES	(256 * 1024)
 
@@ -129,13 +124,9 @@ static struct peer	*graveyard;	/* closed, to be freed */
 static struct pool	 peer_pool;	/* every peer's memory */
 static size_t		 heap_freed;	/* rings freed since the last trim */
 
-/*
- * Peers over a quarter of --max-queue, judged once a second; and where
- * the once-a-second sweep that lets emptied rings go stopped.
- */
+/* Peers over a quarter of --max-queue, judged once a second. */
 static struct peer	**soft;
 static size_t		  nsoft, soft_size;
-static struct peer	 *sweep;
 /* The peer whose framer runs: its aux part stays. */
 static struct peer	 *framing;
 
@@ -190,8 +181,6 @@ unlink_peer(struct peer *p)
 {
 	struct peer_list	*l = peer_list(p);
 
-	if (sweep == p)
-		sweep = p->next;
 	if (p->prev != NULL)
 		p->prev->next = p->next;
 	else
@@ -1061,9 +1050,12 @@ peer_flush(struct peer *p)
 			write_on(p);
 		return;
 	}
-	/* A ring that grew for a backlog goes now; a small one stays. */
-	if (p->outq.size > PEER_RING_KEEP)
-		heap_freed += outq_shrink(&p->outq);
+	/*
+	 * The ring goes: a room's lines are mostly written through
+	 * (peer_write_through()), so a ring is for a backlog, and an idle
+	 * peer of a large room keeps none.
+	 */
+	heap_freed += outq_shrink(&p->outq);
 	/* A TLS read that waits to write keeps the watcher. */
 	if (!(p->flags & (PEER_READ_WW | PEER_HANDSHAKE)))
 		write_off(p);
@@ -1207,7 +1199,6 @@ peers_cron(ev_tstamp now)
 	const struct srvconf	*c = core.conf;
 	struct peer		*p, *next;
 	size_t			 i;
-	int			 n;
 
 	/* Handshakes in the order they began: cut those over the limit. */
 	while ((p = handshakes.head) != NULL && (int32_t)(since_start(now, 10) -
@@ -1239,18 +1230,6 @@ peers_cron(ev_tstamp now)
 		check_queue(p, now);
 		if (i < nsoft && soft[i] == p)
 			i++;
-	}
-	/*
-	 * Rings emptied since they were last looked at are let go, a few
-	 * peers a tick, where the last tick stopped: never a walk of them
-	 * all: an idle peer gives its ring back within a second for each
-	 * PEER_SWEEP peers (a busy one has it emptied and filled between).
-	 */
-	for (n = 0; n < PEER_SWEEP && npeers > 0; n++) {
-		if (sweep == NULL && (sweep = peers.head) == NULL)
-			break;
-		heap_freed += outq_shrink(&sweep->outq);
-		sweep = sweep->next;
 	}
 	peers_trim();
 }
@@ -1297,7 +1276,6 @@ peers_free(void)
 	free(soft);
 	soft = NULL;
 	nsoft = soft_size = 0;
-	sweep = NULL;
 	free(rated);
 	rated = NULL;
 	nrated = rated_size = 0;
