@@ -1826,9 +1826,12 @@ struct crowd {
 	unsigned char		*got;		/* per peer, per line: times */
 	int			 npeers, lines;
 	int			 opened, joined, closed;
+	int			 settled;	/* joined or closed */
 	int			 complete;	/* peers with the last line */
+	int			 finished;	/* the last line or closed */
 	int			 sent;
-	char			 prefix[ADDR_STRLEN + 32];	/* "NICK: crowd-X-" */
+	/* "NICK: crowd-NONCE-", where the lines begin */
+	char			 prefix[ADDR_STRLEN + 32];
 	size_t			 prefixlen;
 	char			 unexpected[CROWD_LINE_MAX];	/* the first */
 	char			 closed_why[128];		/* the first */
@@ -1847,6 +1850,10 @@ crowd_close(struct crowd *c, int i, const char *why)
 		    c->sent ? "closed after the lines were sent" :
 		    "closed while the others joined", why != NULL ? ": " : "",
 		    why != NULL ? why : "");
+	if (p->state < C_JOINED)
+		c->settled++;
+	if (!p->done)
+		c->finished++;
 	close(p->fd);
 	p->fd = -1;
 	p->state = C_CLOSED;
@@ -1878,6 +1885,7 @@ crowd_line(struct crowd *c, int i, const char *line, size_t len)
 		if (p->state == C_JOINING) {
 			p->state = C_JOINED;
 			c->joined++;
+			c->settled++;
 		}
 		return;
 	}
@@ -1886,7 +1894,8 @@ crowd_line(struct crowd *c, int i, const char *line, size_t len)
 	    memcmp(rest, c->prefix, c->prefixlen) != 0)
 		goto unexpected;
 	for (j = c->prefixlen; j < rlen; j++) {
-		if (rest[j] < '0' || rest[j] > '9' || k > (unsigned int)c->lines)
+		if (rest[j] < '0' || rest[j] > '9' ||
+		    k > (unsigned int)c->lines)
 			goto unexpected;
 		k = k * 10 + (rest[j] - '0');
 	}
@@ -1905,6 +1914,7 @@ crowd_line(struct crowd *c, int i, const char *line, size_t len)
 	if (k == (unsigned int)c->lines - 1 && !p->done) {
 		p->done = 1;
 		c->complete++;
+		c->finished++;
 	}
 	return;
 
@@ -2099,8 +2109,11 @@ cmd_crowd(int argc, char **argv)
 	c.peers = xcalloc(c.npeers, sizeof *c.peers);
 	c.got = xcalloc((size_t)c.npeers * c.lines, 1);
 	pfd = xcalloc(c.npeers, sizeof *pfd);
-	for (i = 0; i < c.npeers; i++)
+	for (i = 0; i < c.npeers; i++) {
 		c.peers[i].fd = -1;
+		snprintf(c.peers[i].name, sizeof c.peers[i].name,
+		    "(peer %d, never opened)", i + 1);
+	}
 	nonce = (unsigned int)getpid() ^ (unsigned int)(now() * 1e6);
 	start = now();
 	deadline = start + wait;
@@ -2108,19 +2121,19 @@ cmd_crowd(int argc, char **argv)
 	for (;;) {
 		/* Open more, while few enough wait for their join. */
 		while (c.opened < c.npeers &&
-		    c.opened - c.joined - c.closed < CROWD_WINDOW) {
+		    c.opened - c.settled < CROWD_WINDOW) {
 			i = c.opened;
 			crowd_open(&c, i, res, sources == 0 ? 0 :
 			    htonl(INADDR_LOOPBACK + 1 + i % sources));
 			pfd[i].fd = c.peers[i].fd;
 			pfd[i].events = POLLOUT;
 		}
-		if (!c.sent && c.joined + c.closed == c.npeers) {
+		if (!c.sent && c.settled == c.npeers) {
 			joined_at = now();
 			/* The first peer says the lines, in one write. */
 			p = &c.peers[0];
-			n = snprintf(c.prefix, sizeof c.prefix, "%s: crowd-%08x-",
-			    p->name, nonce);
+			n = snprintf(c.prefix, sizeof c.prefix,
+			    "%s: crowd-%08x-", p->name, nonce);
 			c.prefixlen = n;
 			for (olen = 0, k = 0; k < c.lines; k++)
 				olen += snprintf(out + olen, sizeof out - olen,
@@ -2138,7 +2151,7 @@ cmd_crowd(int argc, char **argv)
 				failsys("the first peer's lines");
 		}
 		/* Every line is in: a little longer, for one too many. */
-		if (c.sent && c.complete + c.closed >= c.npeers && quiet == 0) {
+		if (c.sent && c.finished == c.npeers && quiet == 0) {
 			done_at = now();
 			quiet = done_at + QUIET_MS / 1000.;
 		}
@@ -2188,15 +2201,15 @@ cmd_crowd(int argc, char **argv)
 
 	faults += crowd_report(&c, "never got their own join notice",
 	    crowd_no_join, 0);
-	faults += crowd_report(&c, "were closed", crowd_is_closed, 0);
+	faults += crowd_report(&c, "lost the connection", crowd_is_closed, 0);
 	if (c.closed > 0)
 		printf("crowd: the first closed: %s\n", c.closed_why);
 	if (c.sent) {
 		for (k = 0; k < c.lines; k++) {
 			snprintf(what, sizeof what, "missed line %d", k + 1);
 			faults += crowd_report(&c, what, crowd_missed, k);
-			snprintf(what, sizeof what, "got line %d more than once",
-			    k + 1);
+			snprintf(what, sizeof what,
+			    "got line %d more than once", k + 1);
 			faults += crowd_report(&c, what, crowd_twice, k);
 		}
 		faults += crowd_report(&c, "got the lines out of order",
