@@ -65,9 +65,11 @@ static void
 server_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	/* Writing may close peers, whose leaving queues more output. */
-	do
+	do {
+		core.writing = 1;
 		core.service->flush();
-	while (peers_write());
+		core.writing = 0;
+	} while (peers_write());
 	peers_reap();
 }
 
