@@ -67,11 +67,13 @@
 	PEER_RATED | PEER_WAITING)
 
 /*
- * What few peers need at a time: input held back by --line-rate, and
- * since when a long queue has been long. Kept apart, so that the
- * thousands of idle peers of a large room do not pay for it.
+ * What few peers need at a time: an unfinished line, input held back by
+ * --line-rate, and since when a long queue has been long. Kept apart, so
+ * that the thousands of idle peers of a large room do not pay for it;
+ * freed when it holds nothing, or with its peer.
  */
 struct peer_aux {
+	struct frame	 frame;		/* a line read in part */
 	char		*held;		/* read but not yet taken (rate) */
 	uint32_t	 held_len;
 	float		 soft_since;	/* over a quarter of --max-queue since */
@@ -89,7 +91,6 @@ struct peer {
 	struct peer	*prev;		/* peers, oldest activity first */
 	struct peer	*next;		/* ... or the graveyard, once closed */
 	struct member	 member;	/* holds the address */
-	struct frame	 frame;
 	struct outq	 outq;
 	struct ssl_st	*ssl;		/* TLS: its session; else NULL */
 	struct peer_aux	*aux;		/* NULL while it needs none */
@@ -135,6 +136,8 @@ static size_t		 heap_freed;	/* rings freed since the last trim */
 static struct peer	**soft;
 static size_t		  nsoft, soft_size;
 static struct peer	 *sweep;
+/* The peer whose framer runs: its aux part stays. */
+static struct peer	 *framing;
 
 /* Peers waiting for --line-rate, and the timer that lets them go on. */
 static struct peer	**rated;
@@ -299,15 +302,49 @@ peer_aux(struct peer *p)
 	return p->aux;
 }
 
-/* Let P's aux part go once it holds nothing. */
+/*
+ * Let P's aux part go once it holds nothing; not while its framer runs,
+ * nor once P is closed (peers_reap() frees it: the framer may still be
+ * on its way out).
+ */
 static void
 peer_aux_done(struct peer *p)
 {
-	if (p->aux != NULL && p->aux->held == NULL &&
-	    !(p->flags & PEER_SOFT)) {
-		free(p->aux);
-		p->aux = NULL;
-	}
+	struct peer_aux	*x = p->aux;
+
+	if (x == NULL || x->held != NULL || x->frame.buf != NULL ||
+	    x->frame.discarding || (p->flags & (PEER_SOFT | PEER_CLOSING)) ||
+	    p == framing)
+		return;
+	free(x);
+	p->aux = NULL;
+}
+
+/*
+ * P's framer: its aux part's, or, while P holds no unfinished line, F
+ * (made empty): what F holds after a feed is kept by frame_keep().
+ */
+static struct frame *
+frame_of(struct peer *p, struct frame *f)
+{
+	framing = p;
+	if (p->aux != NULL)
+		return &p->aux->frame;
+	memset(f, 0, sizeof *f);
+	return f;
+}
+
+static void
+frame_keep(struct peer *p, struct frame *f)
+{
+	framing = NULL;
+	if (p->flags & PEER_CLOSING)
+		frame_free(f);
+	else if (f->buf != NULL || f->discarding)
+		peer_aux(p)->frame = *f;	/* its own is empty */
+	else
+		frame_free(f);
+	peer_aux_done(p);
 }
 
 /* P's queue passed a quarter of --max-queue: judge it from now on. */
@@ -629,11 +666,17 @@ static void
 peer_input(struct peer *p, const char *data, size_t len)
 {
 	const struct srvconf	*c = core.conf;
+	struct frame		 local, *f;
 	size_t			 used;
 	int			 rc;
 
-	rc = frame_feed_some(&p->frame, c->framing, c->max_line, data, len,
+	f = frame_of(p, &local);
+	rc = frame_feed_some(f, c->framing, c->max_line, data, len,
 	    peer_message_cb, p, &used);
+	if (f == &local)
+		frame_keep(p, &local);
+	else
+		framing = NULL;
 	if (rc == -1 || (p->flags & (PEER_CLOSING | PEER_EOF)))
 		return;
 	if (rc == FRAME_PAUSE) {
@@ -746,14 +789,21 @@ static void
 peer_took(struct peer *p, size_t n)
 {
 	const struct srvconf	*c = core.conf;
+	int			 rc;
 
 	peer_rate_age(p);
 	peer_active(p);
 	if (n == 0) {
 		/* Half-close: an unfinished line still counts. */
-		if (frame_finish(&p->frame, c->framing, c->max_line,
-		    peer_message_cb, p) == -1)
-			return;
+		if (p->aux != NULL) {
+			framing = p;
+			rc = frame_finish(&p->aux->frame, c->framing,
+			    c->max_line, peer_message_cb, p);
+			framing = NULL;
+			peer_aux_done(p);
+			if (rc == -1)
+				return;
+		}
 		if (p->member.waiting) {
 			/*
 			 * That line was a /join that waits: the end waits
@@ -1102,12 +1152,12 @@ peer_close(struct peer *p, const char *why)
 	close(p->io.fd);
 	heap_freed += p->outq.size * sizeof(struct slice);
 	outq_clear(&p->outq);
-	frame_free(&p->frame);
 	soft_remove(p);
 	if (p->aux != NULL) {
+		/* The aux part itself goes in peers_reap(). */
+		frame_free(&p->aux->frame);
 		free(p->aux->held);
-		free(p->aux);
-		p->aux = NULL;
+		p->aux->held = NULL;
 	}
 	unlink_peer(p);
 	npeers--;
@@ -1129,6 +1179,7 @@ peers_reap(void)
 
 	while ((p = graveyard) != NULL) {
 		graveyard = p->next;
+		free(p->aux);
 		pool_put(&peer_pool, p);
 	}
 }

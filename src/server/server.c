@@ -246,6 +246,8 @@ server_cron_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	peers_cron(now);
 	udp_cron(now);
+	if (core.service->tick != NULL)
+		core.service->tick(now);
 }
 
 static void
