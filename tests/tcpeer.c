@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
@@ -85,6 +86,10 @@ static const char *const usage_lines[] = {
 	"    only), ping (a round trip on each served one), close N, pending",
 	"udp-burst [-n N] [-i USECS] [-w SECS] HOST PORT",
 	"    N datagrams \"d-I\", one every USECS; count the replies",
+	"crowd [-k LINES] [-s SOURCES] [-w SECS] HOST PORT N",
+	"    N peers in a room, from 127.0.0.2 to 127.0.0.(1 + SOURCES) in",
+	"    turn, wait for their own join notice; then the first says LINES",
+	"    lines, and every peer must get each once, in order, unclosed",
 };
 
 static void
@@ -1780,6 +1785,456 @@ cmd_udp_burst(int argc, char **argv)
 	return bad == 0 ? 0 : 1;
 }
 
+/*
+ * crowd: N peers in one room, from the source addresses 127.0.0.2 to
+ * 127.0.0.(1 + SOURCES) in turn. Each waits for its own join notice,
+ * "*** ADDR:PORT joined (", ADDR:PORT its own address (the others' may be
+ * summed up, so they are not counted); then the first peer says LINES
+ * lines, each with a token of this run, and every peer, the first one
+ * included, must get each of them once, in order, and never be closed.
+ * At most CROWD_WINDOW connections wait for their join at a time, so that
+ * the server's accept queue never overflows into SYN retries.
+ */
+#define CROWD_LINE_MAX	512
+#define CROWD_WINDOW	256
+/* How many addresses a failure names. */
+#define CROWD_SHOW	5
+
+enum crowd_state {
+	C_UNOPENED,
+	C_CONNECTING,
+	C_JOINING,		/* waiting for its own join notice */
+	C_JOINED,
+	C_CLOSED,		/* by the server, or the connection failed */
+};
+
+struct crowd_peer {
+	int			 fd;
+	enum crowd_state	 state;
+	int			 done;		/* the last line came */
+	int			 last;		/* the highest line so far */
+	int			 disorder;	/* a line after a later one */
+	int			 unexpected;	/* a line not ours */
+	int			 joins;		/* own join notices */
+	size_t			 len;
+	char			 name[ADDR_STRLEN];
+	char			 buf[CROWD_LINE_MAX];	/* an unfinished line */
+};
+
+struct crowd {
+	struct crowd_peer	*peers;
+	unsigned char		*got;		/* per peer, per line: times */
+	int			 npeers, lines;
+	int			 opened, joined, closed;
+	int			 settled;	/* joined or closed */
+	int			 complete;	/* peers with the last line */
+	int			 finished;	/* the last line or closed */
+	int			 sent;
+	/* "NICK: crowd-NONCE-", where the lines begin */
+	char			 prefix[ADDR_STRLEN + 32];
+	size_t			 prefixlen;
+	char			 unexpected[CROWD_LINE_MAX];	/* the first */
+	char			 closed_why[128];		/* the first */
+};
+
+/* Peer I is closed: by the server (EOF), or WHY. */
+static void
+crowd_close(struct crowd *c, int i, const char *why)
+{
+	struct crowd_peer	*p = &c->peers[i];
+
+	if (c->closed++ == 0)
+		snprintf(c->closed_why, sizeof c->closed_why, "%s %s%s%s",
+		    p->name, p->state == C_CONNECTING ? "could not connect" :
+		    p->state == C_JOINING ? "closed before its join notice" :
+		    c->sent ? "closed after the lines were sent" :
+		    "closed while the others joined", why != NULL ? ": " : "",
+		    why != NULL ? why : "");
+	if (p->state < C_JOINED)
+		c->settled++;
+	if (!p->done)
+		c->finished++;
+	close(p->fd);
+	p->fd = -1;
+	p->state = C_CLOSED;
+}
+
+/* One whole line LINE (LEN bytes, no newline) for peer I. */
+static void
+crowd_line(struct crowd *c, int i, const char *line, size_t len)
+{
+	struct crowd_peer	*p = &c->peers[i];
+	unsigned char		*got = c->got + (size_t)i * c->lines;
+	const char		*rest;
+	size_t			 rlen, j;
+	char			 want[ADDR_STRLEN + 32];
+	unsigned int		 k = 0;
+	int			 n;
+
+	if (!stamped(line, len))
+		goto unexpected;
+	rest = line + CTIME_LEN + 3;
+	rlen = len - (CTIME_LEN + 3);
+	if (rlen >= 4 && memcmp(rest, "*** ", 4) == 0) {
+		/* Only its own join counts: the others' may be summed up. */
+		n = snprintf(want, sizeof want, "*** %s joined (", p->name);
+		if (rlen < (size_t)n || memcmp(rest, want, n) != 0)
+			return;
+		if (p->joins++ > 0)
+			goto unexpected;
+		if (p->state == C_JOINING) {
+			p->state = C_JOINED;
+			c->joined++;
+			c->settled++;
+		}
+		return;
+	}
+	/* "NICK: crowd-NONCE-K", K from 1 to LINES. */
+	if (!c->sent || rlen <= c->prefixlen ||
+	    memcmp(rest, c->prefix, c->prefixlen) != 0)
+		goto unexpected;
+	for (j = c->prefixlen; j < rlen; j++) {
+		if (rest[j] < '0' || rest[j] > '9' ||
+		    k > (unsigned int)c->lines)
+			goto unexpected;
+		k = k * 10 + (rest[j] - '0');
+	}
+	if (k < 1 || k > (unsigned int)c->lines)
+		goto unexpected;
+	k--;
+	if (got[k] < UCHAR_MAX)
+		got[k]++;
+	if (got[k] > 1)
+		return;
+	if ((int)k < p->last)
+		p->disorder = 1;
+	else
+		p->last = k;
+	/* In order, nothing more is due after the last line. */
+	if (k == (unsigned int)c->lines - 1 && !p->done) {
+		p->done = 1;
+		c->complete++;
+		c->finished++;
+	}
+	return;
+
+unexpected:
+	if (p->unexpected++ == 0 && c->unexpected[0] == '\0')
+		snprintf(c->unexpected, sizeof c->unexpected, "%s got \"%.*s\"",
+		    p->name, (int)MINIMUM(len, 200), line);
+}
+
+/* Read what peer I has: whole lines to crowd_line(), the rest kept. */
+static void
+crowd_read(struct crowd *c, int i)
+{
+	static char		 buf[CROWD_LINE_MAX + BUF_BYTES];
+	struct crowd_peer	*p = &c->peers[i];
+	char			*line, *nl, *end;
+	ssize_t			 n;
+
+	memcpy(buf, p->buf, p->len);
+	n = read(p->fd, buf + p->len, BUF_BYTES);
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			crowd_close(c, i, strerror(errno));
+		return;
+	}
+	if (n == 0) {
+		crowd_close(c, i, NULL);
+		return;
+	}
+	end = buf + p->len + n;
+	for (line = buf; (nl = memchr(line, '\n', end - line)) != NULL;
+	    line = nl + 1)
+		crowd_line(c, i, line, nl - line);
+	p->len = end - line;
+	if (p->len >= sizeof p->buf) {
+		snprintf(c->unexpected, sizeof c->unexpected, "%s got a line "
+		    "of more than %d bytes: \"%.80s\"", p->name,
+		    CROWD_LINE_MAX, line);
+		p->unexpected++;
+		p->len = 0;
+		return;
+	}
+	memcpy(p->buf, line, p->len);
+}
+
+/* Open peer I's connection, from source address SRC (0: any). */
+static void
+crowd_open(struct crowd *c, int i, const struct addrinfo *res, in_addr_t src)
+{
+	struct crowd_peer	*p = &c->peers[i];
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof ss;
+	char			 text[INET_ADDRSTRLEN];
+	int			 one = 1;
+
+	p->last = -1;
+	p->fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (p->fd == -1)
+		failsys("socket %d of %d", i + 1, c->npeers);
+	if (src != 0) {
+#ifdef IP_BIND_ADDRESS_NO_PORT
+		/* The port is chosen at connect(), for this destination. */
+		if (setsockopt(p->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
+		    sizeof one) == -1)
+			failsys("setsockopt IP_BIND_ADDRESS_NO_PORT");
+#else
+		(void)one;
+#endif
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = src;
+		if (bind(p->fd, (struct sockaddr *)&sin, sizeof sin) == -1)
+			failsys("bind %s", inet_ntop(AF_INET, &sin.sin_addr,
+			    text, sizeof text));
+	}
+	if (connect(p->fd, res->ai_addr, res->ai_addrlen) == -1 &&
+	    errno != EINPROGRESS)
+		failsys("connect %d of %d", i + 1, c->npeers);
+	if (getsockname(p->fd, (struct sockaddr *)&ss, &len) == -1)
+		failsys("getsockname");
+	addr_format_sockaddr((struct sockaddr *)&ss, len, p->name);
+	p->state = C_CONNECTING;
+	c->opened++;
+}
+
+/* Say what went wrong: a line per fault, with the first few addresses. */
+static int
+crowd_report(const struct crowd *c, const char *what, int (*is)(
+    const struct crowd *, int, int), int k)
+{
+	char	names[CROWD_SHOW * (ADDR_STRLEN + 2)];
+	size_t	off = 0;
+	int	i, n = 0;
+
+	names[0] = '\0';
+	for (i = 0; i < c->npeers; i++) {
+		if (!is(c, i, k))
+			continue;
+		if (n++ < CROWD_SHOW)
+			off += snprintf(names + off, sizeof names - off, "%s%s",
+			    off > 0 ? ", " : "", c->peers[i].name);
+	}
+	if (n > 0)
+		printf("crowd: %d peer%s %s: %s%s\n", n, n == 1 ? "" : "s",
+		    what, names, n > CROWD_SHOW ? ", ..." : "");
+	return n;
+}
+
+static int
+crowd_missed(const struct crowd *c, int i, int k)
+{
+	return c->peers[i].state != C_CLOSED &&
+	    c->got[(size_t)i * c->lines + k] == 0;
+}
+
+static int
+crowd_twice(const struct crowd *c, int i, int k)
+{
+	return c->got[(size_t)i * c->lines + k] > 1;
+}
+
+static int
+crowd_is_closed(const struct crowd *c, int i, int k)
+{
+	(void)k;
+	return c->peers[i].state == C_CLOSED;
+}
+
+static int
+crowd_no_join(const struct crowd *c, int i, int k)
+{
+	(void)k;
+	return c->peers[i].state < C_JOINED;
+}
+
+static int
+crowd_disordered(const struct crowd *c, int i, int k)
+{
+	(void)k;
+	return c->peers[i].disorder;
+}
+
+static int
+crowd_unexpected(const struct crowd *c, int i, int k)
+{
+	(void)k;
+	return c->peers[i].unexpected > 0;
+}
+
+static int
+cmd_crowd(int argc, char **argv)
+{
+	struct crowd		 c;
+	struct crowd_peer	*p;
+	struct pollfd		*pfd;
+	struct addrinfo		*res;
+	char			 what[64], out[BUF_BYTES];
+	double			 wait = 60, start, joined_at = 0, sent_at = 0;
+	double			 deadline, quiet = 0, done_at = 0;
+	unsigned int		 nonce;
+	size_t			 olen;
+	socklen_t		 elen;
+	int			 ch, i, k, n, err, sources = 8, faults = 0;
+
+	memset(&c, 0, sizeof c);
+	c.lines = 5;
+	while ((ch = getopt(argc, argv, "k:s:w:")) != -1) {
+		switch (ch) {
+		case 'k':
+			c.lines = parse_num(optarg, 1, 1000);
+			break;
+		case 's':
+			sources = parse_num(optarg, 0, 250);
+			break;
+		case 'w':
+			wait = parse_secs(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (argc - optind != 3)
+		usage();
+	c.npeers = parse_num(argv[optind + 2], 1, 100000);
+	res = resolve(argv[optind], argv[optind + 1], SOCK_STREAM, 0);
+	if (sources > 0 && res->ai_family != AF_INET)
+		failx("the source addresses 127.0.0.2 and on are for an IPv4 "
+		    "server (-s 0: none)");
+	(void)net_raise_nofile();
+	c.peers = xcalloc(c.npeers, sizeof *c.peers);
+	c.got = xcalloc((size_t)c.npeers * c.lines, 1);
+	pfd = xcalloc(c.npeers, sizeof *pfd);
+	for (i = 0; i < c.npeers; i++) {
+		c.peers[i].fd = -1;
+		snprintf(c.peers[i].name, sizeof c.peers[i].name,
+		    "(peer %d, never opened)", i + 1);
+	}
+	nonce = (unsigned int)getpid() ^ (unsigned int)(now() * 1e6);
+	start = now();
+	deadline = start + wait;
+
+	for (;;) {
+		/* Open more, while few enough wait for their join. */
+		while (c.opened < c.npeers &&
+		    c.opened - c.settled < CROWD_WINDOW) {
+			i = c.opened;
+			crowd_open(&c, i, res, sources == 0 ? 0 :
+			    htonl(INADDR_LOOPBACK + 1 + i % sources));
+			pfd[i].fd = c.peers[i].fd;
+			pfd[i].events = POLLOUT;
+		}
+		if (!c.sent && c.settled == c.npeers) {
+			joined_at = now();
+			/* The first peer says the lines, in one write. */
+			p = &c.peers[0];
+			n = snprintf(c.prefix, sizeof c.prefix,
+			    "%s: crowd-%08x-", p->name, nonce);
+			c.prefixlen = n;
+			for (olen = 0, k = 0; k < c.lines; k++)
+				olen += snprintf(out + olen, sizeof out - olen,
+				    "crowd-%08x-%d\n", nonce, k + 1);
+			if (p->state != C_JOINED) {
+				printf("crowd: the first peer, %s, was closed: "
+				    "the lines were never sent\n", p->name);
+				faults++;
+				break;
+			}
+			c.sent = 1;
+			sent_at = now();
+			deadline = sent_at + wait;
+			if (write(p->fd, out, olen) != (ssize_t)olen)
+				failsys("the first peer's lines");
+		}
+		/* Every line is in: a little longer, for one too many. */
+		if (c.sent && c.finished == c.npeers && quiet == 0) {
+			done_at = now();
+			quiet = done_at + QUIET_MS / 1000.;
+		}
+		if (quiet > 0 && now() >= quiet)
+			break;
+		if (now() >= deadline) {
+			if (c.sent)
+				printf("crowd: timed out after %g s: %d of %d "
+				    "peers had the last line\n", wait,
+				    c.complete, c.npeers);
+			else
+				printf("crowd: timed out after %g s: %d of %d "
+				    "peers had their join notice, the lines "
+				    "were never sent\n", wait, c.joined,
+				    c.npeers);
+			faults++;
+			break;
+		}
+		n = poll(pfd, c.opened, ms_left(quiet > 0 ? quiet : deadline));
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			failsys("poll");
+		}
+		for (i = 0; n > 0 && i < c.opened; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			n--;
+			p = &c.peers[i];
+			if (p->state == C_CONNECTING) {
+				elen = sizeof err;
+				if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR,
+				    &err, &elen) == -1)
+					err = errno;
+				if (err != 0)
+					crowd_close(&c, i, strerror(err));
+				else {
+					p->state = C_JOINING;
+					pfd[i].events = POLLIN;
+				}
+			} else
+				crowd_read(&c, i);
+			pfd[i].fd = p->fd;
+		}
+	}
+	freeaddrinfo(res);
+
+	faults += crowd_report(&c, "never got their own join notice",
+	    crowd_no_join, 0);
+	faults += crowd_report(&c, "lost the connection", crowd_is_closed, 0);
+	if (c.closed > 0)
+		printf("crowd: the first closed: %s\n", c.closed_why);
+	if (c.sent) {
+		for (k = 0; k < c.lines; k++) {
+			snprintf(what, sizeof what, "missed line %d", k + 1);
+			faults += crowd_report(&c, what, crowd_missed, k);
+			snprintf(what, sizeof what,
+			    "got line %d more than once", k + 1);
+			faults += crowd_report(&c, what, crowd_twice, k);
+		}
+		faults += crowd_report(&c, "got the lines out of order",
+		    crowd_disordered, 0);
+	}
+	faults += crowd_report(&c, "got a line that was not expected",
+	    crowd_unexpected, 0);
+	if (c.unexpected[0] != '\0')
+		printf("crowd: the first: %s\n", c.unexpected);
+	if (faults == 0)
+		printf("crowd: %d peers, %d lines: all delivered once "
+		    "(joined in %.2f s, the lines in %.2f s)\n", c.npeers,
+		    c.lines, joined_at - start, done_at - sent_at);
+	else
+		printf("crowd: %d peers, %d lines: FAILED\n", c.npeers,
+		    c.lines);
+	for (i = 0; i < c.npeers; i++)
+		if (c.peers[i].fd != -1)
+			close(c.peers[i].fd);
+	free(c.peers);
+	free(c.got);
+	free(pfd);
+	return faults == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1798,6 +2253,7 @@ main(int argc, char **argv)
 		{ "noread",		cmd_noread },
 		{ "hold",		cmd_hold },
 		{ "udp-burst",		cmd_udp_burst },
+		{ "crowd",		cmd_crowd },
 	};
 	size_t	i;
 
