@@ -2,11 +2,13 @@
  * peer.c: TCP peers, plaintext or TLS. Reads go into the shared buffer and
  * through the framer; what a peer is owed waits in its output queue,
  * written in batches before the loop sleeps (over TLS, a record of up to
- * 16 KiB a write: a room's lines of one iteration are encrypted together). When a peer does not read what it is
- * sent, the service says what happens: echo stops reading it until it
- * drains, a room cuts it when its queue passes the limit, so that no one
- * waits for it. A peer over --line-rate keeps what it sent in its socket:
- * it is read again when its bucket allows.
+ * 16 KiB a write: a room's lines of one iteration are encrypted
+ * together), or, when a room hands its lines over in that write pass to
+ * a peer that owes nothing, written at once. When a peer does not read
+ * what it is sent, the service says what happens: echo stops reading it
+ * until it drains, a room cuts it when its queue passes the limit, so
+ * that no one waits for it. A peer over --line-rate keeps what it sent in
+ * its socket: it is read again when its bucket allows.
  *
  * Close is not free: a closed peer stays allocated until the write pass
  * ends, so nothing that walks peers trips over it.
@@ -56,18 +58,20 @@
 #define PEER_WRITE_WR	0x200	/* TLS: its write waits to read */
 #define PEER_FRESH	0x400	/* plaintext: nothing read yet */
 #define PEER_SOFT	0x800	/* over a quarter of --max-queue */
+#define PEER_TLS	0x1000	/* its aux part holds its TLS session */
 
 /* A peer is read and sent to only through these while one is set. */
 #define PEER_NOT_READ	(PEER_CLOSING | PEER_EOF | PEER_THROTTLED | \
 	PEER_RATED | PEER_WAITING)
 
 /*
- * What few peers need at a time: an unfinished line, input held back by
- * --line-rate, and since when a long queue has been long. Kept apart, so
- * that the thousands of idle peers of a large room do not pay for it;
- * freed when it holds nothing, or with its peer.
+ * What few peers need at a time: a TLS session, an unfinished line, input
+ * held back by --line-rate, and since when a long queue has been long.
+ * Kept apart, so that the thousands of idle plaintext peers of a large
+ * room do not pay for it; freed when it holds nothing, or with its peer.
  */
 struct peer_aux {
+	struct ssl_st	*ssl;		/* TLS: its session (PEER_TLS) */
 	struct frame	 frame;		/* a line read in part */
 	char		*held;		/* read but not yet taken (rate) */
 	uint32_t	 held_len;
@@ -87,7 +91,6 @@ struct peer {
 	struct peer	*next;		/* ... or the graveyard, once closed */
 	struct member	 member;	/* holds the address */
 	struct outq	 outq;
-	struct ssl_st	*ssl;		/* TLS: its session; else NULL */
 	struct peer_aux	*aux;		/* NULL while it needs none */
 	float		 tokens;	/* --line-rate: its bucket's tokens */
 	uint32_t	 tokens_ms;	/* ... counted at this time */
@@ -278,7 +281,7 @@ static void
 peer_read_on(struct peer *p)
 {
 	read_on(p);
-	if (p->ssl != NULL && tls_pending(p->ssl))
+	if ((p->flags & PEER_TLS) && tls_pending(p->aux->ssl))
 		ev_feed_event(core.loop, &p->io, EV_READ);
 }
 
@@ -302,7 +305,8 @@ peer_aux_done(struct peer *p)
 	struct peer_aux	*x = p->aux;
 
 	if (x == NULL || x->held != NULL || x->frame.buf != NULL ||
-	    x->frame.discarding || (p->flags & (PEER_SOFT | PEER_CLOSING)) ||
+	    x->frame.discarding ||
+	    (p->flags & (PEER_SOFT | PEER_TLS | PEER_CLOSING)) ||
 	    p == framing)
 		return;
 	free(x);
@@ -396,8 +400,9 @@ peer_create(int fd, const struct addr *a, int tls)
 		return;
 	}
 	p = pool_get(&peer_pool);
-	p->ssl = ssl;
-	p->flags = ssl != NULL ? PEER_HANDSHAKE : PEER_FRESH;
+	p->flags = ssl != NULL ? PEER_HANDSHAKE | PEER_TLS : PEER_FRESH;
+	if (ssl != NULL)
+		peer_aux(p)->ssl = ssl;
 	p->member.ops = &peer_ops;
 	p->member.addr = *a;
 	p->last_read = since_start(ev_now(core.loop), 10);
@@ -425,7 +430,7 @@ peer_key(const struct member *m, unsigned char *pin)
 
 	p = (const struct peer *)(const void *)((const char *)m -
 	    offsetof(struct peer, member));
-	return p->ssl != NULL ? tls_peer_pin(p->ssl, pin) : -1;
+	return (p->flags & PEER_TLS) ? tls_peer_pin(p->aux->ssl, pin) : -1;
 }
 
 static size_t
@@ -445,7 +450,7 @@ peer_write_through(struct peer *p, const struct slice *s)
 {
 	ssize_t	n;
 
-	if (!core.writing || p->ssl != NULL || p->outq.bytes > 0 ||
+	if (!core.writing || (p->flags & PEER_TLS) || p->outq.bytes > 0 ||
 	    (p->flags & (PEER_PENDING | PEER_HANDSHAKE)) ||
 	    (watching(p) & EV_WRITE))
 		return -1;
@@ -825,7 +830,7 @@ peer_readable(struct peer *p)
 {
 	ssize_t		 n;
 
-	if (p->ssl != NULL) {
+	if ((p->flags & PEER_TLS)) {
 		peer_tls_read(p);
 		return;
 	}
@@ -856,7 +861,7 @@ peer_handshake(struct peer *p)
 	char		 desc[128], pin[PIN_STRLEN];
 	unsigned char	 key[PIN_BYTES];
 
-	switch (tls_handshake(p->ssl, &why)) {
+	switch (tls_handshake(p->aux->ssl, &why)) {
 	case TLS_OK:
 		break;
 	case TLS_WANT_READ:
@@ -878,14 +883,14 @@ peer_handshake(struct peer *p)
 	append_peer(p);
 	p->last_read = since_start(ev_now(core.loop), 10);
 	core.stats.tls_done++;
-	tls_describe(p->ssl, desc, sizeof desc);
-	if (tls_peer_pin(p->ssl, key) == 0) {
+	tls_describe(p->aux->ssl, desc, sizeof desc);
+	if (tls_peer_pin(p->aux->ssl, key) == 0) {
 		pin_format(key, pin);
 		log_info("%s: tls: %s, client key %s", peer_name(p), desc, pin);
 	} else
 		log_info("%s: tls: %s", peer_name(p), desc);
 	core.service->joined(&p->member);
-	if (!(p->flags & PEER_NOT_READ) && tls_pending(p->ssl))
+	if (!(p->flags & PEER_NOT_READ) && tls_pending(p->aux->ssl))
 		ev_feed_event(core.loop, &p->io, EV_READ);
 }
 
@@ -911,7 +916,7 @@ peer_tls_read(struct peer *p)
 		}
 	}
 	p->flags &= ~PEER_READ_WW;
-	switch (tls_read(p->ssl, core.rbuf, read_size(), &n, &why)) {
+	switch (tls_read(p->aux->ssl, core.rbuf, read_size(), &n, &why)) {
 	case TLS_OK:
 		break;
 	case TLS_WANT_READ:
@@ -929,7 +934,7 @@ peer_tls_read(struct peer *p)
 	}
 	peer_took(p, n);
 	/* One read a peer an iteration: the rest of it at the next. */
-	if (!(p->flags & PEER_NOT_READ) && tls_pending(p->ssl))
+	if (!(p->flags & PEER_NOT_READ) && tls_pending(p->aux->ssl))
 		ev_feed_event(core.loop, &p->io, EV_READ);
 }
 
@@ -955,7 +960,7 @@ peer_tls_send(struct peer *p, const struct iovec *iov, int iovcnt)
 		}
 		buf = record;
 	}
-	switch (tls_write(p->ssl, buf, len, &n, &why)) {
+	switch (tls_write(p->aux->ssl, buf, len, &n, &why)) {
 	case TLS_OK:
 		return (ssize_t)n;
 	case TLS_WANT_WRITE:
@@ -990,7 +995,7 @@ peer_flush(struct peer *p)
 
 	while (p->outq.bytes > 0 && budget > 0 &&
 	    !(p->flags & (PEER_HANDSHAKE | PEER_WRITE_WR))) {
-		if (p->ssl != NULL) {
+		if ((p->flags & PEER_TLS)) {
 			/* A whole record each time, whatever the budget. */
 			iovcnt = outq_iov(&p->outq, iov, PEER_IOV_MAX,
 			    TLS_RECORD_BYTES);
@@ -1136,10 +1141,11 @@ peer_close(struct peer *p, const char *why)
 		log_info("%s: closed: %s", peer_name(p), why);
 	else
 		log_info("%s: closed", peer_name(p));
-	if (p->ssl != NULL) {
+	if (p->flags & PEER_TLS) {
 		/* Everything it was owed went: say so (close_notify). */
-		tls_close(p->ssl, why == NULL);
-		p->ssl = NULL;
+		tls_close(p->aux->ssl, why == NULL);
+		p->aux->ssl = NULL;
+		p->flags &= ~PEER_TLS;
 	}
 	close(p->io.fd);
 	heap_freed += p->outq.size * sizeof(struct slice);
