@@ -837,8 +837,8 @@ function large_tables(    i, j, id, k, any, n, w, sh) {
 	print "line (a listener that never got it) or one received twice is in"
 	print "the notes."
 	print ""
-	print "| scenario | target | connections established/s | x ref | all in, ms | x ref | history ok | listen queue drops | server CPU | notes |"
-	print "|---|---|---|---|---|---|---|---|---|---|"
+	print "| scenario | target | connections established/s | x ref | connects issued in, ms | all in, ms | x ref | history ok | listen queue drops | server CPU | notes |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= nids; i++) {
 		id = ids[i]
 		if (id !~ /^joinstorm[0-9]/)
@@ -847,9 +847,9 @@ function large_tables(    i, j, id, k, any, n, w, sh) {
 			k = id " " tg[id, j]
 			if (!large(k))
 				continue
-			printf "| %s | %s | %s | %s | %s | %s | %s |%s |\n",
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s |%s |\n",
 			    id, tg[id, j], vs_ref(k, "accept_s", "h"),
-			    vs_ref(k, "in_ms", "n"), cell(k, "history_ok", "n"),
+			    cell(k, "issue_ms", "n"), vs_ref(k, "in_ms", "n"), cell(k, "history_ok", "n"),
 			    cell(k, "listen_drops", "n"),
 			    frac(stat(k, "srv_cpu")), large_remarks(k)
 		}
@@ -859,18 +859,21 @@ function large_tables(    i, j, id, k, any, n, w, sh) {
 	print "to back; tschatd runs with --history 20 and a lobby in which one"
 	print "more peer (not counted) said 20 lines first. Connections"
 	print "established a second: from the first connect to the last"
-	print "connection established, as the load generator sees it. All in:"
-	print "from the first connect until, for tschatd, the last connection has"
-	print "its own join notice (after the whole history: history ok counts"
-	print "those that had it all before), for ref until the server's"
-	print "descriptors show them all accepted (looked at every 10 ms). Listen"
-	print "queue drops: the kernel's ListenDrops meanwhile (a SYN dropped"
-	print "on a full accept queue is sent again a second later); tschatd"
-	print "listens with a backlog of 1024, refserver with 4096. With SYN"
-	print "cookies on (Linux's default), a handshake the server's SYN queue had"
-	print "no room for is finished by a cookie; if its last ACK then finds the"
-	print "accept queue full it is dropped, and the client holds a connection"
-	print "the server never heard of (until the client sends something): the"
-	print "notes say when the server held fewer than were made. The wait"
-	print "ends when nothing new has happened for 30 s (stalled), or at -T."
+	print "connection established, as the load generator sees it; it cannot"
+	print "be more than the load generator issues (connects issued in: the"
+	print "time it took to issue them all, a socket, a bind and a connect"
+	print "each). All in: from the first connect until, for tschatd, the last"
+	print "connection has its own join notice (after the whole history:"
+	print "history ok counts those that had it all before), for ref until the"
+	print "server's descriptors show them all accepted (looked at every 10"
+	print "ms, once every connect is issued). Listen queue drops: the"
+	print "kernel's ListenDrops meanwhile (a SYN dropped on a full accept"
+	print "queue is sent again a second later); tschatd listens with a"
+	print "backlog of 1024, refserver with 4096. With SYN cookies on (Linux's"
+	print "default), a handshake the server's SYN queue had no room for is"
+	print "finished by a cookie; if its last ACK then finds the accept queue"
+	print "full it is dropped, and the client holds a connection the server"
+	print "never heard of (until the client sends something): the notes say"
+	print "when the server held fewer than were made. The wait ends when"
+	print "nothing new has happened for 30 s (stalled), or at -T."
 }
