@@ -3,7 +3,8 @@
  * record what they are handed, a fixed stamp and hooks that record what
  * the relay would be told. Join, leave and nick notices, messages to all,
  * tags, history on join, the gathering of batched members' lines and the
- * order it keeps across rooms, /who, the hooks, and the end of the room.
+ * order it keeps across rooms, /who, the hooks, the end of the room, and
+ * the rate of join and leave notices, under a clock the tests move.
  */
 #include "common.h"
 
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "backlog.h"
+#include "defaults.h"
 #include "outq.h"
 #include "room.h"
 
@@ -38,6 +40,14 @@ static struct room	*gathering;
 static struct room_hooks hooks;
 static struct room_env	 env;
 static struct room	*room;		/* the lobby */
+static struct room	*counted;	/* rooms with notices held back */
+static double		 clock_now;
+
+static double
+fake_now(void)
+{
+	return clock_now;
+}
 
 static const char *
 fixed_stamp(size_t *lenp)
@@ -111,7 +121,11 @@ setup(void)
 	env.msgs_out = &msgs_out;
 	env.gathering = &gathering;
 	env.hooks = &hooks;
+	env.now = fake_now;
+	env.counted = &counted;
+	clock_now = 1000.0;
 	msgs_out = 0;
+	counted = NULL;
 	room = room_create(&env, ROOM_LOBBY, sizeof ROOM_LOBBY - 1, NULL);
 }
 
@@ -378,7 +392,7 @@ START_TEST(test_hooks)
 	room_who(room, &a.m);
 	expect(&a, STAMP "*** 11 online:\n" STAMP "*** here: 127.0.0.1:5000\n"
 	    STAMP "*** east: zed, yan\n" STAMP "*** west: xi\n");
-	room_remote_line(room, STAMP "zed: hi", sizeof STAMP + 6, 0);
+	room_remote_line(room, STAMP "zed: hi", sizeof STAMP + 6, ROOM_MSG);
 	expect(&a, STAMP "zed: hi\n");
 	room_remote_left(room, "yan");
 	expect(&a, STAMP "*** yan left (11 online)\n");
@@ -454,11 +468,14 @@ START_TEST(test_remote_history)
 	room_join(dev, &ams);
 	a.len = 0;
 	room_remote_line(dev, STAMP "#dev zed: kept",
-	    strlen(STAMP "#dev zed: kept"), 1);
+	    strlen(STAMP "#dev zed: kept"), ROOM_MSG);
 	room_remote_line(dev, STAMP "#dev *** yan joined (3 online)",
-	    strlen(STAMP "#dev *** yan joined (3 online)"), 0);
+	    strlen(STAMP "#dev *** yan joined (3 online)"), ROOM_JOIN);
+	room_remote_line(dev, STAMP "#dev *** yan is now known as y",
+	    strlen(STAMP "#dev *** yan is now known as y"), ROOM_NICK);
 	expect(&a, STAMP "#dev zed: kept\n"
-	    STAMP "#dev *** yan joined (3 online)\n");
+	    STAMP "#dev *** yan joined (3 online)\n"
+	    STAMP "#dev *** yan is now known as y\n");
 	room_join(dev, &bms);
 	expect(&b, STAMP "#dev zed: kept\n"
 	    STAMP "#dev *** 127.0.0.1:5001 joined (2 online)\n");
@@ -503,6 +520,275 @@ START_TEST(test_close)
 }
 END_TEST
 
+/* What a member should have been handed, built a line at a time. */
+static char	want[GOT_MAX];
+static size_t	nwant;
+
+static void PRINTFLIKE(1, 2)
+wadd(const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(want + nwant, sizeof want - nwant, fmt, ap);
+	va_end(ap);
+	ck_assert(n > 0 && (size_t)n < sizeof want - nwant);
+	nwant += (size_t)n;
+}
+
+static void
+wreset(void)
+{
+	nwant = 0;
+	want[0] = '\0';
+}
+
+#define CROWD	40
+static struct fake	crowd[CROWD];	/* 127.0.0.1:6000 and on */
+
+/*
+ * A storm of joins: the first NOTICE_BURST are told to everyone; past
+ * them the others are told nothing, but each joiner gets its own notice
+ * (its history ends there). Once a tick, one summary with the counts;
+ * the bucket fills again at NOTICE_RATE a second.
+ */
+START_TEST(test_notice_burst)
+{
+	unsigned int	i, k;
+
+	ck_assert_uint_eq(NOTICE_BURST, 20);
+	ck_assert_uint_eq(NOTICE_RATE, 5);
+	for (i = 0; i < CROWD; i++) {
+		fake_init(&crowd[i], &single_ops, (uint16_t)(6000 + i));
+		join(&crowd[i]);
+	}
+	for (i = 0; i < CROWD; i++) {
+		wreset();
+		for (k = i; k < NOTICE_BURST; k++)
+			wadd(STAMP "*** 127.0.0.1:%u joined (%u online)\n",
+			    6000 + k, k + 1);
+		if (i >= NOTICE_BURST)
+			wadd(STAMP "*** 127.0.0.1:%u joined (%u online)\n",
+			    6000 + i, i + 1);
+		expect(&crowd[i], want);
+	}
+	ck_assert_ptr_eq(counted, room);
+	room_tick(&counted);
+	ck_assert_ptr_null(counted);
+	for (i = 0; i < CROWD; i++)
+		expect(&crowd[i], STAMP "*** 20 more joined (40 online)\n");
+	/* Nothing held back: the next tick says nothing. */
+	room_tick(&counted);
+	for (i = 0; i < CROWD; i++)
+		expect(&crowd[i], "");
+
+	/* A second later, five tokens: five leaves told, the sixth held. */
+	clock_now += 1.0;
+	for (i = CROWD - 1; i >= CROWD - 6; i--)
+		leave(&crowd[i]);
+	wreset();
+	for (i = CROWD - 1; i > CROWD - 6; i--)
+		wadd(STAMP "*** 127.0.0.1:%u left (%u online)\n", 6000 + i, i);
+	for (i = 0; i < CROWD - 6; i++)
+		expect(&crowd[i], want);
+	/* Each leaver saw the leaves told before its own. */
+	for (i = CROWD - 6; i < CROWD; i++) {
+		wreset();
+		for (k = CROWD - 1; k > i && k > CROWD - 6; k--)
+			wadd(STAMP "*** 127.0.0.1:%u left (%u online)\n",
+			    6000 + k, k);
+		expect(&crowd[i], want);
+	}
+	room_tick(&counted);
+	for (i = 0; i < CROWD - 6; i++)
+		expect(&crowd[i], STAMP "*** 1 more left (34 online)\n");
+
+	/* No time since: a join and a leave, both held back. */
+	join(&crowd[CROWD - 6]);
+	expect(&crowd[CROWD - 6], STAMP "*** 127.0.0.1:6034 joined "
+	    "(35 online)\n");
+	leave(&crowd[CROWD - 7]);
+	for (i = 0; i < CROWD - 7; i++)
+		expect(&crowd[i], "");
+	room_tick(&counted);
+	for (i = 0; i < CROWD - 7; i++)
+		expect(&crowd[i], STAMP "*** 1 more joined, 1 more left "
+		    "(34 online)\n");
+	expect(&crowd[CROWD - 6], STAMP "*** 1 more joined, 1 more left "
+	    "(34 online)\n");
+
+	/* A quarter of a second: one token, so one told and one held. */
+	clock_now += 0.25;
+	leave(&crowd[CROWD - 8]);
+	leave(&crowd[CROWD - 9]);
+	for (i = 0; i < CROWD - 9; i++)
+		expect(&crowd[i], STAMP "*** 127.0.0.1:6032 left "
+		    "(33 online)\n");
+	room_tick(&counted);
+	for (i = 0; i < CROWD - 9; i++)
+		expect(&crowd[i], STAMP "*** 1 more left (32 online)\n");
+	expect(&crowd[CROWD - 6], STAMP "*** 127.0.0.1:6032 left (33 online)\n"
+	    STAMP "*** 1 more left (32 online)\n");
+
+	/* However long the quiet, the bucket holds NOTICE_BURST at most. */
+	clock_now += 3600.0;
+	for (i = 0; i < NOTICE_BURST + 1; i++)
+		leave(&crowd[i]);
+	ck_assert_ptr_eq(counted, room);
+	room_tick(&counted);
+	for (i = NOTICE_BURST + 1; i <= CROWD - 6; i++) {
+		if (i >= CROWD - 9 && i < CROWD - 6)
+			continue;	/* gone */
+		wreset();
+		for (k = 0; k < NOTICE_BURST; k++)
+			wadd(STAMP "*** 127.0.0.1:%u left (%u online)\n",
+			    6000 + k, 31 - k);
+		wadd(STAMP "*** 1 more left (11 online)\n");
+		expect(&crowd[i], want);
+	}
+	for (i = NOTICE_BURST + 1; i < CROWD - 9; i++)
+		leave(&crowd[i]);
+	leave(&crowd[CROWD - 6]);
+	ck_assert_uint_eq(room_count(room), 0);
+}
+END_TEST
+
+/* Joins and leaves of each kind, told to the other servers. */
+static unsigned int	published[4];
+
+static void
+hook_published(void *arg, const struct room *r, enum room_event ev,
+    uint32_t id, const char *nick, const char *line, size_t len)
+{
+	published[ev]++;
+}
+
+/*
+ * In a room besides the lobby, with members taking a push: the notices
+ * past the rate are held back from the others, but the leaver of /part
+ * sees its own, and the other servers are told of every one. The summary
+ * carries the room's tag; a room that ends forgets its counts.
+ */
+START_TEST(test_notice_part)
+{
+	struct room_hooks	 h;
+	struct membership	 ms[NOTICE_BURST + 1];
+	struct room		*dev;
+	unsigned int		 i;
+
+	memset(&h, 0, sizeof h);
+	h.publish = hook_published;
+	memset(published, 0, sizeof published);
+	room_set_hooks(room, &h);
+	dev = room_create(&env, "#dev", 4, NULL);
+	for (i = 0; i < NOTICE_BURST + 1; i++) {
+		fake_init(&crowd[i], &batched_ops, (uint16_t)(6000 + i));
+		memset(&ms[i], 0, sizeof ms[i]);
+		ms[i].member = &crowd[i].m;
+		room_join(dev, &ms[i]);
+	}
+	room_flush(dev);
+	/* The last joiner: its own notice only, in one push. */
+	ck_assert_uint_eq(crowd[NOTICE_BURST].pushes, 1);
+	expect(&crowd[NOTICE_BURST], STAMP "#dev *** 127.0.0.1:6020 joined "
+	    "(21 online)\n");
+	for (i = 0; i < NOTICE_BURST; i++)
+		crowd[i].len = 0;
+	room_say(dev, &crowd[0].m, "hi", 2, 0);
+	room_leave(dev, &ms[5], "bye", 3, 1);
+	room_flush(dev);
+	expect(&crowd[5], STAMP "#dev 127.0.0.1:6000: hi\n"
+	    STAMP "#dev *** 127.0.0.1:6005 left: bye (20 online)\n");
+	expect(&crowd[0], STAMP "#dev 127.0.0.1:6000: hi\n");
+	ck_assert_uint_eq(published[ROOM_JOIN], NOTICE_BURST + 1);
+	ck_assert_uint_eq(published[ROOM_LEAVE], 1);
+	room_tick(&counted);
+	room_flush(dev);
+	expect(&crowd[0], STAMP "#dev *** 1 more joined, 1 more left "
+	    "(20 online)\n");
+	expect(&crowd[5], "");
+	/* Held back, then the room ends: its counts go with it. */
+	room_leave(dev, &ms[6], NULL, 0, 0);
+	ck_assert_ptr_eq(counted, dev);
+	for (i = 0; i < NOTICE_BURST + 1; i++) {
+		if (i != 5 && i != 6)
+			room_leave(dev, &ms[i], NULL, 0, 0);
+	}
+	room_free(dev);
+	ck_assert_ptr_null(counted);
+	room_tick(&counted);
+	room_set_hooks(room, NULL);
+}
+END_TEST
+
+/*
+ * The other servers' join and leave lines, and the leaving of a dead
+ * server's members, share the room's rate; their lines and nick changes
+ * do not.
+ */
+START_TEST(test_notice_remote)
+{
+	static const char	jl[] = STAMP "*** zed joined (2 online)";
+	static const char	ll[] = STAMP "*** zed left (1 online)";
+	static const char	ml[] = STAMP "zed: hi";
+	static const char	nl[] = STAMP "*** zed is now known as z";
+	struct fake		a;
+	unsigned int		i;
+
+	fake_init(&a, &single_ops, 5000);
+	join(&a);
+	a.len = 0;
+	for (i = 1; i < NOTICE_BURST; i++)
+		room_remote_line(room, jl, sizeof jl - 1, ROOM_JOIN);
+	wreset();
+	for (i = 1; i < NOTICE_BURST; i++)
+		wadd("%s\n", jl);
+	expect(&a, want);
+	room_remote_line(room, jl, sizeof jl - 1, ROOM_JOIN);
+	room_remote_line(room, jl, sizeof jl - 1, ROOM_JOIN);
+	room_remote_line(room, ll, sizeof ll - 1, ROOM_LEAVE);
+	room_remote_left(room, "yan");
+	room_remote_line(room, ml, sizeof ml - 1, ROOM_MSG);
+	room_remote_line(room, nl, sizeof nl - 1, ROOM_NICK);
+	expect(&a, STAMP "zed: hi\n" STAMP "*** zed is now known as z\n");
+	room_tick(&counted);
+	expect(&a, STAMP "*** 2 more joined, 2 more left (1 online)\n");
+	/* A second: five tokens, the dead server's members' leaving too. */
+	clock_now += 1.0;
+	room_remote_left(room, "yan");
+	expect(&a, STAMP "*** yan left (1 online)\n");
+	leave(&a);
+}
+END_TEST
+
+/* Counted, then the room's last notice: no summary after it. */
+START_TEST(test_notice_close)
+{
+	unsigned int	i;
+
+	for (i = 0; i < NOTICE_BURST + 2; i++) {
+		fake_init(&crowd[i], &single_ops, (uint16_t)(6000 + i));
+		join(&crowd[i]);
+	}
+	ck_assert_ptr_eq(counted, room);
+	for (i = 0; i < NOTICE_BURST + 2; i++)
+		crowd[i].len = 0;
+	room_close(room, "server shutting down", 20);
+	ck_assert_ptr_null(counted);
+	leave(&crowd[0]);
+	room_tick(&counted);
+	room_remote_line(room, STAMP "*** zed joined (9 online)",
+	    strlen(STAMP "*** zed joined (9 online)"), ROOM_JOIN);
+	room_tick(&counted);
+	for (i = 0; i < NOTICE_BURST + 2; i++)
+		expect(&crowd[i], STAMP "*** server shutting down\n");
+	for (i = 1; i < NOTICE_BURST + 2; i++)
+		leave(&crowd[i]);
+	ck_assert_ptr_null(counted);
+}
+END_TEST
+
 static Suite *
 room_suite(void)
 {
@@ -518,6 +804,10 @@ room_suite(void)
 	tcase_add_test(tc, test_hooks);
 	tcase_add_test(tc, test_hooks_room);
 	tcase_add_test(tc, test_close);
+	tcase_add_test(tc, test_notice_burst);
+	tcase_add_test(tc, test_notice_part);
+	tcase_add_test(tc, test_notice_remote);
+	tcase_add_test(tc, test_notice_close);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,6 +21,12 @@
 #define DEFAULT_HISTORY_LINES	20
 #define MAX_HISTORY_LINES	10000
 #define DEFAULT_HISTORY_BYTES	(16 * 1024 * 1024)
+/*
+ * Join and leave notices a room sends one by one: this many a second, this
+ * many at once; past that it counts them and says how many once a second.
+ */
+#define NOTICE_RATE		5
+#define NOTICE_BURST		20
 /* Descriptors kept free for the loop, the relay and accept's reserve. */
 #define RESERVED_FDS		8
 #define DEFAULT_LINE_RATE	10	/* lines a second, burst twice that */
@@ -54,9 +60,16 @@
 /* Datagrams from source ports below this are dropped (reflection). */
 #define UDP_MIN_SOURCE_PORT	1024
 
-/* Output chunks shared by peer queues. */
-#define OUTQ_CHUNK_BYTES	4096
-#define OUTQ_POOL_CHUNKS	256
+/*
+ * Output chunks shared by peer queues. The lines of one loop iteration
+ * are one slice, and so one write for each listener, unless they cross
+ * into a new chunk: a line reserves four times its text (what
+ * neutralising may make of it), so a chunk of 16 KiB takes some 140
+ * stamped lines of 64 bytes: a burst of 16 crosses one time in nine,
+ * where with 4 KiB it crossed one time in two. The pool keeps 1 MiB.
+ */
+#define OUTQ_CHUNK_BYTES	(16 * 1024)
+#define OUTQ_POOL_CHUNKS	64
 /* Bytes written to one peer per loop iteration, for fairness. */
 #define WRITE_PER_PASS_BYTES	(256 * 1024)
 
@@ -64,7 +77,12 @@
 #define NODE_NAME_MAX		64
 
 #define ACCEPT_PER_EVENT	64
-#define LISTEN_BACKLOG		1024
+/*
+ * Connections the kernel completes before tschatd accepts them: a class
+ * of thousands arrives at once. Linux caps it at net.core.somaxconn
+ * (4096 by default since 5.4): raise that for larger storms.
+ */
+#define LISTEN_BACKLOG		65535
 
 /* After SIGINT/SIGTERM, how long output is flushed. */
 #define SHUTDOWN_FLUSH_SECS	2.0

@@ -49,6 +49,23 @@ event_ok(enum relay_status st)
 	}
 }
 
+/* What a line of another server's is to the room. */
+static enum room_event
+room_event(enum relay_event_type type)
+{
+	switch (type) {
+	case RELAY_EV_MSG:
+		return ROOM_MSG;
+	case RELAY_EV_JOIN:
+		return ROOM_JOIN;
+	case RELAY_EV_LEAVE:
+		return ROOM_LEAVE;
+	default:
+		/* A nick change; no other event brings a line. */
+		return ROOM_NICK;
+	}
+}
+
 /* An event of the lobby's stream. */
 static void
 apply_lobby(struct rnode *node, const struct relay_event *ev)
@@ -88,7 +105,7 @@ apply_lobby(struct rnode *node, const struct relay_event *ev)
 		return;
 	}
 	relay->rooms.remote_line(relay->lobby, ev->line, ev->len,
-	    ev->type == RELAY_EV_MSG);
+	    room_event(ev->type));
 }
 
 /*
@@ -108,8 +125,7 @@ apply_room(struct room *r, const struct relay_event *ev)
 		relay->bad++;
 		return;
 	}
-	relay->rooms.remote_line(r, ev->line, ev->len,
-	    ev->type == RELAY_EV_MSG);
+	relay->rooms.remote_line(r, ev->line, ev->len, room_event(ev->type));
 }
 
 /* An event of this server's private messages' stream. */

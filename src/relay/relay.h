@@ -32,12 +32,17 @@ struct relay_rooms {
 	/* "[STAMP] *** TEXT" (tagged) to every member of R here. */
 	void	(*notice_all)(struct room *r, const char *text, size_t len);
 	/*
-	 * A line another server's member caused, for everyone in R here;
-	 * with KEEP (a room line or /me) it goes into R's history too.
+	 * A line another server's member caused, for everyone in R here. EV
+	 * says what it is: a room line or /me (ROOM_MSG) goes into R's
+	 * history too; a join or leave notice is held back past R's rate of
+	 * notices; a nick change is a plain notice.
 	 */
 	void	(*remote_line)(struct room *r, const char *line, size_t len,
-		    int keep);
-	/* Another server died; NICK, one of its members, left R. */
+		    enum room_event ev);
+	/*
+	 * Another server died; NICK, one of its members, left R (a leave
+	 * notice, held back past the rate).
+	 */
 	void	(*remote_left)(struct room *r, const char *nick);
 	/*
 	 * R's history is what the other servers kept: forget the lines here,

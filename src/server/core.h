@@ -58,6 +58,11 @@ struct core {
 	struct stats		 stats;
 	ev_tstamp		 started;
 	int			 stopping;	/* no new peers, no new lines */
+	/*
+	 * The write pass: what the service hands over now is the last of
+	 * this loop iteration, and may be written at once.
+	 */
+	int			 writing;
 	struct owners		*owners;	/* --nick-owners, or NULL */
 
 	/* One buffer every read goes into; peers keep only unfinished lines. */

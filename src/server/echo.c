@@ -105,6 +105,7 @@ const struct service echo_service = {
 	.notice = echo_notice,
 	.datagram = udp_echo_datagram,
 	.flush = echo_flush,
+	.tick = NULL,
 	.stop = echo_stop,
 	.count = echo_count,
 };

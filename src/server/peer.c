@@ -41,6 +41,11 @@
 
 #define PEER_IOV_MAX	64
 
+/* Peers whose emptied rings a tick lets go. */
+#define PEER_SWEEP	4096
+/* An emptied ring larger than this (slots) goes at once. */
+#define PEER_RING_KEEP	4
+
 /* Heap the peers gave back that makes trimming the heap worth it. */
 #define PEER_TRIM_BYTES	(256 * 1024)
 
@@ -55,39 +60,47 @@
 #define PEER_READ_WW	0x100	/* TLS: its read waits to write */
 #define PEER_WRITE_WR	0x200	/* TLS: its write waits to read */
 #define PEER_FRESH	0x400	/* plaintext: nothing read yet */
+#define PEER_SOFT	0x800	/* over a quarter of --max-queue */
 
 /* A peer is read and sent to only through these while one is set. */
 #define PEER_NOT_READ	(PEER_CLOSING | PEER_EOF | PEER_THROTTLED | \
 	PEER_RATED | PEER_WAITING)
 
 /*
- * Thousands of these sit idle: the fields are packed and times are kept
- * in 32 bits, counted from the server's start. libev leaves a watcher's
- * data pointer to us: the write watcher's links the pending list.
+ * What few peers need at a time: an unfinished line, input held back by
+ * --line-rate, and since when a long queue has been long. Kept apart, so
+ * that the thousands of idle peers of a large room do not pay for it;
+ * freed when it holds nothing, or with its peer.
+ */
+struct peer_aux {
+	struct frame	 frame;		/* a line read in part */
+	char		*held;		/* read but not yet taken (rate) */
+	uint32_t	 held_len;
+	float		 soft_since;	/* over a quarter of --max-queue since */
+	uint32_t	 soft_slot;	/* its place in soft[] */
+};
+
+/*
+ * Thousands of these sit idle: one watcher reads and writes (its events
+ * change), rare state is in the aux part, and times are kept in 32 bits,
+ * counted from the server's start. libev leaves a watcher's data pointer
+ * to us: it links the pending list.
  */
 struct peer {
-	ev_io		 rio;
-	ev_io		 wio;		/* data: the next pending peer */
+	ev_io		 io;		/* data: the next pending peer */
 	struct peer	*prev;		/* peers, oldest activity first */
 	struct peer	*next;		/* ... or the graveyard, once closed */
 	struct member	 member;	/* holds the address */
-	struct frame	 frame;
 	struct outq	 outq;
 	struct ssl_st	*ssl;		/* TLS: its session; else NULL */
-	char		*held;		/* read but not yet taken (rate) */
-	double		 tokens;	/* --line-rate: its bucket's tokens */
+	struct peer_aux	*aux;		/* NULL while it needs none */
+	float		 tokens;	/* --line-rate: its bucket's tokens */
 	uint32_t	 tokens_ms;	/* ... counted at this time */
-	uint32_t	 held_len:20;
-	uint32_t	 flags:12;
-	float		 soft_since;	/* over a quarter of --max-queue since */
 	uint32_t	 last_read;	/* tenths of a second */
+	uint32_t	 flags;
 };
 
-/* A read, and so what a peer holds, fits in held_len. */
-_Static_assert(READ_BUF_BYTES < (1 << 20), "held_len too small");
-
-static void	peer_read_cb(struct ev_loop *, ev_io *, int);
-static void	peer_write_cb(struct ev_loop *, ev_io *, int);
+static void	peer_io_cb(struct ev_loop *, ev_io *, int);
 static void	peer_rate_cb(struct ev_loop *, ev_timer *, int);
 static void	peer_deliver(struct member *, const struct slice *);
 static void	peer_resume(struct member *);
@@ -115,6 +128,16 @@ static struct peer	*pending;	/* with output to write */
 static struct peer	*graveyard;	/* closed, to be freed */
 static struct pool	 peer_pool;	/* every peer's memory */
 static size_t		 heap_freed;	/* rings freed since the last trim */
+
+/*
+ * Peers over a quarter of --max-queue, judged once a second; and where
+ * the once-a-second sweep that lets emptied rings go stopped.
+ */
+static struct peer	**soft;
+static size_t		  nsoft, soft_size;
+static struct peer	 *sweep;
+/* The peer whose framer runs: its aux part stays. */
+static struct peer	 *framing;
 
 /* Peers waiting for --line-rate, and the timer that lets them go on. */
 static struct peer	**rated;
@@ -167,6 +190,8 @@ unlink_peer(struct peer *p)
 {
 	struct peer_list	*l = peer_list(p);
 
+	if (sweep == p)
+		sweep = p->next;
 	if (p->prev != NULL)
 		p->prev->next = p->next;
 	else
@@ -204,13 +229,153 @@ peer_active(struct peer *p)
 	}
 }
 
+/* What P's watcher waits for: EV_READ, EV_WRITE, both or nothing. */
+static int
+watching(const struct peer *p)
+{
+	return ev_is_active(&p->io) ? p->io.events & (EV_READ | EV_WRITE) :
+	    0;
+}
+
+/*
+ * Make P's watcher wait for EVENTS. A watcher's events change only while
+ * it is stopped, and stopping it drops an event it has pending (one fed
+ * for what a TLS session holds, say): what of that is still wanted is
+ * fed again.
+ */
+static void
+peer_watch(struct peer *p, int events)
+{
+	int	pend;
+
+	if (watching(p) == events)
+		return;
+	pend = ev_clear_pending(core.loop, &p->io);
+	ev_io_stop(core.loop, &p->io);
+	if (events == 0)
+		return;
+	ev_io_modify(&p->io, events);
+	ev_io_start(core.loop, &p->io);
+	if (pend & events)
+		ev_feed_event(core.loop, &p->io, pend & events);
+}
+
+static void
+read_on(struct peer *p)
+{
+	peer_watch(p, watching(p) | EV_READ);
+}
+
+static void
+read_off(struct peer *p)
+{
+	peer_watch(p, watching(p) & ~EV_READ);
+}
+
+static void
+write_on(struct peer *p)
+{
+	peer_watch(p, watching(p) | EV_WRITE);
+}
+
+static void
+write_off(struct peer *p)
+{
+	peer_watch(p, watching(p) & ~EV_WRITE);
+}
+
 /* Read P again; over TLS, what its session holds is not in the socket. */
 static void
 peer_read_on(struct peer *p)
 {
-	ev_io_start(core.loop, &p->rio);
+	read_on(p);
 	if (p->ssl != NULL && tls_pending(p->ssl))
-		ev_feed_event(core.loop, &p->rio, EV_READ);
+		ev_feed_event(core.loop, &p->io, EV_READ);
+}
+
+/* P's aux part, made when first needed. */
+static struct peer_aux *
+peer_aux(struct peer *p)
+{
+	if (p->aux == NULL)
+		p->aux = xcalloc(1, sizeof *p->aux);
+	return p->aux;
+}
+
+/*
+ * Let P's aux part go once it holds nothing; not while its framer runs,
+ * nor once P is closed (peers_reap() frees it: the framer may still be
+ * on its way out).
+ */
+static void
+peer_aux_done(struct peer *p)
+{
+	struct peer_aux	*x = p->aux;
+
+	if (x == NULL || x->held != NULL || x->frame.buf != NULL ||
+	    x->frame.discarding || (p->flags & (PEER_SOFT | PEER_CLOSING)) ||
+	    p == framing)
+		return;
+	free(x);
+	p->aux = NULL;
+}
+
+/*
+ * P's framer: its aux part's, or, while P holds no unfinished line, F
+ * (made empty): what F holds after a feed is kept by frame_keep().
+ */
+static struct frame *
+frame_of(struct peer *p, struct frame *f)
+{
+	framing = p;
+	if (p->aux != NULL)
+		return &p->aux->frame;
+	memset(f, 0, sizeof *f);
+	return f;
+}
+
+static void
+frame_keep(struct peer *p, struct frame *f)
+{
+	framing = NULL;
+	if (p->flags & PEER_CLOSING)
+		frame_free(f);
+	else if (f->buf != NULL || f->discarding)
+		peer_aux(p)->frame = *f;	/* its own is empty */
+	else
+		frame_free(f);
+	peer_aux_done(p);
+}
+
+/* P's queue passed a quarter of --max-queue: judge it from now on. */
+static void
+soft_add(struct peer *p)
+{
+	struct peer_aux	*x = peer_aux(p);
+
+	if (nsoft == soft_size) {
+		soft_size = soft_size == 0 ? 16 : soft_size * 2;
+		soft = xreallocarray(soft, soft_size, sizeof *soft);
+	}
+	x->soft_since = (float)(ev_now(core.loop) - core.started);
+	x->soft_slot = (uint32_t)nsoft;
+	soft[nsoft++] = p;
+	p->flags |= PEER_SOFT;
+}
+
+/* P's queue is short again, or P is closed. */
+static void
+soft_remove(struct peer *p)
+{
+	uint32_t	slot;
+
+	if (!(p->flags & PEER_SOFT))
+		return;
+	slot = p->aux->soft_slot;
+	soft[slot] = soft[--nsoft];
+	soft[slot]->aux->soft_slot = slot;
+	p->flags &= ~PEER_SOFT;
+	peer_aux_done(p);
 }
 
 /* Queue P for the next write pass. */
@@ -223,10 +388,10 @@ want_write(struct peer *p)
 	 * While the write watcher runs, it will write this too; but a peer
 	 * over --max-queue is judged at the next flush, writable or not.
 	 */
-	if (ev_is_active(&p->wio) && !(p->flags & PEER_SLOW))
+	if ((watching(p) & EV_WRITE) && !(p->flags & PEER_SLOW))
 		return;
 	p->flags |= PEER_PENDING;
-	p->wio.data = pending;
+	p->io.data = pending;
 	pending = p;
 }
 
@@ -247,11 +412,10 @@ peer_create(int fd, const struct addr *a, int tls)
 	p->member.ops = &peer_ops;
 	p->member.addr = *a;
 	p->last_read = since_start(ev_now(core.loop), 10);
-	p->tokens = core.conf->line_rate * RATE_BURST_FACTOR;
+	p->tokens = (float)(core.conf->line_rate * RATE_BURST_FACTOR);
 	p->tokens_ms = since_start(ev_now(core.loop), 1000);
-	ev_io_init(&p->rio, peer_read_cb, fd, EV_READ);
-	ev_io_init(&p->wio, peer_write_cb, fd, EV_WRITE);
-	ev_io_start(core.loop, &p->rio);
+	ev_io_init(&p->io, peer_io_cb, fd, EV_READ);
+	ev_io_start(core.loop, &p->io);
 	append_peer(p);
 	npeers++;
 	core.stats.accepted++;
@@ -281,21 +445,58 @@ quarter_queue(void)
 	return core.conf->max_queue / SOFT_QUEUE_DIVISOR;
 }
 
+/*
+ * In the write pass, S for a plaintext peer that owes nothing and waits
+ * for nothing is written at once: a room's lines reach each listener in
+ * one pass over them, each peer touched once. Return the bytes written,
+ * or -1 if it was not tried.
+ */
+static ssize_t
+peer_write_through(struct peer *p, const struct slice *s)
+{
+	ssize_t	n;
+
+	if (!core.writing || p->ssl != NULL || p->outq.bytes > 0 ||
+	    (p->flags & (PEER_PENDING | PEER_HANDSHAKE)) ||
+	    (watching(p) & EV_WRITE))
+		return -1;
+	n = send(p->io.fd, slice_data(s), s->len, MSG_NOSIGNAL);
+	if (n == -1)
+		/* Full, or an error the watcher's write will meet again. */
+		return errno == EINTR ? -1 : 0;
+	core.stats.bytes_out += (uint64_t)n;
+	return n;
+}
+
 static void
 peer_deliver(struct member *m, const struct slice *s)
 {
 	struct peer	*p = container_of(m, struct peer, member);
+	struct slice	 rest;
+	ssize_t		 n;
 
 	if (p->flags & PEER_CLOSING)
 		return;
+	if ((n = peer_write_through(p, s)) == (ssize_t)s->len)
+		return;
+	if (n > 0) {
+		rest = *s;
+		rest.off += (uint32_t)n;
+		rest.len -= (uint32_t)n;
+		s = &rest;
+	}
 	outq_push(&p->outq, s);
 	/* Over the limit: the next flush writes what it can, then judges. */
 	if (p->outq.bytes > core.conf->max_queue)
 		p->flags |= PEER_SLOW;
-	want_write(p);
-	if (!(p->flags & PEER_SLOW) && p->outq.bytes > quarter_queue() &&
-	    p->soft_since == 0)
-		p->soft_since = (float)(ev_now(core.loop) - core.started);
+	/* Its socket is full: the watcher writes the rest when it drains. */
+	if (n >= 0 && !(p->flags & PEER_SLOW))
+		write_on(p);
+	else
+		want_write(p);
+	if (!(p->flags & (PEER_SLOW | PEER_SOFT)) &&
+	    p->outq.bytes > quarter_queue())
+		soft_add(p);
 }
 
 /* Cut P if it stayed over the soft queue limit for too long. */
@@ -304,9 +505,9 @@ check_queue(struct peer *p, ev_tstamp now)
 {
 	float	since;
 
-	if (p->soft_since == 0 || (p->flags & PEER_CLOSING))
+	if (!(p->flags & PEER_SOFT) || (p->flags & PEER_CLOSING))
 		return;
-	since = (float)(now - core.started) - p->soft_since;
+	since = (float)(now - core.started) - p->aux->soft_since;
 	if (since >= SOFT_QUEUE_SECS && p->outq.bytes > quarter_queue()) {
 		core.stats.slow_cut++;
 		log_info("%s: slow consumer: %zu bytes queued for %.0f s "
@@ -321,7 +522,7 @@ static void
 peer_rate_wait(struct peer *p)
 {
 	p->flags |= PEER_RATED;
-	ev_io_stop(core.loop, &p->rio);
+	read_off(p);
 	if (nrated == rated_size) {
 		rated_size = rated_size == 0 ? 16 : rated_size * 2;
 		rated = xreallocarray(rated, rated_size, sizeof *rated);
@@ -353,7 +554,7 @@ peer_rate_forget(struct peer *p)
 static double
 peer_bucket(const struct peer *p, struct bucket *b, uint32_t now_ms)
 {
-	bucket_init(b, p->tokens, 0.0);
+	bucket_init(b, (double)p->tokens, 0.0);
 	return (int32_t)(now_ms - p->tokens_ms) / 1000.0;
 }
 
@@ -367,7 +568,7 @@ peer_rate_take(struct peer *p)
 
 	(void)bucket_take(&b, rate, rate * RATE_BURST_FACTOR,
 	    peer_bucket(p, &b, now));
-	p->tokens = b.tokens;
+	p->tokens = (float)b.tokens;
 	if (b.last > 0)		/* time went on */
 		p->tokens_ms = now;
 }
@@ -387,14 +588,21 @@ peer_over_rate(struct peer *p)
 }
 
 /*
- * A bucket a day old is full: count it from now, so that its age never
- * wraps around (at 24 days).
+ * Before P's read is taken: a bucket a day old is full; count it from
+ * now, so that its age never wraps around (at 24 days). Its tokens were
+ * counted at a read, so a peer that read nothing for a day (its last
+ * read tells, in tenths of a second: good for 13 years) has a bucket at
+ * least that old; one that reads has it looked at here each time.
  */
 static void
-peer_rate_age(struct peer *p, uint32_t now_ms)
+peer_rate_age(struct peer *p)
 {
-	if ((int32_t)(now_ms - p->tokens_ms) > 86400 * 1000) {
-		p->tokens = core.conf->line_rate * RATE_BURST_FACTOR;
+	ev_tstamp	now = ev_now(core.loop);
+	uint32_t	now_ms = since_start(now, 1000);
+
+	if (since_start(now, 10) - p->last_read >= 86400 * 10 ||
+	    now_ms - p->tokens_ms >= 86400 * 1000) {
+		p->tokens = (float)(core.conf->line_rate * RATE_BURST_FACTOR);
 		p->tokens_ms = now_ms;
 	}
 }
@@ -406,7 +614,7 @@ peer_finish(struct peer *p)
 	if (p->flags & (PEER_CLOSING | PEER_EOF))
 		return;
 	p->flags |= PEER_EOF;
-	ev_io_stop(core.loop, &p->rio);
+	read_off(p);
 	/*
 	 * The write pass closes it when its queue is empty: what the
 	 * service gathers for it in this loop iteration is still its own.
@@ -446,34 +654,50 @@ peer_message_cb(void *arg, const char *msg, size_t len, int flags)
 	return FRAME_GO;
 }
 
+/* Whether P holds input that --line-rate held back. */
+static int
+peer_held(const struct peer *p)
+{
+	return p->aux != NULL && p->aux->held != NULL;
+}
+
 /* Take DATA: messages until done or the rate limit; keep the rest. */
 static void
 peer_input(struct peer *p, const char *data, size_t len)
 {
 	const struct srvconf	*c = core.conf;
+	struct frame		 local, *f;
 	size_t			 used;
 	int			 rc;
 
-	rc = frame_feed_some(&p->frame, c->framing, c->max_line, data, len,
+	f = frame_of(p, &local);
+	rc = frame_feed_some(f, c->framing, c->max_line, data, len,
 	    peer_message_cb, p, &used);
+	if (f == &local)
+		frame_keep(p, &local);
+	else
+		framing = NULL;
 	if (rc == -1 || (p->flags & (PEER_CLOSING | PEER_EOF)))
 		return;
 	if (rc == FRAME_PAUSE) {
-		/* DATA may be p->held itself. */
+		struct peer_aux	*x = peer_aux(p);
+
+		/* DATA may be x->held itself. */
 		/* A read of a peer not rate-limited is larger than that. */
-		if (p->held == NULL)
-			p->held = xmalloc(MAXIMUM(len - used, 1));
-		memmove(p->held, data + used, len - used);
-		p->held_len = len - used;
-	} else if (p->held != NULL) {
-		free(p->held);
-		p->held = NULL;
-		p->held_len = 0;
+		if (x->held == NULL)
+			x->held = xmalloc(MAXIMUM(len - used, 1));
+		memmove(x->held, data + used, len - used);
+		x->held_len = (uint32_t)(len - used);
+	} else if (p->aux != NULL && p->aux->held != NULL) {
+		free(p->aux->held);
+		p->aux->held = NULL;
+		p->aux->held_len = 0;
+		peer_aux_done(p);
 	}
 	if (p->member.waiting) {
 		/* Not read until peer_resume(). */
 		p->flags |= PEER_WAITING;
-		ev_io_stop(core.loop, &p->rio);
+		read_off(p);
 	} else if (rc == FRAME_PAUSE || peer_over_rate(p))
 		peer_rate_wait(p);
 }
@@ -493,8 +717,8 @@ peer_resume(struct member *m)
 		peer_rate_wait(p);
 		return;
 	}
-	if (p->held != NULL && !core.stopping)
-		peer_input(p, p->held, p->held_len);
+	if (peer_held(p) && !core.stopping)
+		peer_input(p, p->aux->held, p->aux->held_len);
 	if (!(p->flags & PEER_NOT_READ))
 		peer_read_on(p);
 }
@@ -516,9 +740,9 @@ peer_rate_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		/* Its lines are taken now: it is not idle. */
 		peer_active(p);
 		/* After "server shutting down" nobody says anything more. */
-		if (p->held != NULL && !core.stopping &&
+		if (peer_held(p) && !core.stopping &&
 		    !(p->flags & PEER_WAITING))
-			peer_input(p, p->held, p->held_len);
+			peer_input(p, p->aux->held, p->aux->held_len);
 		if (!(p->flags & (PEER_CLOSING | PEER_EOF | PEER_RATED |
 		    PEER_WAITING)))
 			peer_read_on(p);
@@ -565,13 +789,21 @@ static void
 peer_took(struct peer *p, size_t n)
 {
 	const struct srvconf	*c = core.conf;
+	int			 rc;
 
+	peer_rate_age(p);
 	peer_active(p);
 	if (n == 0) {
 		/* Half-close: an unfinished line still counts. */
-		if (frame_finish(&p->frame, c->framing, c->max_line,
-		    peer_message_cb, p) == -1)
-			return;
+		if (p->aux != NULL) {
+			framing = p;
+			rc = frame_finish(&p->aux->frame, c->framing,
+			    c->max_line, peer_message_cb, p);
+			framing = NULL;
+			peer_aux_done(p);
+			if (rc == -1)
+				return;
+		}
 		if (p->member.waiting) {
 			/*
 			 * That line was a /join that waits: the end waits
@@ -579,7 +811,7 @@ peer_took(struct peer *p, size_t n)
 			 * the end again.
 			 */
 			p->flags |= PEER_WAITING;
-			ev_io_stop(core.loop, &p->rio);
+			read_off(p);
 			return;
 		}
 		peer_finish(p);
@@ -592,23 +824,23 @@ peer_took(struct peer *p, size_t n)
 		/* It sends faster than it reads: wait for it to drain. */
 		p->flags |= PEER_THROTTLED;
 		core.stats.backpressure++;
-		ev_io_stop(core.loop, &p->rio);
+		read_off(p);
 		log_debug("%s: output queue at %zu bytes, reading paused",
 		    peer_name(p), p->outq.bytes);
 	}
 }
 
+/* P is readable, or its TLS session holds what was read. */
 static void
-peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+peer_readable(struct peer *p)
 {
-	struct peer	*p = container_of(w, struct peer, rio);
 	ssize_t		 n;
 
 	if (p->ssl != NULL) {
 		peer_tls_read(p);
 		return;
 	}
-	n = read(w->fd, core.rbuf, read_size());
+	n = read(p->io.fd, core.rbuf, read_size());
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return;
@@ -639,10 +871,10 @@ peer_handshake(struct peer *p)
 	case TLS_OK:
 		break;
 	case TLS_WANT_READ:
-		ev_io_stop(core.loop, &p->wio);
+		write_off(p);
 		return;
 	case TLS_WANT_WRITE:
-		ev_io_start(core.loop, &p->wio);
+		write_on(p);
 		return;
 	case TLS_CLOSED:
 	case TLS_ERROR:
@@ -651,7 +883,7 @@ peer_handshake(struct peer *p)
 		peer_close(p, desc);
 		return;
 	}
-	ev_io_stop(core.loop, &p->wio);
+	write_off(p);
 	unlink_peer(p);
 	p->flags &= ~PEER_HANDSHAKE;
 	append_peer(p);
@@ -665,7 +897,7 @@ peer_handshake(struct peer *p)
 		log_info("%s: tls: %s", peer_name(p), desc);
 	core.service->joined(&p->member);
 	if (!(p->flags & PEER_NOT_READ) && tls_pending(p->ssl))
-		ev_feed_event(core.loop, &p->rio, EV_READ);
+		ev_feed_event(core.loop, &p->io, EV_READ);
 }
 
 /* Readable (or what the session holds): the handshake, a write, a read. */
@@ -685,7 +917,7 @@ peer_tls_read(struct peer *p)
 		if (p->flags & PEER_CLOSING)
 			return;
 		if (p->flags & PEER_NOT_READ) {
-			ev_io_stop(core.loop, &p->rio);
+			read_off(p);
 			return;
 		}
 	}
@@ -697,7 +929,7 @@ peer_tls_read(struct peer *p)
 		return;
 	case TLS_WANT_WRITE:
 		p->flags |= PEER_READ_WW;
-		ev_io_start(core.loop, &p->wio);
+		write_on(p);
 		return;
 	case TLS_CLOSED:
 		n = 0;
@@ -709,7 +941,7 @@ peer_tls_read(struct peer *p)
 	peer_took(p, n);
 	/* One read a peer an iteration: the rest of it at the next. */
 	if (!(p->flags & PEER_NOT_READ) && tls_pending(p->ssl))
-		ev_feed_event(core.loop, &p->rio, EV_READ);
+		ev_feed_event(core.loop, &p->io, EV_READ);
 }
 
 /*
@@ -742,7 +974,7 @@ peer_tls_send(struct peer *p, const struct iovec *iov, int iovcnt)
 	case TLS_WANT_READ:
 		/* Readable first (peer_tls_read() writes then). */
 		p->flags |= PEER_WRITE_WR;
-		ev_io_start(core.loop, &p->rio);
+		read_on(p);
 		return 0;
 	case TLS_CLOSED:
 		why = "closed";
@@ -785,13 +1017,13 @@ peer_flush(struct peer *p)
 		iovcnt = outq_iov(&p->outq, iov, PEER_IOV_MAX, budget);
 		/* Mostly one slice (a room's lines of an iteration): send(). */
 		if (iovcnt == 1)
-			n = send(p->wio.fd, iov[0].iov_base, iov[0].iov_len,
+			n = send(p->io.fd, iov[0].iov_base, iov[0].iov_len,
 			    MSG_NOSIGNAL);
 		else {
 			memset(&msg, 0, sizeof msg);
 			msg.msg_iov = iov;
 			msg.msg_iovlen = iovcnt;
-			n = sendmsg(p->wio.fd, &msg, MSG_NOSIGNAL);
+			n = sendmsg(p->io.fd, &msg, MSG_NOSIGNAL);
 		}
 		if (n == -1) {
 			if (errno == EINTR)
@@ -814,19 +1046,27 @@ peer_flush(struct peer *p)
 	}
 	p->flags &= ~PEER_SLOW;
 	if (p->outq.bytes <= quarter_queue())
-		p->soft_since = 0;
+		soft_remove(p);
+	else if (core.service->cut_slow) {
+		check_queue(p, ev_now(core.loop));
+		if (p->flags & PEER_CLOSING)
+			return;
+	}
 
 	if (p->outq.bytes > 0) {
 		/* A write that waits to read is not helped by writability. */
 		if (p->flags & PEER_WRITE_WR)
-			ev_io_stop(core.loop, &p->wio);
+			write_off(p);
 		else
-			ev_io_start(core.loop, &p->wio);
+			write_on(p);
 		return;
 	}
+	/* A ring that grew for a backlog goes now; a small one stays. */
+	if (p->outq.size > PEER_RING_KEEP)
+		heap_freed += outq_shrink(&p->outq);
 	/* A TLS read that waits to write keeps the watcher. */
 	if (!(p->flags & (PEER_READ_WW | PEER_HANDSHAKE)))
-		ev_io_stop(core.loop, &p->wio);
+		write_off(p);
 	if (p->flags & PEER_EOF) {
 		peer_close(p, NULL);
 		return;
@@ -838,11 +1078,10 @@ peer_flush(struct peer *p)
 	}
 }
 
+/* P is writable. */
 static void
-peer_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+peer_writable(struct peer *p)
 {
-	struct peer	*p = container_of(w, struct peer, wio);
-
 	if (p->flags & PEER_HANDSHAKE) {
 		peer_handshake(p);
 		return;
@@ -855,6 +1094,24 @@ peer_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 	peer_flush(p);
 }
 
+/*
+ * What is owed goes first; then a read, if the peer is still read (the
+ * write may have closed it, or its read may wait now).
+ */
+static void
+peer_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct peer	*p = container_of(w, struct peer, io);
+
+	if (revents & EV_WRITE) {
+		peer_writable(p);
+		if (p->flags & PEER_CLOSING)
+			return;
+	}
+	if ((revents & EV_READ) && (watching(p) & EV_READ))
+		peer_readable(p);
+}
+
 int
 peers_write(void)
 {
@@ -864,8 +1121,8 @@ peers_write(void)
 		return 0;
 	pending = NULL;
 	while ((p = list) != NULL) {
-		list = p->wio.data;
-		p->wio.data = NULL;
+		list = p->io.data;
+		p->io.data = NULL;
 		p->flags &= ~PEER_PENDING;
 		if (!(p->flags & PEER_CLOSING))
 			peer_flush(p);
@@ -880,8 +1137,7 @@ peer_close(struct peer *p, const char *why)
 	if (p->flags & PEER_CLOSING)
 		return;
 	p->flags |= PEER_CLOSING;
-	ev_io_stop(core.loop, &p->rio);
-	ev_io_stop(core.loop, &p->wio);
+	ev_io_stop(core.loop, &p->io);
 	if (p->flags & PEER_RATED)
 		peer_rate_forget(p);
 	if (why != NULL)
@@ -893,12 +1149,16 @@ peer_close(struct peer *p, const char *why)
 		tls_close(p->ssl, why == NULL);
 		p->ssl = NULL;
 	}
-	close(p->rio.fd);
+	close(p->io.fd);
 	heap_freed += p->outq.size * sizeof(struct slice);
 	outq_clear(&p->outq);
-	frame_free(&p->frame);
-	free(p->held);
-	p->held = NULL;
+	soft_remove(p);
+	if (p->aux != NULL) {
+		/* The aux part itself goes in peers_reap(). */
+		frame_free(&p->aux->frame);
+		free(p->aux->held);
+		p->aux->held = NULL;
+	}
 	unlink_peer(p);
 	npeers--;
 	admission_release(&p->member.addr);
@@ -919,6 +1179,7 @@ peers_reap(void)
 
 	while ((p = graveyard) != NULL) {
 		graveyard = p->next;
+		free(p->aux);
 		pool_put(&peer_pool, p);
 	}
 }
@@ -945,7 +1206,8 @@ peers_cron(ev_tstamp now)
 	static const char	 idle[] = "idle timeout";
 	const struct srvconf	*c = core.conf;
 	struct peer		*p, *next;
-	uint32_t		 now_ms;
+	size_t			 i;
+	int			 n;
 
 	/* Handshakes in the order they began: cut those over the limit. */
 	while ((p = handshakes.head) != NULL && (int32_t)(since_start(now, 10) -
@@ -968,15 +1230,27 @@ peers_cron(ev_tstamp now)
 		core.service->notice(&p->member, idle, sizeof idle - 1);
 		peer_finish(p);
 	}
-	now_ms = since_start(now, 1000);
-	for (p = peers.head; p != NULL; p = next) {
-		next = p->next;
-		/* A ring emptied since the last tick is let go. */
-		heap_freed += outq_shrink(&p->outq);
-		if (core.service->cut_slow)
-			check_queue(p, now);
-		if (core.service->rated && !(p->flags & PEER_CLOSING))
-			peer_rate_age(p, now_ms);
+	/*
+	 * Long queues, the newest last: a peer cut leaves its slot to the
+	 * last one, so look at that slot again.
+	 */
+	for (i = 0; core.service->cut_slow && i < nsoft; ) {
+		p = soft[i];
+		check_queue(p, now);
+		if (i < nsoft && soft[i] == p)
+			i++;
+	}
+	/*
+	 * Rings emptied since they were last looked at are let go, a few
+	 * peers a tick, where the last tick stopped: never a walk of them
+	 * all: an idle peer gives its ring back within a second for each
+	 * PEER_SWEEP peers (a busy one has it emptied and filled between).
+	 */
+	for (n = 0; n < PEER_SWEEP && npeers > 0; n++) {
+		if (sweep == NULL && (sweep = peers.head) == NULL)
+			break;
+		heap_freed += outq_shrink(&sweep->outq);
+		sweep = sweep->next;
 	}
 	peers_trim();
 }
@@ -1020,6 +1294,10 @@ void
 peers_free(void)
 {
 	ev_timer_stop(core.loop, &rate_w);
+	free(soft);
+	soft = NULL;
+	nsoft = soft_size = 0;
+	sweep = NULL;
 	free(rated);
 	rated = NULL;
 	nrated = rated_size = 0;

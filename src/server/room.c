@@ -9,6 +9,10 @@
  * One room gathers at a time (env->gathering): a line in another room, or
  * anything said to one member, hands over what is gathered first, so that
  * no one sees anything out of order, across rooms too.
+ *
+ * Join and leave notices have a rate per room (a token bucket): past it
+ * they are counted, not sent, and the count is said once a second, so that
+ * a storm of joins costs one line per member per second, not one per join.
  */
 #include "common.h"
 
@@ -22,6 +26,7 @@
 #include "defaults.h"
 #include "frame.h"
 #include "nick.h"
+#include "ratelimit.h"
 #include "room.h"
 #include "sanitize.h"
 #include "xmalloc.h"
@@ -45,6 +50,13 @@ struct room {
 	struct backlog_room	 *history;
 	/* The lines of this loop iteration, one after another. */
 	struct slice		  gathered;
+	/* Join and leave notices: sent while it holds tokens. */
+	struct bucket		  notices;
+	/* Held back since the last summary; then the room is listed. */
+	unsigned int		  more_joined;
+	unsigned int		  more_left;
+	struct room		 *cnext;	/* on env.counted */
+	struct room		**cprev;	/* NULL: not on it */
 };
 
 struct room *
@@ -65,7 +77,23 @@ room_create(const struct room_env *env, const char *name, size_t len,
 		r->taglen = len + 1;
 	}
 	r->history = history;
+	bucket_init(&r->notices, NOTICE_BURST, env->now());
 	return r;
+}
+
+/* Off the list of rooms that held notices back, the counts forgotten. */
+static void
+uncount(struct room *r)
+{
+	if (r->cprev == NULL)
+		return;
+	if (r->cnext != NULL)
+		r->cnext->cprev = r->cprev;
+	*r->cprev = r->cnext;
+	r->cnext = NULL;
+	r->cprev = NULL;
+	r->more_joined = 0;
+	r->more_left = 0;
 }
 
 void
@@ -75,6 +103,7 @@ room_free(struct room *r)
 		return;
 	if (*r->env.gathering == r)
 		*r->env.gathering = NULL;
+	uncount(r);
 	slice_release(&r->gathered);
 	free(r->members);
 	free(r);
@@ -230,19 +259,62 @@ send_all(struct room *r, const struct slice *s)
 	*r->env.gathering = r;
 }
 
-/* To everyone here, and to the other servers. */
+/* S, what M did (EV), to the other servers. */
 static void
-broadcast(struct room *r, enum room_event ev, const struct member *m,
+publish(struct room *r, enum room_event ev, const struct member *m,
     const struct slice *s)
 {
 	const struct room_hooks	*h = r->env.hooks;
 	char			 buf[ADDR_STRLEN];
 
-	send_all(r, s);
 	if (h->publish != NULL)
 		h->publish(h->arg, r, ev, m != NULL ? m->id : 0,
 		    m != NULL ? member_nick(m, buf) : NULL, slice_data(s),
 		    s->len);
+}
+
+/* To everyone here, and to the other servers. */
+static void
+broadcast(struct room *r, enum room_event ev, const struct member *m,
+    const struct slice *s)
+{
+	send_all(r, s);
+	publish(r, ev, m, s);
+}
+
+/* S to M alone, after the lines before it. */
+static void
+send_one(struct room *r, struct member *m, const struct slice *s)
+{
+	flush_gathered(r);
+	m->ops->deliver(m, s);
+	(*r->env.msgs_out)++;
+}
+
+/*
+ * Whether a join or leave notice (EV) may go to everyone now. If not, it
+ * is counted for the next summary: one step, whatever the room's size.
+ */
+static int
+notice_passes(struct room *r, enum room_event ev)
+{
+	struct room	**head = r->env.counted;
+
+	if (bucket_take(&r->notices, NOTICE_RATE, NOTICE_BURST,
+	    r->env.now()))
+		return 1;
+	if (ev == ROOM_JOIN)
+		r->more_joined++;
+	else
+		r->more_left++;
+	if (r->cprev == NULL) {
+		r->cnext = *head;
+		if (*head != NULL)
+			(*head)->cprev = &r->cnext;
+		*head = r;
+		r->cprev = head;
+	}
+	return 0;
 }
 
 /* LINE (LEN bytes, without its terminator) as the framing sends it. */
@@ -260,15 +332,18 @@ framed(const struct room *r, const char *line, size_t len, struct slice *s)
 }
 
 void
-room_remote_line(struct room *r, const char *line, size_t len, int keep)
+room_remote_line(struct room *r, const char *line, size_t len,
+    enum room_event ev)
 {
 	struct slice	s;
 
 	if (r->closed)
 		return;		/* nothing after "server shutting down" */
+	if ((ev == ROOM_JOIN || ev == ROOM_LEAVE) && !notice_passes(r, ev))
+		return;
 	framed(r, line, len, &s);
 	send_all(r, &s);
-	if (keep && r->history != NULL)
+	if (ev == ROOM_MSG && r->history != NULL)
 		backlog_add(r->env.backlog, r->history, slice_data(&s),
 		    s.len);
 }
@@ -298,9 +373,7 @@ room_tell(struct room *r, struct member *m, const char *head, size_t hlen,
 	struct slice	s;
 
 	format_line(r, 0, &s, head, hlen, text, len);
-	flush_gathered(r);
-	m->ops->deliver(m, &s);
-	(*r->env.msgs_out)++;
+	send_one(r, m, &s);
 }
 
 void
@@ -324,6 +397,7 @@ room_close(struct room *r, const char *text, size_t len)
 	if (text != NULL)
 		room_notice_all(r, text, len);
 	r->closed = 1;
+	uncount(r);
 }
 
 /* Format a notice into BUF; return its length. */
@@ -338,24 +412,18 @@ vformat(char *buf, size_t size, const char *fmt, va_list ap)
 	return MINIMUM((size_t)n, size - 1);
 }
 
-/*
- * "*** NICK joined (N online)" and the like, to everyone in the room; EV
- * says what the other servers learn from it about M.
- */
-static void PRINTFLIKE(4, 5)
-announce(struct room *r, enum room_event ev, const struct member *m,
-    const char *fmt, ...)
+/* "[STAMP] TAG*** TEXT", TEXT formatted by printf(3) rules, into S. */
+static void PRINTFLIKE(3, 4)
+notice_line(const struct room *r, struct slice *s, const char *fmt, ...)
 {
 	char		buf[NICK_MAX_BYTES * 2 + 512];
-	struct slice	s;
 	va_list		ap;
 	size_t		n;
 
 	va_start(ap, fmt);
 	n = vformat(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	format_line(r, 1, &s, "*** ", 4, buf, n);
-	broadcast(r, ev, m, &s);
+	format_line(r, 1, s, "*** ", 4, buf, n);
 }
 
 void
@@ -429,6 +497,7 @@ room_join(struct room *r, struct membership *ms)
 {
 	struct member	*m = ms->member;
 	char		 name[ADDR_STRLEN];
+	struct slice	 s;
 
 	/* What was said before M came is not for M, but its history is. */
 	flush_gathered(r);
@@ -442,8 +511,17 @@ room_join(struct room *r, struct membership *ms)
 	if (m->ops->batched)
 		r->nbatched++;
 	replay(r, m);
-	announce(r, ROOM_JOIN, m, "%s joined (%u online)",
-	    member_nick(m, name), room_count(r));
+	notice_line(r, &s, "%s joined (%u online)", member_nick(m, name),
+	    room_count(r));
+	/*
+	 * Past the rate the others hear of it in the next summary; M gets its
+	 * own in any case: it ends M's history.
+	 */
+	if (notice_passes(r, ROOM_JOIN))
+		send_all(r, &s);
+	else
+		send_one(r, m, &s);
+	publish(r, ROOM_JOIN, m, &s);
 }
 
 void
@@ -451,10 +529,9 @@ room_leave(struct room *r, struct membership *ms, const char *reason,
     size_t len, int tell_leaver)
 {
 	struct member	*m = ms->member;
-	char		 name[ADDR_STRLEN], buf[NICK_MAX_BYTES + 512];
+	char		 name[ADDR_STRLEN];
 	struct slice	 s;
 	uint32_t	 slot = ms->slot;
-	int		 n;
 
 	if (slot >= r->nmembers || r->members[slot] != ms)
 		return;
@@ -468,19 +545,49 @@ room_leave(struct room *r, struct membership *ms, const char *reason,
 	if (r->closed)
 		return;		/* nothing after the last notice */
 	if (reason != NULL && len > 0)
-		n = snprintf(buf, sizeof buf, "%s left: %.*s (%u online)",
+		notice_line(r, &s, "%s left: %.*s (%u online)",
 		    member_nick(m, name), (int)MINIMUM(len, 200), reason,
 		    room_count(r));
 	else
-		n = snprintf(buf, sizeof buf, "%s left (%u online)",
-		    member_nick(m, name), room_count(r));
-	format_line(r, 1, &s, "*** ", 4, buf,
-	    (size_t)MINIMUM(n, (int)sizeof buf - 1));
-	broadcast(r, ROOM_LEAVE, m, &s);
-	if (tell_leaver) {
-		flush_gathered(r);
-		m->ops->deliver(m, &s);
-		(*r->env.msgs_out)++;
+		notice_line(r, &s, "%s left (%u online)", member_nick(m, name),
+		    room_count(r));
+	if (notice_passes(r, ROOM_LEAVE))
+		send_all(r, &s);
+	publish(r, ROOM_LEAVE, m, &s);
+	if (tell_leaver)
+		send_one(r, m, &s);
+}
+
+/* "N more joined, M more left (K online)", or the half that is not 0. */
+static void
+summarise(struct room *r, unsigned int joined, unsigned int left)
+{
+	struct slice	s;
+
+	if (joined > 0 && left > 0)
+		notice_line(r, &s, "%u more joined, %u more left (%u online)",
+		    joined, left, room_count(r));
+	else if (joined > 0)
+		notice_line(r, &s, "%u more joined (%u online)", joined,
+		    room_count(r));
+	else
+		notice_line(r, &s, "%u more left (%u online)", left,
+		    room_count(r));
+	send_all(r, &s);
+}
+
+void
+room_tick(struct room **counted)
+{
+	struct room	*r;
+	unsigned int	 joined, left;
+
+	while ((r = *counted) != NULL) {
+		joined = r->more_joined;
+		left = r->more_left;
+		uncount(r);
+		if (!r->closed && joined + left > 0)
+			summarise(r, joined, left);
 	}
 }
 
@@ -514,11 +621,13 @@ room_say(struct room *r, struct member *m, const char *text, size_t len,
 void
 room_renamed(struct room *r, struct member *m, const char *old)
 {
-	char	addr[ADDR_STRLEN];
+	char		addr[ADDR_STRLEN];
+	struct slice	s;
 
-	announce(r, ROOM_NICK, m, "%s is now known as %s",
+	notice_line(r, &s, "%s is now known as %s",
 	    old != NULL ? old : addr_format(&m->addr, addr),
 	    member_nick(m, addr));
+	broadcast(r, ROOM_NICK, m, &s);
 }
 
 struct who {
@@ -633,15 +742,10 @@ room_who_remote(struct room *lobby, struct member *m, const char *name)
 void
 room_remote_left(struct room *r, const char *nick)
 {
-	char		buf[NICK_MAX_BYTES + 64];
 	struct slice	s;
-	int		n;
 
-	if (r->closed)
+	if (r->closed || !notice_passes(r, ROOM_LEAVE))
 		return;
-	n = snprintf(buf, sizeof buf, "%s left (%u online)", nick,
-	    room_count(r));
-	format_line(r, 1, &s, "*** ", 4, buf,
-	    (size_t)MINIMUM(n, (int)sizeof buf - 1));
+	notice_line(r, &s, "%s left (%u online)", nick, room_count(r));
 	send_all(r, &s);
 }

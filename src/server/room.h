@@ -32,6 +32,10 @@ struct room_env {
 	struct room_hooks *hooks;
 	/* Every room's history, or NULL: none kept. */
 	struct backlog	 *backlog;
+	/* The time now, in seconds: join and leave notices have a rate. */
+	double		(*now)(void);
+	/* The rooms that held notices back, for room_tick(). */
+	struct room	**counted;
 };
 
 /*
@@ -53,6 +57,13 @@ unsigned int room_members_here(const struct room *);
 unsigned int room_count(const struct room *);
 
 /*
+ * Join and leave notices go to everyone at NOTICE_RATE a second, NOTICE_BURST
+ * at once; past that the room holds them back and counts them, and
+ * room_tick() says how many. The member they are about gets its own in
+ * any case, and the other servers learn of every one.
+ */
+
+/*
  * MS->member joins: it gets the room's history, then everyone (it too)
  * "NICK joined (N online)". MS, the member's place in the room, is the
  * caller's, and stays in use until room_leave().
@@ -64,6 +75,12 @@ void	room_join(struct room *, struct membership *ms);
  */
 void	room_leave(struct room *, struct membership *ms, const char *reason,
 	    size_t len, int tell_leaver);
+/*
+ * Once a second: each room on the list COUNTED (the env's) tells its
+ * members "N more joined, M more left (K online)" for the notices it held
+ * back, and leaves the list.
+ */
+void	room_tick(struct room **counted);
 
 /* M says TEXT, or does it (ACTION: /me), to everyone in the room. */
 void	room_say(struct room *, struct member *m, const char *text,
@@ -115,10 +132,12 @@ void	room_each_member(const struct room *, void (*fn)(uint32_t id,
 
 /*
  * From the relay: a line another server's member caused, for everyone
- * here; with KEEP (a room line or /me) it goes into the history too.
+ * here. EV says what it is: a room line or /me (ROOM_MSG) goes into the
+ * history too; a join or leave notice is held back past the rate like
+ * this server's own; a nick change is a plain notice.
  */
 void	room_remote_line(struct room *, const char *line, size_t len,
-	    int keep);
+	    enum room_event ev);
 /*
  * From the relay: the room's history is what the other servers kept:
  * forget the lines here, then take them one by one, oldest first (LINE
@@ -126,7 +145,10 @@ void	room_remote_line(struct room *, const char *line, size_t len,
  */
 void	room_history_clear(struct room *);
 void	room_history_line(struct room *, const char *line, size_t len);
-/* From the relay: another server died; NICK, one of its members, left. */
+/*
+ * From the relay: another server died; NICK, one of its members, left
+ * (a leave notice, held back past the rate).
+ */
 void	room_remote_left(struct room *, const char *nick);
 
 #endif

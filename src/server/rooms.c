@@ -19,6 +19,7 @@
 #include "command.h"
 #include "core.h"
 #include "frame.h"
+#include "hmap.h"
 #include "namemap.h"
 #include "nick.h"
 #include "owners.h"
@@ -32,19 +33,37 @@
 /* /rooms puts this many bytes of rooms on one line. */
 #define ROOMS_LINE_BYTES	400
 
+/*
+ * Found by its member's id, which no other member of this server ever
+ * has: a member's claim of a nick, its /join that waits.
+ */
+struct by_id {
+	struct hmap_entry	 hmap;
+	uint32_t		 id;
+};
+
+struct waiting_join;
+
 /* A room besides the lobby, found by its name. */
 struct named_room {
 	struct namemap_entry	 entry;		/* its name: room's */
 	struct room		*room;
 	/* Its history is on its way from the other servers. */
 	int			 opening;
+	/* The /joins that wait for it, oldest first. */
+	struct waiting_join	*waiting;
+	struct waiting_join	**wtail;
+	/* They are entering it: it does not end meanwhile. */
+	int			 entering;
 };
 
 /* A /join that waits for the room's history from the other servers. */
 struct waiting_join {
-	struct waiting_join	*next;
+	struct by_id		 by_id;		/* a member waits for one */
+	struct waiting_join	*next;		/* in its room's queue */
+	struct waiting_join	**prev;
 	struct member		*member;
-	struct room		*room;
+	struct named_room	*room;
 };
 
 /* A room besides the lobby that a member is in. */
@@ -56,9 +75,8 @@ struct joined_room {
 
 /* A nick a member asked for, while the servers' claims decide. */
 struct asked_nick {
-	struct asked_nick	*next;
+	struct by_id		 by_id;		/* one claim a member */
 	struct member		*member;	/* NULL: it left since */
-	uint32_t		 id;
 	char			 nick[];
 };
 
@@ -71,13 +89,14 @@ struct nickname {
 
 static struct room	*lobby;
 static struct room	*gathering;	/* whose lines wait for a push */
+static struct room	*counted;	/* rooms with notices held back */
 static struct room_hooks hooks;		/* the relay's, or none */
 static struct backlog	*backlog;
 static struct room_env	 env;
 static struct namemap	 rooms;		/* besides the lobby */
 static struct namemap	 nicks;
-static struct asked_nick *asked;	/* claims under way */
-static struct waiting_join *waiting;	/* joins under way, oldest first */
+static struct hmap	 claims;	/* asked_nick: claims under way */
+static struct hmap	 waits;		/* waiting_join: joins under way */
 static uint32_t		 last_id;
 
 struct room *
@@ -123,6 +142,26 @@ in_room(const struct member *m, const struct room *r)
 			return 1;
 	}
 	return 0;
+}
+
+static struct by_id *
+by_id_find(const struct hmap *map, uint32_t id)
+{
+	uint64_t		 h = hmap_hash(map, &id, sizeof id);
+	struct hmap_entry	*e;
+
+	for (e = hmap_first(map, h); e != NULL; e = hmap_next(e, h)) {
+		if (container_of(e, struct by_id, hmap)->id == id)
+			return container_of(e, struct by_id, hmap);
+	}
+	return NULL;
+}
+
+static void
+by_id_insert(struct hmap *map, struct by_id *b, uint32_t id)
+{
+	b->id = id;
+	hmap_insert(map, &b->hmap, hmap_hash(map, &id, sizeof id));
 }
 
 static struct member *
@@ -195,16 +234,12 @@ take_nick(struct member *m, const char *nick, size_t len)
 }
 
 /* M's claim under way, or NULL. */
-static struct asked_nick **
+static struct asked_nick *
 asked_by(const struct member *m)
 {
-	struct asked_nick	**pp;
+	struct by_id	*b = by_id_find(&claims, m->id);
 
-	for (pp = &asked; *pp != NULL; pp = &(*pp)->next) {
-		if ((*pp)->member == m)
-			return pp;
-	}
-	return NULL;
+	return b != NULL ? container_of(b, struct asked_nick, by_id) : NULL;
 }
 
 /* Whether M may take NICK: a nick --nick-owners lists needs its key. */
@@ -246,16 +281,14 @@ cmd_nick(struct member *m, const char *nick, size_t len)
 		room_noticef(lobby, m, "your last /nick is not settled yet");
 		return;
 	}
-	a = xmalloc(sizeof *a + len + 1);
+	a = xcalloc(1, sizeof *a + len + 1);
 	a->member = m;
-	a->id = m->id;
 	memcpy(a->nick, nick, len);
 	a->nick[len] = '\0';
 	/* Claimed across the servers first; nobody hears of it before. */
 	if (hooks.nick_claim != NULL &&
 	    hooks.nick_claim(hooks.arg, m->id, a->nick, m->nick)) {
-		a->next = asked;
-		asked = a;
+		by_id_insert(&claims, &a->by_id, m->id);
 		return;
 	}
 	free(a);
@@ -265,17 +298,17 @@ cmd_nick(struct member *m, const char *nick, size_t len)
 void
 rooms_nick_answer(uint32_t id, const char *nick, int granted)
 {
-	struct asked_nick	**pp, *a;
+	struct asked_nick	*a;
+	struct by_id		*b;
 	struct member		*m;
-	size_t			  len = strlen(nick);
+	size_t			 len = strlen(nick);
 
-	for (pp = &asked; (a = *pp) != NULL; pp = &a->next) {
-		if (a->id == id && strcmp(a->nick, nick) == 0)
-			break;
-	}
-	if (a == NULL)
+	if ((b = by_id_find(&claims, id)) == NULL)
 		return;
-	*pp = a->next;
+	a = container_of(b, struct asked_nick, by_id);
+	if (strcmp(a->nick, nick) != 0)
+		return;
+	hmap_remove(&claims, &a->by_id.hmap);
 	m = a->member;
 	free(a);
 	if (m == NULL || (granted && nick_taken(m, nick, len))) {
@@ -317,6 +350,7 @@ make_room(const char *name, size_t len)
 	nr->entry.name = room_name(nr->room);
 	nr->entry.len = strlen(nr->entry.name);
 	namemap_insert(&rooms, &nr->entry);
+	nr->wtail = &nr->waiting;
 	/* Relayed: what the other servers said in it comes first. */
 	if (hooks.follow != NULL && hooks.follow(hooks.arg, nr->room))
 		nr->opening = 1;
@@ -340,17 +374,13 @@ end_room(struct room *r)
 	free(nr);
 }
 
-/* Whether anyone waits to join R. */
+/* Whether anyone waits to join R, or is entering it. */
 static int
 awaited(const struct room *r)
 {
-	const struct waiting_join	*w;
+	const struct named_room	*nr = named(r);
 
-	for (w = waiting; w != NULL; w = w->next) {
-		if (w->room == r)
-			return 1;
-	}
-	return 0;
+	return nr != NULL && (nr->waiting != NULL || nr->entering);
 }
 
 /* M leaves R (not the lobby), saying REASON; TELL_LEAVER for /part. */
@@ -406,19 +436,34 @@ enter_room(struct member *m, struct room *r)
 	room_join(r, &j->ms);
 }
 
-/* M joins R once its history is here; what M says meanwhile waits. */
+/* M joins NR once its history is here; what M says meanwhile waits. */
 static void
-wait_for(struct member *m, struct room *r)
+wait_for(struct member *m, struct named_room *nr)
 {
-	struct waiting_join	*w, **pp;
+	struct waiting_join	*w;
 
 	w = xcalloc(1, sizeof *w);
 	w->member = m;
-	w->room = r;
-	for (pp = &waiting; *pp != NULL; pp = &(*pp)->next)
-		;
-	*pp = w;
+	w->room = nr;
+	w->prev = nr->wtail;
+	*nr->wtail = w;
+	nr->wtail = &w->next;
+	by_id_insert(&waits, &w->by_id, m->id);
 	m->waiting = 1;
+}
+
+/* W's member waits no more. */
+static void
+unwait(struct waiting_join *w)
+{
+	*w->prev = w->next;
+	if (w->next != NULL)
+		w->next->prev = w->prev;
+	else
+		w->room->wtail = w->prev;
+	hmap_remove(&waits, &w->by_id.hmap);
+	w->member->waiting = 0;
+	free(w);
 }
 
 static void
@@ -449,7 +494,7 @@ cmd_join(struct member *m, const char *name, size_t len)
 		r = make_room(name, len);
 	}
 	if ((nr = named(r)) != NULL && nr->opening)
-		wait_for(m, r);
+		wait_for(m, nr);
 	else
 		enter_room(m, r);
 }
@@ -457,7 +502,7 @@ cmd_join(struct member *m, const char *name, size_t len)
 void
 rooms_follow_answer(const char *name)
 {
-	struct waiting_join	*w, **pp, *ready = NULL, **tail = &ready;
+	struct waiting_join	*w;
 	struct named_room	*nr;
 	struct room		*r;
 	struct member		*m;
@@ -466,46 +511,35 @@ rooms_follow_answer(const char *name)
 	    (nr = named(r)) == NULL || !nr->opening)
 		return;
 	nr->opening = 0;
-	/* Those who wait for R, in the order they asked. */
-	for (pp = &waiting; (w = *pp) != NULL; ) {
-		if (w->room != r) {
-			pp = &w->next;
-			continue;
-		}
-		*pp = w->next;
-		w->next = NULL;
-		*tail = w;
-		tail = &w->next;
-	}
-	while ((w = ready) != NULL) {
-		ready = w->next;
+	/*
+	 * Those who wait for R, in the order they asked. What one says
+	 * meanwhile may take it out of R again: R stays until all are in.
+	 */
+	nr->entering = 1;
+	while ((w = nr->waiting) != NULL) {
 		m = w->member;
-		free(w);
-		m->waiting = 0;
+		unwait(w);
 		enter_room(m, r);
 		/* What it said meanwhile, in order; it may wait again. */
 		if (m->ops->resume != NULL)
 			m->ops->resume(m);
 	}
+	nr->entering = 0;
+	if (room_members_here(r) == 0)
+		end_room(r);
 }
 
 /* M leaves: its join waits no more; a room nobody is in or waits for ends. */
 static void
 forget_waiting(struct member *m)
 {
-	struct waiting_join	*w, **pp;
-	struct room		*r;
+	struct by_id	*b;
+	struct room	*r;
 
-	for (pp = &waiting; (w = *pp) != NULL; pp = &w->next) {
-		if (w->member == m)
-			break;
-	}
-	if (w == NULL)
+	if (!m->waiting || (b = by_id_find(&waits, m->id)) == NULL)
 		return;
-	*pp = w->next;
-	r = w->room;
-	free(w);
-	m->waiting = 0;
+	r = container_of(b, struct waiting_join, by_id)->room->room;
+	unwait(container_of(b, struct waiting_join, by_id));
 	if (room_members_here(r) == 0 && !awaited(r))
 		end_room(r);
 }
@@ -728,7 +762,7 @@ rooms_joined(struct member *m)
 static void
 rooms_left(struct member *m, const char *reason, size_t len)
 {
-	struct asked_nick	**a;
+	struct asked_nick	*a;
 
 	if (!m->joined)
 		return;
@@ -738,7 +772,7 @@ rooms_left(struct member *m, const char *reason, size_t len)
 	room_leave(lobby, &m->lobby, reason, len, 0);
 	m->joined = 0;
 	if ((a = asked_by(m)) != NULL)
-		(*a)->member = NULL;	/* its answer finds no one */
+		a->member = NULL;	/* its answer finds no one */
 	if (m->nick != NULL && hooks.nick_release != NULL)
 		hooks.nick_release(hooks.arg, m->id, m->nick);
 	set_nick(m, NULL, 0);
@@ -823,6 +857,13 @@ rooms_flush(void)
 		room_flush(gathering);
 }
 
+/* The rooms that held join and leave notices back say how many. */
+static void
+rooms_tick(double now)
+{
+	room_tick(&counted);
+}
+
 static void
 close_room(struct namemap_entry *e, void *arg)
 {
@@ -845,6 +886,12 @@ rooms_count(void)
 	return room_count(lobby);
 }
 
+static double
+loop_now(void)
+{
+	return ev_now(core.loop);
+}
+
 static void
 rooms_init(void)
 {
@@ -856,11 +903,15 @@ rooms_init(void)
 	env.msgs_out = &core.stats.msgs_out;
 	env.gathering = &gathering;
 	env.hooks = &hooks;
+	env.now = loop_now;
+	env.counted = &counted;
 	if (c->history > 0)
 		backlog = backlog_create(c->history, c->history_memory);
 	env.backlog = backlog;
 	namemap_init(&rooms);
 	namemap_init(&nicks);
+	hmap_init(&claims);
+	hmap_init(&waits);
 	lobby = room_create(&env, ROOM_LOBBY, sizeof ROOM_LOBBY - 1,
 	    backlog != NULL ? backlog_pin(backlog, ROOM_LOBBY,
 	    sizeof ROOM_LOBBY - 1) : NULL);
@@ -869,24 +920,31 @@ rooms_init(void)
 static void
 free_room(struct namemap_entry *e, void *arg)
 {
-	end_room(container_of(e, struct named_room, entry)->room);
+	struct named_room	*nr = container_of(e, struct named_room, entry);
+	struct waiting_join	*w;
+
+	/* Its members are gone: nobody to tell that they wait no more. */
+	while ((w = nr->waiting) != NULL) {
+		nr->waiting = w->next;
+		free(w);
+	}
+	end_room(nr->room);
+}
+
+static void
+free_claim(struct hmap_entry *e, void *arg)
+{
+	hmap_remove(&claims, e);
+	free(container_of(e, struct asked_nick, by_id.hmap));
 }
 
 static void
 rooms_free(void)
 {
-	struct asked_nick	*a;
-	struct waiting_join	*w;
-
-	while ((a = asked) != NULL) {
-		asked = a->next;
-		free(a);
-	}
-	while ((w = waiting) != NULL) {
-		waiting = w->next;
-		free(w);
-	}
+	hmap_each(&claims, free_claim, NULL);
+	hmap_free(&claims);
 	namemap_each(&rooms, free_room, NULL);
+	hmap_free(&waits);
 	if (room_history(lobby) != NULL)
 		backlog_unpin(backlog, room_history(lobby));
 	room_free(lobby);
@@ -908,6 +966,7 @@ const struct service room_service = {
 	.notice = rooms_notice,
 	.datagram = NULL,
 	.flush = rooms_flush,
+	.tick = rooms_tick,
 	.stop = rooms_stop,
 	.count = rooms_count,
 };

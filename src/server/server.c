@@ -65,9 +65,11 @@ static void
 server_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	/* Writing may close peers, whose leaving queues more output. */
-	do
+	do {
+		core.writing = 1;
 		core.service->flush();
-	while (peers_write());
+		core.writing = 0;
+	} while (peers_write());
 	peers_reap();
 }
 
@@ -244,6 +246,8 @@ server_cron_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	peers_cron(now);
 	udp_cron(now);
+	if (core.service->tick != NULL)
+		core.service->tick(now);
 }
 
 static void

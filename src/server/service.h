@@ -45,6 +45,8 @@ struct service {
 			    const char *data, size_t len);
 	/* Before the server writes: hand over the lines gathered. */
 	void		(*flush)(void);
+	/* Once a second, at NOW; NULL: nothing to do. */
+	void		(*tick)(double now);
 	/* Shutting down: the last words to everyone. */
 	void		(*stop)(void);
 	/* Members, for the SIGUSR1 line. */
