@@ -719,6 +719,8 @@ function large_remarks(k,    i, s, v) {
 		if ((v = val[k, i, "server_holds"]) != "" && v != "-" &&
 		    v + 0 < val[k, i, "conns"] + 0)
 			s = s " run " i ": the server holds " v " of " val[k, i, "conns"] ";"
+		if (val[k, i, "hold_bytes"] + 0 > 0)
+			s = s " run " i ": " val[k, i, "hold_bytes"] " bytes came while held;"
 		if ((v = val[k, i, "alive"]) != "" && v + 0 < val[k, i, "conns"] + 0)
 			s = s " run " i ": " v " of " val[k, i, "conns"] " alive;"
 	}
@@ -789,8 +791,9 @@ function large_tables(    i, j, id, k, any, n, w, sh) {
 	}
 	print ""
 	print "idleS: S connections held 2 s once the server has accepted them"
-	print "all and nothing has come for 0.5 s (tschatd tells everyone of each"
-	print "arrival); tschatd runs with --idle-timeout 3600, on but never"
+	print "all and nothing has come for 1.5 s (tschatd tells the room of the"
+	print "arrivals, past a rate summed up once a second); tschatd runs with"
+	print "--idle-timeout 3600, on but never"
 	print "reached. Kernel memory: /proc/meminfo's Slab before and after,"
 	print "over the connections; both ends are on this machine, so it is a"
 	print "pair of sockets (and their files and epoll entries) a connection,"

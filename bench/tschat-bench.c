@@ -1990,9 +1990,15 @@ hold(double secs, int quiet_ms)
 }
 
 /*
+ * --settle: the quiet that ends the wait, longer than the second over
+ * which tschatd sums up the join notices it did not send one by one.
+ */
+#define SETTLE_QUIET_MS	1500
+
+/*
  * --settle: wait (-T from the start, T0) until the server holds N more
- * descriptors than FD0 and nothing has come for half a second (a room
- * tells everyone of each arrival).
+ * descriptors than FD0 and nothing has come for SETTLE_QUIET_MS (a room
+ * tells everyone of the arrivals).
  */
 static void
 idle_settle(uint64_t t0, long fd0, int n)
@@ -2003,8 +2009,8 @@ idle_settle(uint64_t t0, long fd0, int n)
 	while (now_ns() < deadline && fd0 >= 0 &&
 	    ((fds = server_fds()) < 0 || fds - fd0 < n))
 		(void)hold(0.1, 0);
-	while (now_ns() < deadline && hold(MINIMUM(1.0,
-	    (deadline - now_ns()) / 1e9), 500) > 0)
+	while (now_ns() < deadline && hold(MINIMUM(2.0 * SETTLE_QUIET_MS /
+	    1e3, (deadline - now_ns()) / 1e9), SETTLE_QUIET_MS) > 0)
 		;
 }
 
@@ -2999,7 +3005,7 @@ usage(int status)
 "  --check        line: exit 1 if a line was missed or received twice;\n"
 "                 join-storm: if a joiner was not let in\n"
 "  --settle       idle: hold once the server has accepted every\n"
-"                 connection and nothing has come for 0.5 s (-T)\n"
+"                 connection and nothing has come for 1.5 s (-T)\n"
 "  --sources K    TCP to an IPv4 server from 127.0.0.2 to 127.0.0.(K+1)\n"
 "                 in turn (8; 0: the kernel's choice)\n"
 "  --tls          speak TLS on every connection (handshake: always);\n"
