@@ -75,11 +75,14 @@ function ratio(a, b) {
 # Whether run I of K ran alone: its server's core was not much busier than
 # the server itself (socat's forks are not accounted reliably: left out),
 # the kernel's softirqs there apart where a row counts them (the large
-# rooms: the loopback delivery of what the server sends).
+# rooms: the loopback delivery of what the server sends). A join storm of
+# less than a second is not judged: the kernel counts CPU time in ticks
+# of 10 ms.
 function undisturbed(k, i,    v, w, s) {
 	v = val[k, i, "core_busy"]; w = val[k, i, "srv_cpu"]
 	if (v == "" || v == "-" || w == "" || w == "-" ||
-	    val[k, i, "target"] == "socat")
+	    val[k, i, "target"] == "socat" ||
+	    (val[k, i, "scenario"] == "join-storm" && val[k, i, "dur"] < 1))
 		return 1
 	if ((s = val[k, i, "core_softirq"]) != "" && s != "-")
 		v -= s

@@ -3165,6 +3165,8 @@ main(int argc, char **argv)
 		opt.tls = 1;
 	if (opt.tls && opt.scenario == UDP)
 		die("--tls: not over UDP");
+	if (opt.tls && opt.scenario == JOIN_STORM)
+		die("--tls: not with join-storm");
 	if (opt.rooms > opt.listeners + opt.senders)
 		die("--rooms: more rooms than connections");
 	if (opt.inflight < 0)
