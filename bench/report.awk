@@ -73,12 +73,19 @@ function ratio(a, b) {
 }
 
 # Whether run I of K ran alone: its server's core was not much busier than
-# the server itself (socat's forks are not accounted reliably: left out).
-function undisturbed(k, i,    v, w) {
+# the server itself (socat's forks are not accounted reliably: left out),
+# the kernel's softirqs there apart where a row counts them (the large
+# rooms: the loopback delivery of what the server sends). A join storm of
+# less than a second is not judged: the kernel counts CPU time in ticks
+# of 10 ms.
+function undisturbed(k, i,    v, w, s) {
 	v = val[k, i, "core_busy"]; w = val[k, i, "srv_cpu"]
 	if (v == "" || v == "-" || w == "" || w == "-" ||
-	    val[k, i, "target"] == "socat")
+	    val[k, i, "target"] == "socat" ||
+	    (val[k, i, "scenario"] == "join-storm" && val[k, i, "dur"] < 1))
 		return 1
+	if ((s = val[k, i, "core_softirq"]) != "" && s != "-")
+		v -= s
 	return v - w <= 0.2
 }
 
@@ -158,6 +165,7 @@ END {
 	for (i = 1; i <= nids; i++) {
 		id = ids[i]
 		if (id ~ /^(tls)?idle/ || id ~ /^relay/ || id ~ /^join/ ||
+		    id ~ /^line[0-9]/ ||
 		    id ~ /^client-flood/ || id == "window-switch" ||
 		    id ~ /^tls/ || id ~ /^handshakes/)
 			continue
@@ -230,6 +238,8 @@ END {
 			continue
 		for (j = 1; j <= ntg[id]; j++) {
 			k = id " " tg[id, j]
+			if (large(k))
+				continue
 			printf "| %s | %s | %s | %s | %s | %s |%s\n", id, tg[id, j],
 			    cell(k, "accepted", "n"), cell(k, "alive", "n"),
 			    cell(k, "rss_per_conn", "n"), human(stat(k, "rate")),
@@ -246,6 +256,7 @@ END {
 	print "costs once (code paged in, OpenSSL's algorithms fetched) is left"
 	print "out."
 	tls_table()
+	large_tables()
 	join_table()
 	relay_table()
 	flood_table("client-flood tschat", "## The client: tschat full-screen (tmux, 80x24) flooded with 100000 lines")
@@ -387,7 +398,7 @@ function goal_rooms(id, base, same,    k, b, r, e, cpu) {
 # the history costs a join (tschatd less tschatd-h0, medians).
 function join_table(    i, j, id, k, any, h, z) {
 	for (i = 1; i <= nids; i++)
-		if (ids[i] ~ /^join/)
+		if (ids[i] ~ /^join/ && ids[i] !~ /^joinstorm/)
 			any = 1
 	if (!any)
 		return
@@ -398,7 +409,7 @@ function join_table(    i, j, id, k, any, h, z) {
 	print "|---|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= nids; i++) {
 		id = ids[i]
-		if (id !~ /^join/)
+		if (id !~ /^join/ || id ~ /^joinstorm/)
 			continue
 		for (j = 1; j <= ntg[id]; j++) {
 			k = id " " tg[id, j]
@@ -421,7 +432,8 @@ function join_table(    i, j, id, k, any, h, z) {
 	print ""
 	for (i = 1; i <= nids; i++) {
 		id = ids[i]
-		if (id !~ /^join/ || !((id " tschatd") in runs) ||
+		if (id !~ /^join/ || id ~ /^joinstorm/ ||
+		    !((id " tschatd") in runs) ||
 		    !((id " tschatd-h0") in runs))
 			continue
 		h = stat(id " tschatd", "us_join")
@@ -681,4 +693,193 @@ function goal_tls(id, b, want, what,    k, r) {
 	r = rate[k] / stat(b, "rate")
 	printf "| %s | %.3f x%s | %s |\n", what, r, caveat(k, b),
 	    want == 0 ? "(context)" : (r >= want ? "yes" : "**no**")
+}
+
+# The large-room rows: tschatd-L (tschatd -B --max-clients 20000) and
+# ref-B (refserver broadcast) in idleS, lineS and joinstormS.
+function large(k) {
+	return k ~ / (tschatd-L|ref-B)$/
+}
+
+# What a large-room cell did not do: remarks(), and missing lines or
+# joiners, duplicates, lines not waited for to the end, no history.
+function large_remarks(k,    i, s, v) {
+	s = remarks(k)
+	for (i = 1; i <= runs[k]; i++) {
+		if ((v = val[k, i, "missing"]) != "" && v != "-" && v + 0 > 0)
+			s = s " run " i ": " v " missing" (val[k, i, "joined_ms"] + 0 > 0 ? " (the others in by " sprintf("%.0f", val[k, i, "joined_ms"]) " ms)" : "") ";"
+		if (val[k, i, "dups"] + 0 > 0)
+			s = s " run " i ": " val[k, i, "dups"] " received twice;"
+		if (val[k, i, "timeouts"] + 0 > 0)
+			s = s " run " i ": " val[k, i, "timeouts"] " lines not all delivered in 5 s;"
+		if (val[k, i, "probe_missing"] + 0 > 0)
+			s = s " run " i ": the probe line missed " val[k, i, "probe_missing"] " listeners;"
+		if (val[k, i, "closed"] + 0 > 0)
+			s = s " run " i ": " val[k, i, "closed"] " closed by the server;"
+		if ((v = val[k, i, "history_ok"]) != "" && v != "-" &&
+		    v + 0 < val[k, i, "joined"] + 0)
+			s = s " run " i ": " v " of the " val[k, i, "joined"] " in got the whole history;"
+		if ((v = val[k, i, "server_holds"]) != "" && v != "-" &&
+		    v + 0 < val[k, i, "conns"] + 0)
+			s = s " run " i ": the server holds " v " of " val[k, i, "conns"] ";"
+		if (val[k, i, "hold_bytes"] + 0 > 0)
+			s = s " run " i ": " val[k, i, "hold_bytes"] " bytes came while held;"
+		if ((v = val[k, i, "alive"]) != "" && v + 0 < val[k, i, "conns"] + 0)
+			s = s " run " i ": " v " of " val[k, i, "conns"] " alive;"
+	}
+	return s
+}
+
+# The cell of K's KEY and, when K is tschatd's, its ratio to ref-B's of
+# the same id ("-" for ref-B itself).
+function vs_ref(k, key, fmt,    id, r, m) {
+	id = substr(k, 1, index(k, " ") - 1)
+	m = stat(k, key)
+	r = (id " ref-B") in runs ? stat(id " ref-B", key) : -1
+	return cell(k, key, fmt) " | " (k ~ / ref-B$/ ? "-" : ratio(m, r))
+}
+
+function ms(x) {
+	if (x < 0) return "-"
+	return x >= 100 ? sprintf("%.0f", x) : x >= 10 ? sprintf("%.1f", x) : sprintf("%.2f", x)
+}
+
+function large_tables(    i, j, id, k, any, n, w, sh) {
+	for (i = 1; i <= nids; i++)
+		for (j = 1; j <= ntg[ids[i]]; j++)
+			if (large(ids[i] " " tg[ids[i], j]))
+				any = 1
+	if (!any)
+		return
+	for (k in runs)
+		for (i = 1; i <= runs[k]; i++) {
+			# The server's CPU a line against the wall time a line.
+			n = val[k, i, "srv_ms_per_line"]; w = val[k, i, "line_ms"]
+			if (n != "" && n != "-" && w + 0 > 0)
+				val[k, i, "srv_share"] = n / w
+			# All in: tschatd's last own join notice, ref's last
+			# connection accepted; none when some never were.
+			if (val[k, i, "missing"] + 0 > 0)
+				continue
+			if ((n = val[k, i, "joined_ms"]) != "" && n != "-")
+				val[k, i, "in_ms"] = n
+			else if ((n = val[k, i, "accepted_ms"]) != "" && n != "-")
+				val[k, i, "in_ms"] = n
+		}
+	print ""
+	print "## Large rooms"
+	print ""
+	print "One room (the lobby) of 2000 to 19000 peers: tschatd-L is tschatd"
+	print "-B --max-clients 20000, ref-B refserver broadcast; x ref is"
+	print "tschatd-L's median over ref-B's of the same run (for times and"
+	print "memory, lower is better)."
+	print ""
+	print "| scenario | target | accepted | RSS a peer, bytes | x ref | kernel memory a pair, bytes | x ref | server wake-ups/s | server CPU idle | notes |"
+	print "|---|---|---|---|---|---|---|---|---|---|"
+	for (i = 1; i <= nids; i++) {
+		id = ids[i]
+		if (id !~ /^idle[0-9]/)
+			continue
+		for (j = 1; j <= ntg[id]; j++) {
+			k = id " " tg[id, j]
+			if (!large(k))
+				continue
+			printf "| %s | %s | %s | %s | %s | %s | %s |%s |\n",
+			    id, tg[id, j], cell(k, "accepted", "n"),
+			    vs_ref(k, "rss_per_conn", "n"),
+			    vs_ref(k, "kmem_pair_b", "n"),
+			    cell(k, "wakeups_s", "s"), cell(k, "idle_cpu", "n3"),
+			    large_remarks(k)
+		}
+	}
+	print ""
+	print "idleS: S connections held 2 s once the server has accepted them"
+	print "all and nothing has come for 1.5 s (tschatd tells the room of the"
+	print "arrivals, past a rate summed up once a second); tschatd runs with"
+	print "--idle-timeout 3600, on but never"
+	print "reached. Kernel memory: /proc/meminfo's Slab before and after,"
+	print "over the connections; both ends are on this machine, so it is a"
+	print "pair of sockets (and their files and epoll entries) a connection,"
+	print "and anything else the machine did meanwhile. Wake-ups: the"
+	print "server's context switches, voluntary or not, a second of the hold;"
+	print "CPU: its seconds of CPU a second of the hold."
+	print ""
+	print "| scenario | target | last listener p50 ms | x ref | last p99 ms | x ref | median listener p50 ms | server CPU a line, ms | x ref | softirq on its core a line, ms | wall a line, ms | server's share | load CPU a line, ms | notes |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	for (i = 1; i <= nids; i++) {
+		id = ids[i]
+		if (id !~ /^line[0-9]/)
+			continue
+		for (j = 1; j <= ntg[id]; j++) {
+			k = id " " tg[id, j]
+			if (!large(k))
+				continue
+			sh = stat(k, "srv_share")
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%s |\n",
+			    id, tg[id, j], vs_ref(k, "last_p50_ms", "s"),
+			    vs_ref(k, "last_p99_ms", "s"),
+			    ms(stat(k, "half_p50_ms")),
+			    vs_ref(k, "srv_ms_per_line", "s"),
+			    ms(stat(k, "softirq_ms_per_line")),
+			    ms(stat(k, "line_ms")), frac(sh),
+			    ms(stat(k, "gen_ms_per_line")), large_remarks(k)
+		}
+	}
+	print ""
+	print "lineS: S listeners and one sender; once all are in (tschatd: each"
+	print "has seen its own join notice; ref: the server holds them all) and"
+	print "a probe line has reached everyone, 50 lines of 64 bytes, one at a"
+	print "time, each said once the one before reached every listener (5 s at"
+	print "most). Last listener: from the send until the last listener had"
+	print "the line; median listener: until half of them had it; p50 and p99"
+	print "over the 50 lines. Server CPU a line: its CPU over the 50 lines,"
+	print "divided by them (clock ticks of 10 ms: coarse for the smaller"
+	print "rooms); softirq: the kernel's time in softirqs on the server's core"
+	print "meanwhile, a line (on loopback, the delivery of what the server"
+	print "sends, not counted in the server's CPU); wall a line: the whole"
+	print "time, divided by them; the server's share: its CPU over the wall"
+	print "time (the rest is the kernel's delivery, the load generator's"
+	print "reading on the other core, and whatever else ran). A missing"
+	print "line (a listener that never got it) or one received twice is in"
+	print "the notes."
+	print ""
+	print "| scenario | target | connections established/s | x ref | connects issued in, ms | all in, ms | x ref | history ok | listen queue drops | server CPU | notes |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|"
+	for (i = 1; i <= nids; i++) {
+		id = ids[i]
+		if (id !~ /^joinstorm[0-9]/)
+			continue
+		for (j = 1; j <= ntg[id]; j++) {
+			k = id " " tg[id, j]
+			if (!large(k))
+				continue
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s |%s |\n",
+			    id, tg[id, j], vs_ref(k, "accept_s", "h"),
+			    cell(k, "issue_ms", "n"), vs_ref(k, "in_ms", "n"), cell(k, "history_ok", "n"),
+			    cell(k, "listen_drops", "n"),
+			    frac(stat(k, "srv_cpu")), large_remarks(k)
+		}
+	}
+	print ""
+	print "joinstormS: S connections made at once, their connects issued back"
+	print "to back; tschatd runs with --history 20 and a lobby in which one"
+	print "more peer (not counted) said 20 lines first. Connections"
+	print "established a second: from the first connect to the last"
+	print "connection established, as the load generator sees it; it cannot"
+	print "be more than the load generator issues (connects issued in: the"
+	print "time it took to issue them all, a socket, a bind and a connect"
+	print "each). All in: from the first connect until, for tschatd, the last"
+	print "connection has its own join notice (after the whole history:"
+	print "history ok counts those that had it all before), for ref until the"
+	print "server's descriptors show them all accepted (looked at every 10"
+	print "ms, once every connect is issued). Listen queue drops: the"
+	print "kernel's ListenDrops meanwhile (a SYN dropped on a full accept"
+	print "queue is sent again a second later; the accept queue's length is"
+	print "in the notes). With SYN cookies on (Linux's"
+	print "default), a handshake the server's SYN queue had no room for is"
+	print "finished by a cookie; if its last ACK then finds the accept queue"
+	print "full it is dropped, and the client holds a connection the server"
+	print "never heard of (until the client sends something): the notes say"
+	print "when the server held fewer than were made. The wait ends when"
+	print "nothing new has happened for 30 s (stalled), or at -T."
 }

@@ -26,16 +26,30 @@
  *             /join again; joins/s, the time of each join and the bytes
  *             a join brings
  *   idle      K connections held open; with --pid, the server's RSS per
- *             connection and how many it accepted
+ *             connection and how many it accepted, the kernel's memory
+ *             (Slab) per pair of sockets, and the server's wake-ups and CPU
+ *             while they are held (--settle: once all are accepted and
+ *             nothing comes)
  *   udp       N sockets ping-pong S-byte datagrams
  *   handshake C connections at a time, each made, through a full TLS
  *             handshake, one line said and answered, and closed, over
  *             and over; connections/s and the time each took
+ *   line      C listeners and a sender in one room (the lobby); --lines
+ *             lines, one at a time, each as soon as the last reached every
+ *             listener: the time to the last listener and to the median,
+ *             lines missed or received twice, the server's and the
+ *             generator's CPU a line
+ *   join-storm  one member says --lines lines (the history), then C
+ *             connections are made at once: connections established a
+ *             second, and the time until each has its own join notice
+ *             after the whole history (--no-notices: until the server
+ *             holds them all)
  * and helpers for scripts: "freeport" prints a port that is free for TCP
  * and UDP, "wait" waits until a server answers on the port, and "flood"
  * is a server that sends one client N lines (the client's benchmark).
  * With --tls every TCP connection speaks TLS, through OpenSSL sessions on
- * the same loop; handshake's always do.
+ * the same loop; handshake's always do. Every TCP connection to an IPv4
+ * server comes from one of --sources loopback addresses in turn.
  */
 #include "common.h"
 
@@ -94,14 +108,19 @@
 /* --rooms, join: lines are looked at up to this many bytes. */
 #define LINE_KEEP	512
 
-enum scenario { ECHO, PIPELINE, FANOUT, IDLE, UDP, JOIN, HANDSHAKE };
+enum scenario { ECHO, PIPELINE, FANOUT, IDLE, UDP, JOIN, HANDSHAKE, LINE,
+	JOIN_STORM };
 static const char *const scenario_names[] = {
-	"echo", "pipeline", "fanout", "idle", "udp", "join", "handshake"
+	"echo", "pipeline", "fanout", "idle", "udp", "join", "handshake",
+	"line", "join-storm"
 };
 
-/* R_DRAIN: read and dropped (join: the member that said the history). */
+/*
+ * R_DRAIN: read and dropped (join: the member that said the history).
+ * R_MEMBER: join-storm's joiners.
+ */
 enum role { R_ECHO, R_LISTENER, R_SENDER, R_IDLE, R_UDP, R_JOINER, R_DRAIN,
-	R_HANDSHAKE };
+	R_HANDSHAKE, R_MEMBER };
 
 /* ---- options ------------------------------------------------------- */
 
@@ -130,11 +149,15 @@ static struct {
 	int		 lines;		/* --lines: join's history */
 	int		 tls;		/* --tls */
 	int		 warm;		/* --warm: idle's first connection */
+	int		 sources;	/* --sources: 127.0.0.2 and on */
+	int		 no_notices;	/* --no-notices: no join notices */
+	int		 settle;	/* --settle: idle's hold once quiet */
+	int		 check;		/* --check: line, join-storm */
 } opt = {
 	.host = "127.0.0.1", .port = 0, .conns = -1, .size = 64,
 	.inflight = -1, .listeners = 100, .senders = 1, .duration = 3.0,
 	.warmup = 1.0, .connect_timeout = 10.0, .target = "server",
-	.lines = 20,
+	.lines = -1, .sources = 8,
 };
 
 static struct sockaddr_storage	server_ss;
@@ -283,6 +306,12 @@ server_core(void)
 	return core;
 }
 
+/*
+ * The softirq ticks of the CPU core_ticks read last: on loopback the
+ * kernel delivers what a process sends there, not in the process's time.
+ */
+static double	core_soft_ticks;
+
 /* Busy and total ticks of CPU CORE since boot, from /proc/stat. */
 static int
 core_ticks(int core, double *busy, double *total)
@@ -311,10 +340,14 @@ core_ticks(int core, double *busy, double *total)
 	for (i = 0; i < 8; i++)
 		*total += v[i];
 	*busy = *total - v[3] - v[4];	/* less idle and iowait */
+	core_soft_ticks = v[6];
 	return 0;
 }
 
-/* A field of /proc/PID/status in kB ("VmRSS"), or -1. */
+/*
+ * A number of /proc/PID/status: VmRSS in kB, voluntary_ctxt_switches...;
+ * -1 without it.
+ */
 static long
 server_status_kb(const char *field)
 {
@@ -327,6 +360,37 @@ server_status_kb(const char *field)
 		return -1;
 	snprintf(path, sizeof path, "/proc/%d/status", (int)opt.pid);
 	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
+			kb = strtol(line + flen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
+}
+
+/* The server's context switches, voluntary or not, or -1. */
+static long
+server_switches(void)
+{
+	long	v = server_status_kb("voluntary_ctxt_switches");
+	long	nv = server_status_kb("nonvoluntary_ctxt_switches");
+
+	return v >= 0 && nv >= 0 ? v + nv : -1;
+}
+
+/* A field of /proc/meminfo in kB ("Slab"), or -1. */
+static long
+meminfo_kb(const char *field)
+{
+	char	 line[256];
+	size_t	 flen = strlen(field);
+	long	 kb = -1;
+	FILE	*f;
+
+	if ((f = fopen("/proc/meminfo", "r")) == NULL)
 		return -1;
 	while (fgets(line, sizeof line, f) != NULL) {
 		if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
@@ -568,9 +632,12 @@ static uint64_t		 n_replies, n_deliveries, n_errors, n_lost;
 static uint64_t		 n_bytes;	/* join: read by the joiners */
 static uint32_t		*room_live;	/* --rooms: members left in each */
 static uint64_t		 t_paced;	/* -r: when the senders began */
+/* What connect_all does with what its open connections read (NULL: drop). */
+static ssize_t		(*early_read)(struct conn *, uint64_t);
 static uint64_t		 n_completed, last_progress;
 static int		 stalled;
 static double		 core_busy = -1;	/* the server's CPU, measuring */
+static double		 core_softirq = -1;	/* ... in softirqs */
 
 static void
 watch(struct conn *c, uint32_t events, int op)
@@ -605,6 +672,44 @@ new_socket(int type)
 	    0);
 	if (fd == -1)
 		die("socket: %s", strerror(errno));
+	return fd;
+}
+
+/*
+ * The number of source addresses TCP connections spread over: --sources
+ * to an IPv4 server, none (the kernel's choice) to an IPv6 one.
+ */
+static int
+sources_used(void)
+{
+	return server_ss.ss_family == AF_INET ? opt.sources : 0;
+}
+
+/*
+ * A TCP socket bound to the next source address, 127.0.0.2, 127.0.0.3
+ * and on in turn (--sources), its port left to connect (the kernel then
+ * picks one free for the whole address pair): tens of thousands of
+ * connections, and the TIME_WAIT of runs before, never run out of local
+ * ports. Every 127/8 address is the loopback's on Linux.
+ */
+static int
+tcp_socket(void)
+{
+	static unsigned int	 next;
+	struct sockaddr_in	 sin;
+	int			 fd, one = 1;
+
+	fd = new_socket(SOCK_STREAM);
+	if (sources_used() == 0)
+		return fd;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1 +
+	    next++ % (unsigned int)opt.sources);
+	(void)setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
+	    sizeof one);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1)
+		die("bind %s: %s", inet_ntoa(sin.sin_addr), strerror(errno));
 	return fd;
 }
 
@@ -779,7 +884,7 @@ connect_all(struct conn *cs, int n, enum role role)
 			if (qmax > 0)
 				budget--;
 			c->role = role;
-			c->fd = new_socket(SOCK_STREAM);
+			c->fd = tcp_socket();
 			(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY,
 			    &one, sizeof one);
 			/* Listeners spread over the nodes in turn. */
@@ -817,6 +922,10 @@ connect_all(struct conn *cs, int n, enum role role)
 				continue;
 			if (c->open) {
 				/* Made earlier: a room tells it who joins. */
+				if (early_read != NULL) {
+					(void)early_read(c, now_ns());
+					continue;
+				}
 				r = conn_recv(c, rbuf, READ_BYTES);
 				if (r == 0 || (r == -1 && errno != EAGAIN))
 					conn_lost(c);
@@ -1232,6 +1341,30 @@ senders_refill(uint64_t now)
 	}
 }
 
+/* C's nick, its address as tschatd writes it, in BUF. */
+static void
+conn_nick(const struct conn *c, char *buf, size_t size)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	char			 a[INET6_ADDRSTRLEN];
+	const void		*ip;
+	int			 port;
+
+	if (getsockname(c->fd, (struct sockaddr *)&ss, &len) == -1)
+		die("getsockname: %s", strerror(errno));
+	if (ss.ss_family == AF_INET) {
+		ip = &((struct sockaddr_in *)&ss)->sin_addr;
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	} else {
+		ip = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	}
+	inet_ntop(ss.ss_family, ip, a, sizeof a);
+	snprintf(buf, size, ss.ss_family == AF_INET ? "%s:%d" : "[%s]:%d", a,
+	    port);
+}
+
 /*
  * Write TEXT, a command of a few bytes, to C; a socket that does not take
  * it at once is counted lost.
@@ -1256,17 +1389,15 @@ send_text(struct conn *c, const char *text)
 static void
 rooms_join_line(struct conn *c, const char *line, size_t len, uint64_t now)
 {
-	char			tag[32], tail[48], own[96];
-	int			tn, fn, on;
-	struct sockaddr_in	sin;
-	socklen_t		sl = sizeof sin;
+	char	tag[32], tail[48], nick[80], own[128];
+	int	tn, fn, on;
 
 	if (opt.nnodes > 1) {
-		if (c->ready || getsockname(c->fd, (struct sockaddr *)&sin,
-		    &sl) == -1)
+		if (c->ready)
 			return;
-		on = snprintf(own, sizeof own, "] #r%u *** 127.0.0.1:%u "
-		    "joined (", c->room, (unsigned)ntohs(sin.sin_port));
+		conn_nick(c, nick, sizeof nick);
+		on = snprintf(own, sizeof own, "] #r%u *** %s joined (",
+		    c->room, nick);
 		if (memmem(line, len, own, (size_t)on) != NULL)
 			c->ready = 1;
 		return;
@@ -1467,7 +1598,7 @@ handshake_begin(struct conn *c, uint64_t now)
 	struct linger	lg = { .l_onoff = 1, .l_linger = 0 };
 	int		one = 1;
 
-	c->fd = new_socket(SOCK_STREAM);
+	c->fd = tcp_socket();
 	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	(void)setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	c->open = 0;
@@ -1702,12 +1833,16 @@ print_latency(void)
 	    hist_quantile(&hist, 0.999) / 1e3);
 }
 
-/* With --tls, the protocol and cipher the sessions agreed on. */
+/*
+ * The end of a RESULT line: with --tls, the protocol and cipher the
+ * sessions agreed on; the source addresses; the measured time.
+ */
 static void
-print_tls(void)
+print_tail(void)
 {
 	if (opt.tls)
 		printf(" tls=%s", tls_what[0] != '\0' ? tls_what : "-");
+	printf(" sources=%d dur=%.1f\n", sources_used(), opt.duration);
 }
 
 static void
@@ -1722,8 +1857,9 @@ print_cpu(double cpu_b, double cpu_s)
 		printf(" core_busy=%.2f", core_busy);
 	else
 		printf(" core_busy=-");
-	print_tls();
-	printf(" dur=%.1f\n", opt.duration);
+	if (core_softirq >= 0)
+		printf(" core_softirq=%.2f", core_softirq);
+	print_tail();
 }
 
 static int
@@ -1820,14 +1956,77 @@ run_fanout(void)
 	print_cpu(cpu_b, cpu_s);
 }
 
+/*
+ * Read and drop what the connections get for SECS; return the bytes.
+ * With QUIET_MS, return as soon as nothing has come for that long.
+ */
+static uint64_t
+hold(double secs, int quiet_ms)
+{
+	struct epoll_event	 evs[MAX_EVENTS];
+	uint64_t		 end = now_ns() + (uint64_t)(secs * 1e9), got = 0;
+	uint64_t		 quiet_since = now_ns();
+	int			 i, k;
+	ssize_t			 n;
+
+	while (now_ns() < end) {
+		k = epoll_wait(ep, evs, MAX_EVENTS, 50);
+		if (k > 0)
+			quiet_since = now_ns();
+		else if (quiet_ms > 0 && now_ns() - quiet_since >=
+		    (uint64_t)quiet_ms * 1000000)
+			break;
+		for (i = 0; i < k; i++) {
+			struct conn *c = evs[i].data.ptr;
+
+			n = conn_recv(c, rbuf, READ_BYTES);
+			if (n == 0 || (n == -1 && errno != EAGAIN))
+				conn_lost(c);
+			else if (n > 0)
+				got += n;
+		}
+	}
+	return got;
+}
+
+/*
+ * --settle: the quiet that ends the wait, longer than the second over
+ * which tschatd sums up the join notices it did not send one by one.
+ */
+#define SETTLE_QUIET_MS	1500
+
+/*
+ * --settle: wait (-T from the start, T0) until the server holds N more
+ * descriptors than FD0 and nothing has come for SETTLE_QUIET_MS (a room
+ * tells everyone of the arrivals).
+ */
+static void
+idle_settle(uint64_t t0, long fd0, int n)
+{
+	uint64_t	deadline = t0 + (uint64_t)(opt.connect_timeout * 1e9);
+	long		fds;
+
+	while (now_ns() < deadline && fd0 >= 0 &&
+	    ((fds = server_fds()) < 0 || fds - fd0 < n))
+		(void)hold(0.1, 0);
+	while (now_ns() < deadline && hold(MINIMUM(2.0 * SETTLE_QUIET_MS /
+	    1e3, (deadline - now_ns()) / 1e9), SETTLE_QUIET_MS) > 0)
+		;
+}
+
+/*
+ * K connections held open -d seconds: the server's RSS and the kernel's
+ * memory (Slab: both ends are here, so per pair of sockets) for each,
+ * and how often the server woke while they were idle.
+ */
 static void
 run_idle(void)
 {
-	struct epoll_event	 evs[MAX_EVENTS];
-	long			 rss0, rss1, fd0, fd1 = -1, accepted;
-	uint64_t		 t0, t1, end;
-	int			 i, k, opened, alive = 0;
-	ssize_t			 n;
+	long		 rss0, rss1, fd0, fd1 = -1, accepted, slab0, slab1;
+	long		 sw0, sw1;
+	uint64_t	 t0, t1, h0, h1, got;
+	double		 cpu0, cpu1;
+	int		 i, opened, alive = 0;
 
 	nconns = opt.conns;
 	conns = xcalloc(nconns, sizeof *conns);
@@ -1842,23 +2041,26 @@ run_idle(void)
 	}
 	rss0 = server_status_kb("VmRSS");
 	fd0 = server_fds();
+	slab0 = meminfo_kb("Slab");
 	t0 = now_ns();
 	opened = connect_all(conns, nconns, R_IDLE);
 	t1 = now_ns();
-	/* Let the server accept them all, then hold them for -d seconds. */
-	end = now_ns() + (uint64_t)(opt.duration * 1e9);
-	while (now_ns() < end) {
-		k = epoll_wait(ep, evs, MAX_EVENTS, 100);
-		for (i = 0; i < k; i++) {
-			struct conn *c = evs[i].data.ptr;
-
-			n = conn_recv(c, rbuf, READ_BYTES);
-			if (n == 0 || (n == -1 && errno != EAGAIN))
-				conn_lost(c);
-		}
-	}
+	if (opt.settle)
+		idle_settle(t0, fd0, opened);
+	/*
+	 * Hold them -d seconds; without --settle the server may still be
+	 * accepting them as the hold begins.
+	 */
+	sw0 = server_switches();
+	cpu0 = cpu_server();
+	h0 = now_ns();
+	got = hold(opt.duration, 0);
+	h1 = now_ns();
+	cpu1 = cpu_server();
+	sw1 = server_switches();
 	rss1 = server_status_kb("VmRSS");
 	fd1 = server_fds();
+	slab1 = meminfo_kb("Slab");
 	for (i = 0; i < nconns; i++)
 		alive += conns[i].open;
 	accepted = fd0 >= 0 && fd1 >= 0 ? fd1 - fd0 : -1;
@@ -1868,8 +2070,19 @@ run_idle(void)
 	    nconns, opened, alive, accepted, rss0, rss1,
 	    rss0 >= 0 && rss1 >= 0 && alive > 0 ?
 	    (rss1 - rss0) * 1024.0 / alive : -1.0, n_errors);
-	print_tls();
-	printf(" dur=%.1f\n", opt.duration);
+	printf(" kmem_pair_b=%.0f", slab0 >= 0 && slab1 >= 0 && alive > 0 ?
+	    (slab1 - slab0) * 1024.0 / alive : -1.0);
+	if (sw0 >= 0 && sw1 >= 0)
+		printf(" wakeups_s=%.1f", (sw1 - sw0) / ((h1 - h0) / 1e9));
+	else
+		printf(" wakeups_s=-");
+	if (cpu0 >= 0 && cpu1 >= 0)
+		printf(" idle_cpu=%.4f", (cpu1 - cpu0) / ((h1 - h0) / 1e9));
+	else
+		printf(" idle_cpu=-");
+	printf(" hold_bytes=%" PRIu64 " settle=%d settle_ms=%.0f", got,
+	    opt.settle, (h0 - t1) / 1e6);
+	print_tail();
 }
 
 static void
@@ -1914,30 +2127,6 @@ run_handshake(void)
 	printf(" conns=%d served=%d errors=%" PRIu64, nconns, served_count(),
 	    n_errors);
 	print_cpu(cpu_b, cpu_s);
-}
-
-/* C's nick, its address as tschatd writes it, in BUF. */
-static void
-conn_nick(const struct conn *c, char *buf, size_t size)
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof ss;
-	char			 a[INET6_ADDRSTRLEN];
-	const void		*ip;
-	int			 port;
-
-	if (getsockname(c->fd, (struct sockaddr *)&ss, &len) == -1)
-		die("getsockname: %s", strerror(errno));
-	if (ss.ss_family == AF_INET) {
-		ip = &((struct sockaddr_in *)&ss)->sin_addr;
-		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	} else {
-		ip = &((struct sockaddr_in6 *)&ss)->sin6_addr;
-		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	}
-	inet_ntop(ss.ss_family, ip, a, sizeof a);
-	snprintf(buf, size, ss.ss_family == AF_INET ? "%s:%d" : "[%s]:%d", a,
-	    port);
 }
 
 /* The history's author counts its lines as they come back (inflight). */
@@ -2016,6 +2205,604 @@ run_join(void)
 	print_cpu(cpu_b, cpu_s);
 }
 
+/* ---- one large room: line and join-storm ------------------------------ */
+
+/* line: each line carries "~TSSSSSSSS~", S its number (0: the probe). */
+#define TOKEN_LEN	11
+/* join-storm: each history line carries "~HSSSS~", S its number. */
+#define HMARK_LEN	7
+/* line: how long a line is waited for; so many lost in a row end it. */
+#define LINE_WAIT_NS	(5 * 1000000000ULL)
+#define LINE_LOST_MAX	3
+/* Events taken at once from epoll with thousands of connections busy. */
+#define BIG_EVENTS	8192
+/*
+ * join-storm: nothing new for this long ends the wait. A connection the
+ * client thinks made may be one the server dropped from its full accept
+ * queue (its last ACK dropped, its SYN-ACKs given up after 31 s).
+ */
+#define STORM_STALL_NS	(30 * 1000000000ULL)
+
+static struct epoll_event *big_evs;
+static uint64_t		*line_got;	/* a bitmap a listener, of the lines */
+static size_t		 line_words;	/* 64-bit words a listener */
+static uint32_t		 line_cur;	/* the line waited for */
+static int		 line_count;	/* listeners that have it */
+static int		 line_half;	/* the median listener: this many */
+static uint64_t		 line_t_half;	/* when it had it */
+static uint64_t		 n_dups;
+static int		 n_ready;	/* connections in: their notice seen */
+static int		 n_history_ok;	/* ... after the whole history */
+
+/*
+ * A line of C's before its own join notice ("*** ADDR:PORT joined (",
+ * ADDR:PORT its address as the server sees it): the history, in order,
+ * or the notice itself.
+ */
+static void
+member_line(struct conn *c, const char *line, size_t len, uint64_t now)
+{
+	const char	*h;
+	uint64_t	 idx;
+
+	if (c->ready)
+		return;
+	if ((h = memmem(line, len, "~H", 2)) != NULL &&
+	    (size_t)(line + len - h) >= HMARK_LEN && h[HMARK_LEN - 1] == '~' &&
+	    hex_parse(h + 2, 4, &idx) == 0) {
+		if (idx == c->inflight)
+			c->inflight++;
+		return;
+	}
+	if (memmem(line, len, c->want, strlen(c->want)) == NULL)
+		return;
+	c->ready = 1;
+	c->t_join = now;
+	n_ready++;
+	if (c->inflight == (uint32_t)opt.lines)
+		n_history_ok++;
+}
+
+/*
+ * Read what C has, once: its lines until its own join notice (the server
+ * sends notices), then only dropped. -1 when C is gone.
+ */
+static ssize_t
+member_read(struct conn *c, uint64_t now)
+{
+	char	nick[80], want[128];
+	ssize_t	n;
+
+	if (c->ready || opt.no_notices) {
+		if ((n = conn_recv(c, rbuf, READ_BYTES)) == 0 ||
+		    (n == -1 && errno != EAGAIN)) {
+			conn_lost(c);
+			return -1;
+		}
+		return n > 0 ? n : 0;
+	}
+	if (c->want == NULL) {
+		conn_nick(c, nick, sizeof nick);
+		snprintf(want, sizeof want, "*** %s joined (", nick);
+		if ((c->want = strdup(want)) == NULL)
+			die("out of memory");
+	}
+	n = read_lines(c, member_line, now);
+	if (c->ready || !c->open) {
+		free(c->line);
+		c->line = NULL;
+		c->line_len = 0;
+	}
+	return n;
+}
+
+/* Listener C has line SEQ: mark it, and time the line waited for. */
+static void
+line_seen(struct conn *c, uint64_t seq, uint64_t now)
+{
+	uint64_t	*w, bit;
+
+	if (seq > (uint64_t)opt.lines) {
+		n_errors++;
+		return;
+	}
+	w = &line_got[(size_t)(c - conns) * line_words + seq / 64];
+	bit = 1ULL << (seq % 64);
+	if (*w & bit) {
+		n_dups++;
+		return;
+	}
+	*w |= bit;
+	if (seq != line_cur)
+		return;		/* late: it counts, but not in the timing */
+	if (++line_count == line_half)
+		line_t_half = now;
+}
+
+/* A token at P, in full: its line's number, or -1. */
+static int64_t
+token_at(const char *p)
+{
+	uint64_t	seq;
+
+	if (p[0] != '~' || p[1] != 'T' || p[TOKEN_LEN - 1] != '~' ||
+	    hex_parse(p + 2, 8, &seq) == -1)
+		return -1;
+	return (int64_t)seq;
+}
+
+/*
+ * N bytes P read by listener C: the tokens in them, without copying (a
+ * token cut by the end of a read is found with the next, from the last
+ * bytes kept in carry).
+ */
+static void
+line_scan(struct conn *c, const char *p, size_t n, uint64_t now)
+{
+	char		 tmp[2 * TOKEN_LEN];
+	const char	*q, *end = p + n;
+	size_t		 i, take, keep;
+	int64_t		 seq;
+
+	if (c->carry_len > 0) {
+		/* Only a token begun in carry: the rest is searched below. */
+		take = MINIMUM(n, (size_t)TOKEN_LEN - 1);
+		memcpy(tmp, c->carry, c->carry_len);
+		memcpy(tmp + c->carry_len, p, take);
+		for (i = 0; i < c->carry_len &&
+		    i + TOKEN_LEN <= c->carry_len + take; i++)
+			if ((seq = token_at(tmp + i)) >= 0)
+				line_seen(c, (uint64_t)seq, now);
+	}
+	for (q = p; (q = memmem(q, end - q, "~T", 2)) != NULL; q += 2) {
+		if (end - q < TOKEN_LEN)
+			break;
+		if ((seq = token_at(q)) >= 0)
+			line_seen(c, (uint64_t)seq, now);
+	}
+	/* A read that ends a line cuts no token. */
+	if (n > 0 && end[-1] == '\n') {
+		c->carry_len = 0;
+		return;
+	}
+	keep = TOKEN_LEN - 1;
+	if (n >= keep) {
+		memcpy(c->carry, end - keep, keep);
+		c->carry_len = keep;
+	} else {
+		take = c->carry_len + n > keep ? c->carry_len + n - keep : 0;
+		memmove(c->carry, c->carry + take, c->carry_len - take);
+		memcpy(c->carry + c->carry_len - take, p, n);
+		c->carry_len = c->carry_len - take + n;
+	}
+}
+
+/* One read of C's, into the big buffer, scanned for tokens by listeners. */
+static void
+line_event(struct conn *c, uint64_t now)
+{
+	ssize_t	n;
+
+	if (!c->open)
+		return;
+	if ((n = conn_recv(c, rbuf, READ_BYTES)) <= 0) {
+		if (n == 0 || errno != EAGAIN) {
+			conn_lost(c);
+			n_errors++;
+		}
+		return;
+	}
+	if (c->role == R_LISTENER)
+		line_scan(c, rbuf, (size_t)n, now);
+}
+
+/*
+ * Say line SEQ from SENDER (LINE, ready-made: its token is written in);
+ * wait (LINE_WAIT_NS) until every listener left has it. Return the time
+ * from the send to the last listener's having it, and in *HALF to the
+ * median listener's; UINT64_MAX when some never got it.
+ */
+static uint64_t
+line_say(struct conn *sender, char *line, uint32_t seq, uint64_t *half)
+{
+	uint64_t	t0, now, deadline;
+	int		i, k;
+
+	put_hex(line + opt.size - 1 - TOKEN_LEN + 2, seq, 8);
+	line_cur = seq;
+	line_count = 0;
+	line_half = (live_listeners + 1) / 2;
+	line_t_half = 0;
+	*half = UINT64_MAX;
+	t0 = now_ns();
+	deadline = t0 + LINE_WAIT_NS;
+	send_text(sender, line);
+	if (!sender->open)
+		return UINT64_MAX;
+	for (now = t0; line_count < live_listeners && now < deadline; ) {
+		k = epoll_wait(ep, big_evs, BIG_EVENTS, 10);
+		for (i = 0; i < k; i++) {
+			now = now_ns();
+			line_event(big_evs[i].data.ptr, now);
+		}
+		now = now_ns();
+	}
+	if (line_t_half != 0)
+		*half = line_t_half - t0;
+	return line_count >= live_listeners ? now - t0 : UINT64_MAX;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The quantile Q of N sorted times (nearest rank), in ms; -1 if none. */
+static double
+quantile_ms(const uint64_t *v, int n, double q)
+{
+	int	i;
+
+	if (n == 0)
+		return -1;
+	i = (int)(q * n + 0.999999) - 1;
+	i = i < 0 ? 0 : i >= n ? n - 1 : i;
+	return v[i] == UINT64_MAX ? LINE_WAIT_NS / 1e6 : v[i] / 1e6;
+}
+
+/*
+ * Wait (until DEADLINE) until every connection is in the room: with
+ * notices, until each has seen its own join notice; without (refserver
+ * broadcast), until the server holds WANT more descriptors than FD0.
+ * Return how many are in.
+ */
+static int
+room_wait(uint64_t deadline, long fd0, int want)
+{
+	uint64_t	next_poll = 0, now;
+	long		fds = -1;
+	int		i, k, open;
+
+	for (;;) {
+		now = now_ns();
+		for (i = 0, open = 0; i < nconns; i++)
+			open += conns[i].open;
+		if (opt.no_notices) {
+			if (now >= next_poll) {
+				fds = server_fds();
+				next_poll = now + 10000000;
+			}
+			if (fds < 0 || fds - fd0 >= want)
+				return fds < 0 ? open : want;
+		} else if (n_ready >= open)
+			return n_ready;
+		if (now >= deadline)
+			return opt.no_notices ? (int)(fds - fd0) : n_ready;
+		k = epoll_wait(ep, big_evs, BIG_EVENTS, 10);
+		for (i = 0; i < k; i++)
+			(void)member_read(big_evs[i].data.ptr, now_ns());
+	}
+}
+
+/*
+ * line: C listeners and a sender in the server's lobby (every connection
+ * in it: tschatd's lobby, refserver broadcast). Once all are in and a
+ * probe line has reached everyone, --lines lines one at a time, each once
+ * the last has reached every listener (or was waited for long enough):
+ * the time to the last listener and to the median one.
+ */
+static void
+run_line(void)
+{
+	struct conn	*sender;
+	uint64_t	*last, *half, t_start, t0, t1, probe, hp;
+	double		 s0, s1, b0, b1, cb0 = 0, ct0 = 0, cb1, ct1, sft0;
+	long		 fd0;
+	size_t		 i;
+	char		*line;
+	int		 opened, in, lost_row = 0, timeouts = 0, said = 0;
+	int		 probe_missing, j, core = server_core();
+	uint64_t	 missing = 0, got;
+
+	if (opt.size < TOKEN_LEN + 8)
+		die("line: lines need at least %d bytes (-s)", TOKEN_LEN + 8);
+	big_evs = xcalloc(BIG_EVENTS, sizeof *big_evs);
+	nconns = opt.conns + 1;
+	conns = xcalloc(nconns, sizeof *conns);
+	sender = &conns[opt.conns];
+	line_words = (size_t)opt.lines / 64 + 1;
+	line_got = xcalloc((size_t)opt.conns * line_words, sizeof *line_got);
+	last = xcalloc(opt.lines + 1, sizeof *last);
+	half = xcalloc(opt.lines + 1, sizeof *half);
+
+	fd0 = server_fds();
+	t_start = now_ns();
+	early_read = member_read;
+	opened = connect_all(conns, opt.conns, R_LISTENER);
+	if (connect_all(sender, 1, R_SENDER) != 1)
+		die("the sender did not connect");
+	in = room_wait(t_start + (uint64_t)(opt.connect_timeout * 1e9), fd0,
+	    opened + 1);
+	early_read = NULL;
+	for (j = 0, live_listeners = 0; j < opt.conns; j++) {
+		live_listeners += conns[j].open;
+		conns[j].carry_len = 0;
+	}
+	if (live_listeners == 0)
+		die("no listener is connected");
+
+	line = xcalloc(1, opt.size + 1);
+	memset(line, 'x', opt.size - 1);
+	memcpy(line, "line ", 5);
+	memcpy(line + opt.size - 1 - TOKEN_LEN, "~T00000000~\n",
+	    TOKEN_LEN + 1);
+	/* Everything the server owed anyone before it comes first. */
+	probe = line_say(sender, line, 0, &hp);
+	probe_missing = live_listeners - line_count;
+
+	s0 = cpu_server();
+	b0 = cpu_self();
+	if (core_ticks(core, &cb0, &ct0) == -1)
+		core = -1;
+	sft0 = core_soft_ticks;
+	t0 = now_ns();
+	for (j = 1; j <= opt.lines && sender->open; j++) {
+		last[said] = line_say(sender, line, (uint32_t)j, &half[said]);
+		said++;
+		if (last[said - 1] != UINT64_MAX) {
+			lost_row = 0;
+			continue;
+		}
+		timeouts++;
+		if (++lost_row == LINE_LOST_MAX || live_listeners == 0)
+			break;
+	}
+	t1 = now_ns();
+	b1 = cpu_self();
+	s1 = cpu_server();
+	core_busy = core >= 0 && core_ticks(core, &cb1, &ct1) == 0 &&
+	    ct1 > ct0 ? (cb1 - cb0) / (ct1 - ct0) : -1;
+	core_softirq = core_busy >= 0 ? (core_soft_ticks - sft0) /
+	    (ct1 - ct0) : -1;
+
+	/* Listener-line pairs never received, lines not said included. */
+	for (i = 0, got = 0; i < (size_t)opt.conns; i++)
+		for (j = 1; j <= opt.lines; j++)
+			got += (line_got[i * line_words + j / 64] >>
+			    (j % 64)) & 1;
+	missing = (uint64_t)opt.conns * opt.lines - got;
+	qsort(last, said, sizeof *last, cmp_u64);
+	qsort(half, said, sizeof *half, cmp_u64);
+	opt.duration = (t1 - t0) / 1e9;
+	print_common(opt.duration > 0 ? got / opt.duration : 0);
+	printf(" listeners=%d open=%d in=%d live=%d lines=%d said=%d "
+	    "last_p50_ms=%.3f last_p99_ms=%.3f last_max_ms=%.3f "
+	    "half_p50_ms=%.3f half_p99_ms=%.3f probe_ms=%.3f "
+	    "probe_missing=%d missing=%" PRIu64 " dups=%" PRIu64
+	    " timeouts=%d", opt.conns, opened, in, live_listeners, opt.lines,
+	    said, quantile_ms(last, said, 0.5), quantile_ms(last, said, 0.99),
+	    quantile_ms(last, said, 1), quantile_ms(half, said, 0.5),
+	    quantile_ms(half, said, 0.99),
+	    probe == UINT64_MAX ? -1 : probe / 1e6, probe_missing, missing,
+	    n_dups, timeouts);
+	if (s0 >= 0 && s1 >= 0 && said > 0)
+		printf(" srv_ms_per_line=%.3f", (s1 - s0) * 1e3 / said);
+	else
+		printf(" srv_ms_per_line=-");
+	if (core_softirq >= 0 && said > 0)
+		printf(" softirq_ms_per_line=%.3f", core_softirq *
+		    opt.duration * 1e3 / said);
+	else
+		printf(" softirq_ms_per_line=-");
+	printf(" gen_ms_per_line=%.3f line_ms=%.3f errors=%" PRIu64,
+	    said > 0 ? (b1 - b0) * 1e3 / said : -1.0,
+	    said > 0 ? opt.duration * 1e3 / said : -1.0, n_errors);
+	print_cpu(opt.duration > 0 ? (b1 - b0) / opt.duration : -1,
+	    s0 >= 0 && opt.duration > 0 ? (s1 - s0) / opt.duration : -1);
+	free(line);
+	if (opt.check && (missing > 0 || n_dups > 0))
+		exit(1);
+}
+
+/* A field of /proc/net/netstat's TcpExt lines ("ListenDrops"), or -1. */
+static long
+tcpext(const char *field)
+{
+	char	 names[4096], values[4096], *n, *v, *ln, *lv;
+	long	 r = -1;
+	FILE	*f;
+
+	if ((f = fopen("/proc/net/netstat", "r")) == NULL)
+		return -1;
+	while (fgets(names, sizeof names, f) != NULL &&
+	    fgets(values, sizeof values, f) != NULL) {
+		if (strncmp(names, "TcpExt:", 7) != 0)
+			continue;
+		for (n = strtok_r(names, " \n", &ln),
+		    v = strtok_r(values, " \n", &lv); n != NULL && v != NULL;
+		    n = strtok_r(NULL, " \n", &ln),
+		    v = strtok_r(NULL, " \n", &lv))
+			if (strcmp(n, field) == 0)
+				r = strtol(v, NULL, 10);
+		break;
+	}
+	fclose(f);
+	return r;
+}
+
+/* The author of join-storm's history counts its lines as they come back. */
+static void
+author_line(struct conn *c, const char *line, size_t len, uint64_t now)
+{
+	(void)now;
+	if (memmem(line, len, "~H", 2) != NULL)
+		c->inflight++;
+}
+
+/*
+ * join-storm: one member says --lines lines in the lobby (its history);
+ * then C connections are made at once, their connects issued back to back:
+ * how fast they are established, and how long until each has its own join
+ * notice after the history (without notices: until the server holds them
+ * all, from its descriptors).
+ */
+static void
+run_join_storm(void)
+{
+	struct conn	*author;
+	uint64_t	 t0, t_est = 0, t_acc = 0, t_done, t_joined = 0, now;
+	uint64_t	 t_issued;
+	uint64_t	 deadline, next_poll = 0;
+	double		 s0, s1, b0, b1, cb0 = 0, ct0 = 0, cb1, ct1, sft0;
+	long		 fd0, fds, acc = 0, drops0, drops1, fd1;
+	socklen_t	 len;
+	char		*line;
+	int		 i, k, err, one = 1, est = 0, failed = 0, closed = 0;
+	int		 progress = -1, core = server_core();
+
+	if (opt.size < 24)
+		die("join-storm: lines need at least 24 bytes (-s)");
+	big_evs = xcalloc(BIG_EVENTS, sizeof *big_evs);
+	nconns = opt.conns + 1;
+	conns = xcalloc(nconns, sizeof *conns);
+	author = &conns[opt.conns];
+	if (connect_all(author, 1, R_DRAIN) != 1)
+		die("the history's author did not connect");
+	line = xcalloc(1, opt.size + 1);
+	for (i = 0; i < opt.lines; i++) {
+		memset(line, 'x', opt.size - 1);
+		snprintf(line, opt.size, "history ~H%04x~", (unsigned)i);
+		line[strlen(line)] = 'x';
+		line[opt.size - 1] = '\n';
+		send_text(author, line);
+	}
+	free(line);
+	deadline = now_ns() + (uint64_t)(opt.connect_timeout * 1e9);
+	while (author->open && author->inflight < (uint32_t)opt.lines &&
+	    now_ns() < deadline)
+		if (epoll_wait(ep, big_evs, 1, 100) == 1)
+			(void)read_lines(author, author_line, 0);
+	if (author->inflight < (uint32_t)opt.lines)
+		die("the history was not said (%u of %d lines)",
+		    author->inflight, opt.lines);
+	drain(100, 2.0);
+
+	fd0 = server_fds();
+	drops0 = tcpext("ListenDrops");
+	s0 = cpu_server();
+	b0 = cpu_self();
+	if (core_ticks(core, &cb0, &ct0) == -1)
+		core = -1;
+	sft0 = core_soft_ticks;
+	t0 = now_ns();
+	deadline = t0 + (uint64_t)(opt.connect_timeout * 1e9);
+	for (i = 0; i < opt.conns; i++) {
+		struct conn *c = &conns[i];
+
+		c->role = R_MEMBER;
+		c->fd = tcp_socket();
+		(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof one);
+		if (connect(c->fd, (struct sockaddr *)&server_ss,
+		    server_sslen) == -1 && errno != EINPROGRESS) {
+			c->closed = 1;
+			failed++;
+			n_errors++;
+			continue;
+		}
+		watch(c, EPOLLOUT, EPOLL_CTL_ADD);
+	}
+	t_issued = now_ns();
+	for (;;) {
+		now = now_ns();
+		if (opt.no_notices && fd0 >= 0 && now >= next_poll) {
+			if ((fds = server_fds()) >= 0 && fds - fd0 > acc)
+				acc = fds - fd0;
+			if (acc >= opt.conns && t_acc == 0)
+				t_acc = now;
+			next_poll = now + 10000000;
+		}
+		if (est + failed == opt.conns && (opt.no_notices ?
+		    fd0 < 0 || acc >= est : n_ready + closed >= est))
+			break;
+		if (est + failed + n_ready + closed + acc != progress) {
+			progress = est + failed + n_ready + closed + acc;
+			last_progress = now;
+		} else if (now - last_progress > STORM_STALL_NS)
+			stalled = 1;
+		if (now >= deadline || stalled)
+			break;
+		k = epoll_wait(ep, big_evs, BIG_EVENTS, 10);
+		for (i = 0; i < k; i++) {
+			struct conn *c = big_evs[i].data.ptr;
+
+			now = now_ns();
+			if (c == author) {
+				if (conn_recv(c, rbuf, READ_BYTES) == 0)
+					conn_lost(c);
+				continue;
+			}
+			if (c->closed)
+				continue;
+			if (c->open) {
+				if (member_read(c, now) == -1)
+					closed++;
+				if (c->ready && c->t_join > t_joined)
+					t_joined = c->t_join;
+				continue;
+			}
+			len = sizeof err;
+			if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err,
+			    &len) == -1 || err != 0) {
+				conn_lost(c);
+				failed++;
+				n_errors++;
+				continue;
+			}
+			c->open = 1;
+			est++;
+			t_est = now;
+			watch(c, EPOLLIN, EPOLL_CTL_MOD);
+		}
+	}
+	t_done = now_ns();
+	b1 = cpu_self();
+	s1 = cpu_server();
+	drops1 = tcpext("ListenDrops");
+	fd1 = server_fds();
+	core_busy = core >= 0 && core_ticks(core, &cb1, &ct1) == 0 &&
+	    ct1 > ct0 ? (cb1 - cb0) / (ct1 - ct0) : -1;
+	core_softirq = core_busy >= 0 ? (core_soft_ticks - sft0) /
+	    (ct1 - ct0) : -1;
+	opt.duration = (t_done - t0) / 1e9;
+	print_common(est > 0 && t_est > t0 ? est / ((t_est - t0) / 1e9) : 0);
+	printf(" conns=%d established=%d accept_s=%.0f est_ms=%.1f"
+	    " issue_ms=%.1f", opt.conns, est, est > 0 && t_est > t0 ?
+	    est / ((t_est - t0) / 1e9) : 0, est > 0 ? (t_est - t0) / 1e6 :
+	    -1.0, (t_issued - t0) / 1e6);
+	if (opt.no_notices)
+		printf(" accepted=%ld accepted_ms=%.1f joined_ms=-"
+		    " missing=%ld history_ok=-", acc, t_acc > 0 ?
+		    (t_acc - t0) / 1e6 : -1.0, opt.conns - acc);
+	else
+		printf(" joined=%d joined_ms=%.1f accepted_ms=- missing=%d"
+		    " history_ok=%d", n_ready, n_ready > 0 ?
+		    (t_joined - t0) / 1e6 : -1.0, opt.conns - n_ready,
+		    n_history_ok);
+	printf(" lines=%d listen_drops=%ld server_holds=%ld closed=%d"
+	    " stalled=%d errors=%" PRIu64, opt.lines, drops0 >= 0 &&
+	    drops1 >= 0 ? drops1 - drops0 : -1, fd0 >= 0 && fd1 >= 0 ?
+	    fd1 - fd0 : -1, closed, stalled, n_errors);
+	print_cpu(opt.duration > 0 ? (b1 - b0) / opt.duration : -1,
+	    s0 >= 0 && opt.duration > 0 ? (s1 - s0) / opt.duration : -1);
+	if (opt.check && (opt.no_notices ? acc < opt.conns :
+	    n_ready < opt.conns || n_history_ok < opt.conns))
+		exit(1);
+}
+
 /* ---- helpers for scripts -------------------------------------------- */
 
 /* A port free for both TCP and UDP on the loopback address. */
@@ -2061,10 +2848,9 @@ wait_server(int udp)
 	int		fd;
 
 	while (now_ns() < end) {
-		fd = socket(server_ss.ss_family,
-		    (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
-		if (fd == -1)
-			die("socket: %s", strerror(errno));
+		fd = udp ? new_socket(SOCK_DGRAM) : tcp_socket();
+		/* Blocking: the connect and the reply are waited for. */
+		(void)fcntl(fd, F_SETFL, 0);
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 		if (connect(fd, (struct sockaddr *)&server_ss,
 		    server_sslen) == 0) {
@@ -2183,12 +2969,14 @@ usage(int status)
 "usage: tschat-bench SCENARIO -p PORT [OPTIONS]\n"
 "       tschat-bench freeport | wait [-u] -p PORT [-d SECS]\n"
 "       tschat-bench flood -p PORT [-c LINES] [-d SECS] [--rooms R]   (a server)\n"
-"scenarios: echo, pipeline, fanout, idle, udp, join, handshake\n"
+"scenarios: echo, pipeline, fanout, idle, udp, join, handshake, line,\n"
+"           join-storm\n"
 "  -H ADDR        server address, loopback only (127.0.0.1)\n"
 "  -p PORT        server port\n"
 "  -c N           connections (echo 100, pipeline 100, idle 10000),\n"
 "                 sockets (udp 16), joiners (join 10), connections at\n"
-"                 a time (handshake 16)\n"
+"                 a time (handshake 16), listeners (line 1000),\n"
+"                 joiners (join-storm 1000)\n"
 "  -s BYTES       bytes a line or datagram, newline included (64)\n"
 "  -P N           lines in flight a connection (echo 1, pipeline 16,\n"
 "                 udp 1); fanout: each sender's window (16)\n"
@@ -2210,7 +2998,16 @@ usage(int status)
 "  --span K       fanout --rooms --nodes: room R's listeners on nodes R\n"
 "                 to R + K - 1 in turn, its sender on node R\n"
 "  --mark FILE    make FILE when the measured time starts\n"
-"  --lines N      join: lines said in the room before the joins (20)\n"
+"  --lines N      join, join-storm: lines said in the room before the\n"
+"                 joins (20); line: lines said and timed (50)\n"
+"  --no-notices   line, join-storm: the server tells no joins (refserver\n"
+"                 broadcast): wait for its descriptors (--pid) instead\n"
+"  --check        line: exit 1 if a line was missed or received twice;\n"
+"                 join-storm: if a joiner was not let in\n"
+"  --settle       idle: hold once the server has accepted every\n"
+"                 connection and nothing has come for 1.5 s (-T)\n"
+"  --sources K    TCP to an IPv4 server from 127.0.0.2 to 127.0.0.(K+1)\n"
+"                 in turn (8; 0: the kernel's choice)\n"
 "  --tls          speak TLS on every connection (handshake: always);\n"
 "                 the server's certificate is not verified\n"
 "  --warm         idle: one more connection, made and held before the\n"
@@ -2275,6 +3072,10 @@ main(int argc, char **argv)
 		{ "lines", required_argument, NULL, 'K' },
 		{ "tls", no_argument, NULL, 'X' },
 		{ "warm", no_argument, NULL, 'W' },
+		{ "sources", required_argument, NULL, 'A' },
+		{ "no-notices", no_argument, NULL, 'N' },
+		{ "settle", no_argument, NULL, 'Q' },
+		{ "check", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -2320,9 +3121,14 @@ main(int argc, char **argv)
 		case 'Z': opt.span = num(optarg, 1, MAX_NODES, "--span");
 			break;
 		case 'M': opt.mark = optarg; break;
-		case 'K': opt.lines = num(optarg, 0, 10000, "--lines"); break;
+		case 'K': opt.lines = num(optarg, 0, 65535, "--lines"); break;
 		case 'X': opt.tls = 1; break;
 		case 'W': opt.warm = 1; break;
+		case 'A': opt.sources = num(optarg, 0, 250, "--sources");
+			break;
+		case 'N': opt.no_notices = 1; break;
+		case 'Q': opt.settle = 1; break;
+		case 'C': opt.check = 1; break;
 		case 'u': udp_wait = 1; break;
 		case 'h': usage(0);
 		default: usage(2);
@@ -2350,11 +3156,17 @@ main(int argc, char **argv)
 	if (opt.conns < 0)
 		opt.conns = opt.scenario == IDLE ? 10000 :
 		    opt.scenario == UDP ? 16 : opt.scenario == JOIN ? 10 :
-		    opt.scenario == HANDSHAKE ? 16 : 100;
+		    opt.scenario == HANDSHAKE ? 16 :
+		    opt.scenario == LINE || opt.scenario == JOIN_STORM ? 1000 :
+		    100;
+	if (opt.lines < 0)
+		opt.lines = opt.scenario == LINE ? 50 : 20;
 	if (opt.scenario == HANDSHAKE)
 		opt.tls = 1;
 	if (opt.tls && opt.scenario == UDP)
 		die("--tls: not over UDP");
+	if (opt.tls && opt.scenario == JOIN_STORM)
+		die("--tls: not with join-storm");
 	if (opt.rooms > opt.listeners + opt.senders)
 		die("--rooms: more rooms than connections");
 	if (opt.inflight < 0)
@@ -2366,7 +3178,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* Whatever happens, a run ends. */
 	alarm((unsigned)(opt.warmup + opt.duration + 2 * opt.connect_timeout
-	    + 60));
+	    + 60 + (opt.scenario == LINE ? (opt.lines + 1) * LINE_WAIT_NS / 1e9 :
+	    0)));
 	(void)net_raise_nofile();
 	hex_init();
 	if (opt.tls)
@@ -2401,6 +3214,12 @@ main(int argc, char **argv)
 		break;
 	case HANDSHAKE:
 		run_handshake();
+		break;
+	case LINE:
+		run_line();
+		break;
+	case JOIN_STORM:
+		run_join_storm();
 		break;
 	}
 	fflush(stdout);
