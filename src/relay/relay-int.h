@@ -13,6 +13,7 @@
 #include EV_HEADER
 #include <hiredis/async.h>
 
+#include "hmap.h"
 #include "namemap.h"
 #include "relay-entry.h"
 #include "relay.h"
@@ -53,12 +54,19 @@ struct rjoin {
 	struct rcount	*room;
 };
 
-/* A member of another server. */
+/*
+ * A member of another server: found by id in its server's table, and by
+ * nick (ASCII case ignored, as namemap compares) in the relay's table of
+ * all of them, so that no event walks a server's members. Its nick is
+ * kept inline: a large room holds tens of thousands of these.
+ */
 struct rmember {
-	struct rmember	*next;
-	uint32_t	 id;
-	char		*nick;
-	struct rjoin	*rooms;		/* besides the lobby */
+	struct hmap_entry	 by_id;		/* in its rnode's ids */
+	struct hmap_entry	 by_nick;	/* in relay->rnicks */
+	struct rmember		*next, *prev;	/* newest first, for /who */
+	struct rjoin		*rooms;		/* besides the lobby */
+	uint32_t		 id;
+	char			 nick[];
 };
 
 /*
@@ -81,7 +89,8 @@ struct rnode {
 	struct rnode	*next;
 	char		 id[RELAY_NODE_CHARS + 1];
 	char		 name[RELAY_NAME_MAX + 1];	/* "": not known yet */
-	struct rmember	*members;
+	struct rmember	*members;	/* newest first */
+	struct hmap	 ids;		/* the members by id */
 	unsigned int	 count;
 	struct relay_seen seen;		/* its entries' numbers, for doubles */
 	int		 checking;	/* an EXISTS is under way */
@@ -169,6 +178,13 @@ struct relay {
 	int			 restarted;
 
 	struct rnode		*nodes;
+	/*
+	 * The other servers' members by nick, rmember, several to a nick if
+	 * they clash: made anew when a first server becomes known (while
+	 * none is, it holds no one), its slots freed when forgetting a
+	 * server's members leaves it empty.
+	 */
+	struct hmap		 rnicks;
 	unsigned int		 remote_count;
 	struct namemap		 rcounts;	/* rooms of theirs, rcount */
 

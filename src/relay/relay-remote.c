@@ -1,17 +1,20 @@
 /*
  * relay-remote.c: the other servers of the room and their members, as
  * their entries and their presence hashes tell; the room's hooks that
- * count them, list them for /who and say whether one has a nick.
+ * count them, list them for /who and say whether one has a nick. A member
+ * is found by its id and by its nick through tables, so that an event
+ * costs the same however many members there are.
  */
 #include "common.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <hiredis/hiredis.h>
 
+#include "log.h"
 #include "nick.h"
 #include "relay-int.h"
 #include "xmalloc.h"
@@ -26,24 +29,90 @@ relay_node_find(const char *id)
 		if (strcmp(n->id, id) == 0)
 			return n;
 	}
+	/* No server, no member: the nicks' table starts again, empty. */
+	if (relay->nodes == NULL) {
+		hmap_free(&relay->rnicks);
+		hmap_init(&relay->rnicks);
+	}
 	n = xcalloc(1, sizeof *n);
 	snprintf(n->id, sizeof n->id, "%s", id);
+	hmap_init(&n->ids);
 	n->heard = ev_now(relay->loop);
 	n->next = relay->nodes;
 	relay->nodes = n;
 	return n;
 }
 
+static uint64_t
+id_hash(const struct rnode *n, uint32_t id)
+{
+	return hmap_hash(&n->ids, &id, sizeof id);
+}
+
+/*
+ * The hash of a nick with its ASCII letters lowered, as namemap_equal()
+ * compares them (strncasecmp() would follow the locale). A nick longer
+ * than any that is kept hashes as its first bytes: one that is kept never
+ * equals it anyway.
+ */
+static uint64_t
+nick_hash(const char *nick, size_t len)
+{
+	unsigned char	buf[NICK_MAX_BYTES];
+	size_t		i, n = MINIMUM(len, sizeof buf);
+
+	for (i = 0; i < n; i++) {
+		buf[i] = (unsigned char)nick[i];
+		if (buf[i] >= 'A' && buf[i] <= 'Z')
+			buf[i] += 'a' - 'A';
+	}
+	return hmap_hash(&relay->rnicks, buf, n);
+}
+
 static struct rmember *
 member_find(struct rnode *n, uint32_t id)
 {
-	struct rmember	*m;
+	struct hmap_entry	*e;
+	struct rmember		*m;
+	uint64_t		 h;
 
-	for (m = n->members; m != NULL; m = m->next) {
+	if (n->ids.count == 0)
+		return NULL;
+	h = id_hash(n, id);
+	for (e = hmap_first(&n->ids, h); e != NULL; e = hmap_next(e, h)) {
+		m = container_of(e, struct rmember, by_id);
 		if (m->id == id)
 			return m;
 	}
 	return NULL;
+}
+
+/* The bytes of a member whose nick is LEN bytes long. */
+static size_t
+member_size(size_t len)
+{
+	return offsetof(struct rmember, nick) + len + 1;
+}
+
+/*
+ * M of server N, out of the nicks' table, made room for a nick of LEN
+ * bytes: it may move, and what points to it follows.
+ */
+static struct rmember *
+member_resize(struct rnode *n, struct rmember *m, size_t len)
+{
+	uint64_t	h = m->by_id.hash;
+
+	hmap_remove(&n->ids, &m->by_id);
+	m = xreallocarray(m, 1, member_size(len));
+	hmap_insert(&n->ids, &m->by_id, h);
+	if (m->prev != NULL)
+		m->prev->next = m;
+	else
+		n->members = m;
+	if (m->next != NULL)
+		m->next->prev = m;
+	return m;
 }
 
 /* Member ID of server N goes by NICK: a newcomer, or a new nick. */
@@ -51,17 +120,28 @@ void
 relay_member_set(struct rnode *n, uint32_t id, const char *nick)
 {
 	struct rmember	*m = member_find(n, id);
+	size_t		 len = strlen(nick);
 
 	if (m == NULL) {
-		m = xcalloc(1, sizeof *m);
+		m = xmalloc(member_size(len));
 		m->id = id;
-		m->next = n->members;
+		m->rooms = NULL;
+		m->prev = NULL;
+		if ((m->next = n->members) != NULL)
+			m->next->prev = m;
 		n->members = m;
+		hmap_insert(&n->ids, &m->by_id, id_hash(n, id));
 		n->count++;
 		relay->remote_count++;
+	} else {
+		if (strcmp(m->nick, nick) == 0)
+			return;
+		hmap_remove(&relay->rnicks, &m->by_nick);
+		if (strlen(m->nick) != len)
+			m = member_resize(n, m, len);
 	}
-	free(m->nick);
-	m->nick = xstrdup(nick);
+	memcpy(m->nick, nick, len + 1);
+	hmap_insert(&relay->rnicks, &m->by_nick, nick_hash(nick, len));
 }
 
 /* One member fewer in room C: gone when none is left. */
@@ -74,26 +154,34 @@ rcount_drop(struct rcount *c)
 	free(c);
 }
 
+/* Their room ROOM (LEN bytes), or NULL when none of theirs is in it. */
+static struct rcount *
+rcount_of(const char *room, size_t len)
+{
+	struct namemap_entry	*e;
+
+	if ((e = namemap_find(&relay->rcounts, room, len)) == NULL)
+		return NULL;
+	return container_of(e, struct rcount, entry);
+}
+
 /* Member ID of server N came into ROOM. */
 void
 relay_member_enter(struct rnode *n, uint32_t id, const char *room)
 {
 	struct rmember		*m = member_find(n, id);
-	struct namemap_entry	*e;
 	struct rcount		*c;
 	struct rjoin		*j;
 	size_t			 len = strlen(room);
 
 	if (m == NULL)
 		return;		/* not in the lobby: no one */
-	for (j = m->rooms; j != NULL; j = j->next) {
-		if (namemap_equal(j->room->name, strlen(j->room->name), room,
-		    len))
-			return;
-	}
-	if ((e = namemap_find(&relay->rcounts, room, len)) != NULL)
-		c = container_of(e, struct rcount, entry);
-	else {
+	if ((c = rcount_of(room, len)) != NULL) {
+		for (j = m->rooms; j != NULL; j = j->next) {
+			if (j->room == c)
+				return;
+		}
+	} else {
 		c = xmalloc(sizeof *c + len + 1);
 		memset(c, 0, sizeof *c);
 		memcpy(c->name, room, len + 1);
@@ -113,42 +201,52 @@ void
 relay_member_exit(struct rnode *n, uint32_t id, const char *room)
 {
 	struct rmember	*m = member_find(n, id);
+	struct rcount	*c;
 	struct rjoin	*j, **pp;
 
-	if (m == NULL)
+	if (m == NULL || (c = rcount_of(room, strlen(room))) == NULL)
 		return;
 	for (pp = &m->rooms; (j = *pp) != NULL; pp = &j->next) {
-		if (namemap_equal(j->room->name, strlen(j->room->name), room,
-		    strlen(room))) {
+		if (j->room == c) {
 			*pp = j->next;
-			rcount_drop(j->room);
+			rcount_drop(c);
 			free(j);
 			return;
 		}
 	}
 }
 
+/* M of server N leaves: out of its rooms, the tables, and freed. */
+static void
+member_free(struct rnode *n, struct rmember *m)
+{
+	struct rjoin	*j;
+
+	if (m->prev != NULL)
+		m->prev->next = m->next;
+	else
+		n->members = m->next;
+	if (m->next != NULL)
+		m->next->prev = m->prev;
+	hmap_remove(&n->ids, &m->by_id);
+	hmap_remove(&relay->rnicks, &m->by_nick);
+	while ((j = m->rooms) != NULL) {
+		m->rooms = j->next;
+		rcount_drop(j->room);
+		free(j);
+	}
+	free(m);
+	n->count--;
+	relay->remote_count--;
+}
+
 void
 relay_member_remove(struct rnode *n, uint32_t id)
 {
-	struct rmember	**pp, *m;
-	struct rjoin	 *j;
+	struct rmember	*m = member_find(n, id);
 
-	for (pp = &n->members; (m = *pp) != NULL; pp = &m->next) {
-		if (m->id == id) {
-			*pp = m->next;
-			while ((j = m->rooms) != NULL) {
-				m->rooms = j->next;
-				rcount_drop(j->room);
-				free(j);
-			}
-			free(m->nick);
-			free(m);
-			n->count--;
-			relay->remote_count--;
-			return;
-		}
-	}
+	if (m != NULL)
+		member_free(n, m);
 }
 
 /* Forget N's members, to read them again. */
@@ -156,7 +254,11 @@ void
 relay_node_forget(struct rnode *n)
 {
 	while (n->members != NULL)
-		relay_member_remove(n, n->members->id);
+		member_free(n, n->members);
+	/* The tables never shrink: give back what the members took. */
+	hmap_free(&n->ids);
+	if (relay->rnicks.count == 0)
+		hmap_free(&relay->rnicks);
 }
 
 void
@@ -176,6 +278,7 @@ relay_nodes_clear(void)
 		relay->nodes = n->next;
 		relay_node_free(n);
 	}
+	hmap_free(&relay->rnicks);
 }
 
 /*
@@ -275,20 +378,30 @@ relay_remote_rooms(void *arg, void (*fn)(const char *, unsigned int, void *),
 struct rmember *
 relay_member_named(const char *nick, size_t len, struct rnode **np)
 {
-	struct rnode	*n;
-	struct rmember	*m;
+	struct hmap_entry	*e;
+	struct rnode		*n;
+	struct rmember		*m;
+	uint64_t		 h;
 
-	if (!remote_known())
+	if (!remote_known() || relay->rnicks.count == 0)
 		return NULL;
-	for (n = relay->nodes; n != NULL; n = n->next) {
-		for (m = n->members; m != NULL; m = m->next) {
-			if (strlen(m->nick) == len &&
-			    strncasecmp(m->nick, nick, len) == 0) {
-				if (np != NULL)
-					*np = n;
-				return m;
+	h = nick_hash(nick, len);
+	for (e = hmap_first(&relay->rnicks, h); e != NULL;
+	    e = hmap_next(e, h)) {
+		m = container_of(e, struct rmember, by_nick);
+		if (!namemap_equal(m->nick, strlen(m->nick), nick, len))
+			continue;
+		/* Its server: one of a few, found by its members' table. */
+		if (np != NULL) {
+			for (n = relay->nodes; n != NULL; n = n->next) {
+				if (member_find(n, m->id) == m)
+					break;
 			}
+			if ((*np = n) == NULL)
+				fatalx("%s: member %u has no server", __func__,
+				    m->id);
 		}
+		return m;
 	}
 	return NULL;
 }
