@@ -655,6 +655,95 @@ START_TEST(test_notice_burst)
 END_TEST
 
 /* Joins and leaves of each kind, told to the other servers. */
+/* A member that only counts what it gets: a crowd of thousands. */
+struct counter {
+	struct member	m;
+	unsigned int	lines;
+};
+
+static void
+count_deliver(struct member *m, const struct slice *s)
+{
+	struct counter	*c = container_of(m, struct counter, m);
+	const char	*d = slice_data(s);
+	uint32_t	 i;
+
+	for (i = 0; i < s->len; i++)
+		c->lines += d[i] == '\n';
+}
+
+static const struct member_ops count_ops = { count_deliver, 0, NULL, NULL };
+
+#define LARGE	12000
+
+/*
+ * A room of more than NOTICE_LARGE: its rate and burst are cut in
+ * proportion, and its summary comes every N / (NOTICE_RATE *
+ * NOTICE_LARGE) seconds, rounded up: three for 12000.
+ */
+START_TEST(test_notice_large)
+{
+	struct counter	*c;
+	struct fake	 obs;
+	unsigned int	 i, lines;
+
+	ck_assert_uint_eq(NOTICE_LARGE, 1000);
+	c = calloc(LARGE, sizeof *c);
+	ck_assert_ptr_nonnull(c);
+	fake_init(&obs, &single_ops, 5999);
+	join(&obs);
+	for (i = 0; i < LARGE - 1; i++) {
+		c[i].m.ops = &count_ops;
+		c[i].m.addr.family = AF_INET;
+		c[i].m.addr.port = (uint16_t)(10000 + i);
+		c[i].m.lobby.member = &c[i].m;
+		c[i].m.id = 10000 + i;
+		room_join(room, &c[i].m.lobby);
+	}
+	/* The burst went while the room was small; then nothing. */
+	wreset();
+	wadd(STAMP "*** 127.0.0.1:5999 joined (1 online)\n");
+	for (i = 0; i < NOTICE_BURST - 1; i++)
+		wadd(STAMP "*** 0.0.0.0:%u joined (%u online)\n", 10000 + i,
+		    i + 2);
+	expect(&obs, want);
+	/* The last joiner got its own notice, and the burst's after it. */
+	ck_assert_uint_eq(c[LARGE - 2].lines, 1);
+	room_tick(&counted);
+	expect(&obs, STAMP "*** 11980 more joined (12000 online)\n");
+
+	/* Ten seconds: the bucket holds 20 / 12 tokens: one leave told. */
+	clock_now += 10.0;
+	lines = c[0].lines;
+	room_leave(room, &c[LARGE - 2].m.lobby, NULL, 0, 0);
+	room_leave(room, &c[LARGE - 3].m.lobby, NULL, 0, 0);
+	expect(&obs, STAMP "*** 0.0.0.0:21998 left (11999 online)\n");
+	ck_assert_uint_eq(c[0].lines, lines + 1);
+	/* The summary is due: the last was ten seconds ago. */
+	room_tick(&counted);
+	expect(&obs, STAMP "*** 1 more left (11998 online)\n");
+
+	/* The next: held back for three seconds, not one. */
+	room_leave(room, &c[LARGE - 4].m.lobby, NULL, 0, 0);
+	expect(&obs, "");
+	clock_now += 1.0;
+	room_tick(&counted);
+	clock_now += 1.0;
+	room_tick(&counted);
+	expect(&obs, "");
+	ck_assert_ptr_eq(counted, room);
+	clock_now += 1.0;
+	room_tick(&counted);
+	expect(&obs, STAMP "*** 1 more left (11997 online)\n");
+	ck_assert_ptr_null(counted);
+
+	for (i = 0; i < LARGE - 4; i++)
+		room_leave(room, &c[i].m.lobby, NULL, 0, 0);
+	leave(&obs);
+	free(c);
+}
+END_TEST
+
 static unsigned int	published[4];
 
 static void
@@ -805,6 +894,7 @@ room_suite(void)
 	tcase_add_test(tc, test_hooks_room);
 	tcase_add_test(tc, test_close);
 	tcase_add_test(tc, test_notice_burst);
+	tcase_add_test(tc, test_notice_large);
 	tcase_add_test(tc, test_notice_part);
 	tcase_add_test(tc, test_notice_remote);
 	tcase_add_test(tc, test_notice_close);

@@ -24,9 +24,15 @@
 /*
  * Join and leave notices a room sends one by one: this many a second, this
  * many at once; past that it counts them and says how many once a second.
+ * Each notice is a line to every member: a room of more than NOTICE_LARGE
+ * members has the rate and the burst cut in proportion (at least one at
+ * once), and says its summary every N / (NOTICE_RATE * NOTICE_LARGE)
+ * seconds (rounded up), so that its notices cost about as many
+ * deliveries a second as those of a room of NOTICE_LARGE.
  */
 #define NOTICE_RATE		5
 #define NOTICE_BURST		20
+#define NOTICE_LARGE		1000
 /* Descriptors kept free for the loop, the relay and accept's reserve. */
 #define RESERVED_FDS		8
 #define DEFAULT_LINE_RATE	10	/* lines a second, burst twice that */

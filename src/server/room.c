@@ -55,6 +55,7 @@ struct room {
 	/* Held back since the last summary; then the room is listed. */
 	unsigned int		  more_joined;
 	unsigned int		  more_left;
+	double			  summarised;	/* when it last said one */
 	struct room		 *cnext;	/* on env.counted */
 	struct room		**cprev;	/* NULL: not on it */
 };
@@ -299,8 +300,13 @@ static int
 notice_passes(struct room *r, enum room_event ev)
 {
 	struct room	**head = r->env.counted;
+	double		  share = 1.0, burst;
 
-	if (bucket_take(&r->notices, NOTICE_RATE, NOTICE_BURST,
+	/* A large room: each notice costs more, so fewer go one by one. */
+	if (r->nmembers > NOTICE_LARGE)
+		share = (double)NOTICE_LARGE / r->nmembers;
+	burst = MAXIMUM(NOTICE_BURST * share, 1.0);
+	if (bucket_take(&r->notices, NOTICE_RATE * share, burst,
 	    r->env.now()))
 		return 1;
 	if (ev == ROOM_JOIN)
@@ -576,18 +582,44 @@ summarise(struct room *r, unsigned int joined, unsigned int left)
 	send_all(r, &s);
 }
 
+/*
+ * Seconds between a room's summaries: 1, or, for a large room, as many
+ * as keep them at NOTICE_RATE * NOTICE_LARGE deliveries a second.
+ */
+static double
+summary_every(const struct room *r)
+{
+	unsigned int	per = NOTICE_RATE * NOTICE_LARGE;
+
+	return r->nmembers <= per ? 1.0 :
+	    (double)((r->nmembers + per - 1) / per);
+}
+
 void
 room_tick(struct room **counted)
 {
-	struct room	*r;
+	struct room	*r, **pp = counted;
 	unsigned int	 joined, left;
+	double		 now;
 
-	while ((r = *counted) != NULL) {
+	while ((r = *pp) != NULL) {
+		now = r->env.now();
+		/*
+		 * Every tick, or for a large room every few (a tick late
+		 * is on time: ticks are a second apart).
+		 */
+		if (!r->closed && summary_every(r) > 1.0 &&
+		    now - r->summarised + 0.5 < summary_every(r)) {
+			pp = &r->cnext;
+			continue;
+		}
 		joined = r->more_joined;
 		left = r->more_left;
 		uncount(r);
-		if (!r->closed && joined + left > 0)
+		if (!r->closed && joined + left > 0) {
 			summarise(r, joined, left);
+			r->summarised = now;
+		}
 	}
 }
 
