@@ -38,7 +38,8 @@
  *             lines, one at a time, each as soon as the last reached every
  *             listener: the time to the last listener and to the median,
  *             lines missed or received twice, the server's and the
- *             generator's CPU a line
+ *             generator's CPU a line; the lines begin once the room is
+ *             quiet (a summary of the joins said)
  *   join-storm  one member says --lines lines (the history), then C
  *             connections are made at once: connections established a
  *             second, and the time until each has its own join notice
@@ -2527,6 +2528,14 @@ run_line(void)
 	in = room_wait(t_start + (uint64_t)(opt.connect_timeout * 1e9), fd0,
 	    opened + 1);
 	early_read = NULL;
+	/*
+	 * A server that sums up join notices (tschatd) says its last summary
+	 * up to N/5000 s after the storm (a second, rounded up): wait for it,
+	 * quiet a second longer, so that no line measured waits behind it.
+	 */
+	if (!opt.no_notices)
+		drain((int)(((opt.conns + 1) / 5000 + 2) * 1000 + 500),
+		    15.0);
 	for (j = 0, live_listeners = 0; j < opt.conns; j++) {
 		live_listeners += conns[j].open;
 		conns[j].carry_len = 0;
