@@ -324,6 +324,20 @@ pool_nick(uint64_t *rs, unsigned int k, char *out, size_t size)
 	}
 }
 
+/* Which of NODES N is (a server the model does not know fails). */
+static size_t
+node_slot(struct rnode **nodes, const struct rnode *n)
+{
+	size_t	a;
+
+	for (a = 0; a < M_NODES; a++) {
+		if (nodes[a] == n)
+			return a;
+	}
+	ck_abort_msg("a server the model does not know");
+	return 0;
+}
+
 static void
 model_check(struct rnode **nodes, struct m_member m[M_NODES][M_IDS],
     uint64_t *rs, size_t step)
@@ -372,9 +386,7 @@ model_check(struct rnode **nodes, struct m_member m[M_NODES][M_IDS],
 		    step, nick, want_in ? "not found" : "found");
 		if (got == NULL)
 			continue;
-		for (a = 0; a < M_NODES && nodes[a] != n; a++)
-			;
-		ck_assert_uint_lt(a, M_NODES);
+		a = node_slot(nodes, n);
 		ck_assert_uint_lt(got->id, M_IDS);
 		ck_assert(m[a][got->id].here);
 		ck_assert_str_eq(got->nick, m[a][got->id].nick);
@@ -384,9 +396,7 @@ model_check(struct rnode **nodes, struct m_member m[M_NODES][M_IDS],
 	want.len = 0;
 	want.buf[0] = '\0';
 	for (n = relay->nodes; n != NULL; n = n->next) {
-		for (a = 0; a < M_NODES && nodes[a] != n; a++)
-			;
-		ck_assert_uint_lt(a, M_NODES);
+		a = node_slot(nodes, n);
 		/* Its members, newest first (insertion into IDX). */
 		cnt = 0;
 		for (i = 0; i < M_IDS; i++) {
