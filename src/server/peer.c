@@ -281,7 +281,8 @@ static void
 peer_read_on(struct peer *p)
 {
 	read_on(p);
-	if ((p->flags & PEER_TLS) && tls_pending(p->aux->ssl))
+	if ((p->flags & PEER_TLS) && p->aux != NULL &&
+	    tls_pending(p->aux->ssl))
 		ev_feed_event(core.loop, &p->io, EV_READ);
 }
 
@@ -890,7 +891,8 @@ peer_handshake(struct peer *p)
 	} else
 		log_info("%s: tls: %s", peer_name(p), desc);
 	core.service->joined(&p->member);
-	if (!(p->flags & PEER_NOT_READ) && tls_pending(p->aux->ssl))
+	if (!(p->flags & PEER_NOT_READ) && (p->flags & PEER_TLS) &&
+	    p->aux != NULL && tls_pending(p->aux->ssl))
 		ev_feed_event(core.loop, &p->io, EV_READ);
 }
 
@@ -934,7 +936,8 @@ peer_tls_read(struct peer *p)
 	}
 	peer_took(p, n);
 	/* One read a peer an iteration: the rest of it at the next. */
-	if (!(p->flags & PEER_NOT_READ) && tls_pending(p->aux->ssl))
+	if (!(p->flags & PEER_NOT_READ) && (p->flags & PEER_TLS) &&
+	    p->aux != NULL && tls_pending(p->aux->ssl))
 		ev_feed_event(core.loop, &p->io, EV_READ);
 }
 

@@ -518,6 +518,7 @@ rooms_follow_answer(const char *name)
 	nr->entering = 1;
 	while ((w = nr->waiting) != NULL) {
 		m = w->member;
+		nr->waiting = w->next;		/* as unwait() makes it */
 		unwait(w);
 		enter_room(m, r);
 		/* What it said meanwhile, in order; it may wait again. */
