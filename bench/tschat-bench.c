@@ -345,6 +345,27 @@ core_ticks(int core, double *busy, double *total)
 	return 0;
 }
 
+/* The number after "FIELD:" in the file PATH ("Slab:" ...), or -1. */
+static long
+proc_field(const char *path, const char *field)
+{
+	char	 line[256];
+	size_t	 flen = strlen(field);
+	long	 v = -1;
+	FILE	*f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
+			v = strtol(line + flen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
 /*
  * A number of /proc/PID/status: VmRSS in kB, voluntary_ctxt_switches...;
  * -1 without it.
@@ -352,24 +373,12 @@ core_ticks(int core, double *busy, double *total)
 static long
 server_status_kb(const char *field)
 {
-	char	 path[64], line[256];
-	size_t	 flen = strlen(field);
-	long	 kb = -1;
-	FILE	*f;
+	char	path[64];
 
 	if (opt.pid <= 0)
 		return -1;
 	snprintf(path, sizeof path, "/proc/%d/status", (int)opt.pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
-			kb = strtol(line + flen + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return kb;
+	return proc_field(path, field);
 }
 
 /* The server's context switches, voluntary or not, or -1. */
@@ -386,21 +395,7 @@ server_switches(void)
 static long
 meminfo_kb(const char *field)
 {
-	char	 line[256];
-	size_t	 flen = strlen(field);
-	long	 kb = -1;
-	FILE	*f;
-
-	if ((f = fopen("/proc/meminfo", "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
-			kb = strtol(line + flen + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return kb;
+	return proc_field("/proc/meminfo", field);
 }
 
 /* Open descriptors of the server, or -1. */
