@@ -14,6 +14,9 @@
  * tls-echo: echo through TLS (OpenSSL, nonblocking, on the same epoll),
  * with the key and certificate of PEM files CERT and KEY; OpenSSL's
  * defaults but for TLS 1.2 at least and no session resumed (as tschatd).
+ * SIGUSR1 writes "stats: writes N, loop iterations N" to stderr: the
+ * writes that took bytes and the epoll_wait()s so far, counted as tschatd
+ * counts its own.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -59,6 +62,15 @@ static struct conn	**conns;	/* open connections, dense */
 static size_t		  nconns, conns_cap;
 static struct conn	 *graveyard;	/* closed, freed after the batch */
 static char		  rbuf[READ_BYTES];
+static unsigned long long writes, iterations;
+static volatile sig_atomic_t stats_asked;
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+	stats_asked = 1;
+}
 
 static void
 die(const char *what)
@@ -120,12 +132,18 @@ conn_close(struct conn *c)
 static ssize_t
 io_send(struct conn *c, const char *p, size_t n)
 {
+	ssize_t	w;
 	int	r, e;
 
-	if (c->ssl == NULL)
-		return send(c->fd, p, n, MSG_NOSIGNAL);
-	if ((r = SSL_write(c->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0)
+	if (c->ssl == NULL) {
+		if ((w = send(c->fd, p, n, MSG_NOSIGNAL)) > 0)
+			writes++;
+		return w;
+	}
+	if ((r = SSL_write(c->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0) {
+		writes++;
 		return r;
+	}
 	e = SSL_get_error(c->ssl, r);
 	errno = e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ ?
 	    EAGAIN : EPIPE;
@@ -378,6 +396,7 @@ main(int argc, char **argv)
 	struct epoll_event	 evs[MAX_EVENTS];
 	struct conn		 listener = { 0 };
 	struct rlimit		 rl;
+	struct sigaction	 sa;
 	struct conn		*c;
 	int			 i, n, port;
 
@@ -393,6 +412,12 @@ main(int argc, char **argv)
 	}
 	/* OpenSSL writes with write(2): a peer gone must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
+	/* No SA_RESTART: the signal ends the wait, and is answered then. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL) == -1)
+		die("sigaction");
 	if (strcmp(argv[1], "udp") == 0)
 		serve_udp(port);
 	else if (strcmp(argv[1], "broadcast") == 0)
@@ -412,11 +437,18 @@ main(int argc, char **argv)
 		die("epoll_create1");
 	watch(&listener, EPOLLIN, EPOLL_CTL_ADD);
 	for (;;) {
-		if ((n = epoll_wait(ep, evs, MAX_EVENTS, -1)) == -1) {
+		n = epoll_wait(ep, evs, MAX_EVENTS, -1);
+		if (stats_asked) {
+			stats_asked = 0;
+			fprintf(stderr, "stats: writes %llu, loop iterations "
+			    "%llu\n", writes, iterations);
+		}
+		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			die("epoll_wait");
 		}
+		iterations++;
 		for (i = 0; i < n; i++) {
 			c = evs[i].data.ptr;
 			if (c == &listener)

@@ -228,6 +228,7 @@ END {
 	print "kernel's loopback work for the server's sends counts here too) and"
 	print "by the load generator."
 	print ""
+	fanout_runs()
 	print "## Idle connections"
 	print ""
 	print "| scenario | target | accepted | alive | server RSS per connection, bytes | connections/s |"
@@ -281,6 +282,7 @@ END {
 	goal_rate("echo1000", 0.9, 0)
 	goal_fanout("fanout100")
 	goal_fanout("fanout1000")
+	goal_every_run("fanout1000", 0.9)
 	goal_rooms("rooms1000", "fanout1000", 0)
 	goal_rooms("rooms1000", "fanout10000", 1)
 	k = "idle10000 tschatd"
@@ -882,4 +884,79 @@ function large_tables(    i, j, id, k, any, n, w, sh) {
 	print "never heard of (until the client sends something): the notes say"
 	print "when the server held fewer than were made. The wait ends when"
 	print "nothing new has happened for 30 s (stalled), or at -T."
+}
+
+# Run I of K's figure: the server's CPU a delivery in microseconds, lines
+# a write, loop iterations a second (- without the server's counters).
+function run_fig(k, i, what,    r, c, d, w, n) {
+	r = val[k, i, "rate"]; c = val[k, i, "srv_cpu"]; d = val[k, i, "dur"]
+	w = val[k, i, "srv_writes"]; n = val[k, i, "srv_iters"]
+	if (r == "" || r <= 0)
+		return "-"
+	if (what == "cpu")
+		return (c == "" || c == "-" || c <= 0) ? "-" : sprintf("%.3f", c / r * 1e6)
+	if (what == "lpw")
+		return (w == "" || w <= 0 || d <= 0) ? "-" : sprintf("%.1f", r * d / w)
+	if (what == "ips")
+		return (n == "" || n <= 0 || d <= 0) ? "-" : human(n / d)
+	return "-"
+}
+
+# The fan-out rows run by run: tschatd against ref of the same repetition,
+# with what explains a difference (how many lines a write carried, how
+# often the loop turned).
+function fanout_runs(    i, j, id, k, r, n, a, b, any) {
+	for (i = 1; i <= nids; i++) {
+		id = ids[i]
+		k = id " tschatd"; r = id " ref"
+		if (id !~ /^fanout/ || !(k in runs) || !(r in runs))
+			continue
+		if (!any) {
+			any = 1
+			print "The fan-out rows run by run, tschatd against ref of the same repetition:"
+			print "the rate, the server's CPU a delivery (microseconds), the lines a"
+			print "write to a listener carried (deliveries over the server's writes"
+			print "that took bytes, its sender's own copy among them) and the server's"
+			print "loop iterations a second (both count them alike: tschatd's SIGUSR1"
+			print "line, refserver's; `tschat-bench --stats` asks for them as the"
+			print "measured time starts and ends)."
+			print ""
+			print "| scenario | run | rate tschatd | rate ref | x ref | CPU us a delivery, tschatd | ref | x ref | lines a write, tschatd | ref | loop iterations/s, tschatd | ref | notes |"
+			print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+		}
+		n = runs[k] < runs[r] ? runs[k] : runs[r]
+		for (j = 1; j <= n; j++) {
+			a = run_fig(k, j, "cpu"); b = run_fig(r, j, "cpu")
+			printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			    id, j, human(val[k, j, "rate"]), human(val[r, j, "rate"]),
+			    ratio(val[k, j, "rate"], val[r, j, "rate"]), a, b,
+			    (a == "-" || b == "-" ? "-" : ratio(a, b)),
+			    run_fig(k, j, "lpw"), run_fig(r, j, "lpw"),
+			    run_fig(k, j, "ips"), run_fig(r, j, "ips"),
+			    ((clean[k, j] && clean[r, j]) ? "" : "disturbed")
+		}
+	}
+	if (any)
+		print ""
+}
+
+# ID's rate against ref's of the same repetition, in every repetition.
+function goal_every_run(id, want,    k, r, n, j, x, lo, s) {
+	k = id " tschatd"; r = id " ref"
+	if (!(k in runs) || !(r in runs))
+		return
+	n = runs[k] < runs[r] ? runs[k] : runs[r]
+	lo = -1; s = ""
+	for (j = 1; j <= n; j++) {
+		if (val[r, j, "rate"] <= 0)
+			continue
+		x = val[k, j, "rate"] / val[r, j, "rate"]
+		s = s (s == "" ? "" : ", ") sprintf("%.2f", x)
+		if (lo < 0 || x < lo)
+			lo = x
+	}
+	if (lo < 0)
+		return
+	printf "| %s: within %d %% of ref in every repetition | %s | %s |\n",
+	    id, (1 - want) * 100 + 0.5, s, (lo >= want ? "yes" : "**no**")
 }

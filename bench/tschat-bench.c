@@ -154,6 +154,7 @@ static struct {
 	int		 no_notices;	/* --no-notices: no join notices */
 	int		 settle;	/* --settle: idle's hold once quiet */
 	int		 check;		/* --check: line, join-storm */
+	int		 stats;		/* --stats: SIGUSR1 to the server */
 } opt = {
 	.host = "127.0.0.1", .port = 0, .conns = -1, .size = 64,
 	.inflight = -1, .listeners = 100, .senders = 1, .duration = 3.0,
@@ -1758,6 +1759,14 @@ mark_end(const char *path)
 		usleep(100000);
 }
 
+/* --stats: the server logs its counters now. */
+static void
+ask_stats(void)
+{
+	if (opt.stats && opt.pid > 0 && kill(opt.pid, SIGUSR1) == -1)
+		die("--stats: SIGUSR1 to %ld: %s", (long)opt.pid,
+		    strerror(errno));
+}
 
 static void
 run_loop(double *cpu_b, double *cpu_s)
@@ -1776,6 +1785,7 @@ run_loop(double *cpu_b, double *cpu_s)
 		now = now_ns();
 		if (!measuring && now >= t_meas) {
 			measuring = 1;
+			ask_stats();
 			if (opt.mark != NULL)
 				mark_file(opt.mark);
 			b0 = cpu_self();
@@ -1810,6 +1820,7 @@ run_loop(double *cpu_b, double *cpu_s)
 	*cpu_s = opt.pid > 0 ? (cpu_server() - s0) / opt.duration : -1;
 	core_busy = core >= 0 && core_ticks(core, &cb1, &ct1) == 0 &&
 	    ct1 > ct0 ? (cb1 - cb0) / (ct1 - ct0) : -1;
+	ask_stats();
 	if (opt.mark != NULL)
 		mark_end(opt.mark);
 }
@@ -3002,6 +3013,8 @@ usage(int status)
 "  --span K       fanout --rooms --nodes: room R's listeners on nodes R\n"
 "                 to R + K - 1 in turn, its sender on node R\n"
 "  --mark FILE    make FILE when the measured time starts\n"
+"  --stats        send the server (--pid) SIGUSR1 as the measured time\n"
+"                 starts and as it ends: its counters then, in its log\n"
 "  --lines N      join, join-storm: lines said in the room before the\n"
 "                 joins (20); line: lines said and timed (50)\n"
 "  --no-notices   line, join-storm: the server tells no joins (refserver\n"
@@ -3080,6 +3093,7 @@ main(int argc, char **argv)
 		{ "no-notices", no_argument, NULL, 'N' },
 		{ "settle", no_argument, NULL, 'Q' },
 		{ "check", no_argument, NULL, 'C' },
+		{ "stats", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -3133,6 +3147,7 @@ main(int argc, char **argv)
 		case 'N': opt.no_notices = 1; break;
 		case 'Q': opt.settle = 1; break;
 		case 'C': opt.check = 1; break;
+		case 'G': opt.stats = 1; break;
 		case 'u': udp_wait = 1; break;
 		case 'h': usage(0);
 		default: usage(2);

@@ -25,6 +25,7 @@ struct stats {
 	uint64_t	msgs_out;
 	uint64_t	bytes_in;
 	uint64_t	bytes_out;
+	uint64_t	writes;		/* send()s to TCP peers, TLS records */
 	uint64_t	lines_cut;
 	uint64_t	udp_in;
 	uint64_t	udp_out;

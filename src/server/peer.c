@@ -460,6 +460,7 @@ peer_write_through(struct peer *p, const struct slice *s)
 		/* Full, or an error the watcher's write will meet again. */
 		return errno == EINTR ? -1 : 0;
 	core.stats.bytes_out += (uint64_t)n;
+	core.stats.writes++;
 	return n;
 }
 
@@ -1008,6 +1009,7 @@ peer_flush(struct peer *p)
 				break;
 			outq_consume(&p->outq, n);
 			core.stats.bytes_out += n;
+			core.stats.writes++;
 			budget -= MINIMUM(budget, (size_t)n);
 			continue;
 		}
@@ -1032,6 +1034,7 @@ peer_flush(struct peer *p)
 		}
 		outq_consume(&p->outq, n);
 		core.stats.bytes_out += n;
+		core.stats.writes++;
 		budget -= MINIMUM(budget, (size_t)n);
 	}
 	if (core.service->cut_slow && p->outq.bytes > core.conf->max_queue) {

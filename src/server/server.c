@@ -260,7 +260,8 @@ server_log_stats(void)
 		stats_fn(more, sizeof more, stats_arg);
 #define U(x) ((unsigned long long)(x))
 	log_always("stats: peers %u (room %u), accepted %llu; messages in %llu "
-	    "out %llu; bytes in %llu out %llu; lines cut %llu; reading paused "
+	    "out %llu; bytes in %llu out %llu; writes %llu, loop iterations "
+	    "%llu; lines cut %llu; reading paused "
 	    "%llu, rate waits %llu; cut: slow consumers %llu, idle %llu; "
 	    "refused: full %llu, per-ip %llu, allow %llu, out of files %llu; "
 	    "udp in %llu out %llu, joined %llu, expired %llu, cookies %llu, "
@@ -268,7 +269,8 @@ server_log_stats(void)
 	    "%llu, send %llu; tls handshakes %llu, failed %llu, timed out %llu, "
 	    "on the plaintext port %llu%s",
 	    peers_count(), core.service->count(), U(s->accepted), U(s->msgs_in),
-	    U(s->msgs_out), U(s->bytes_in), U(s->bytes_out), U(s->lines_cut),
+	    U(s->msgs_out), U(s->bytes_in), U(s->bytes_out), U(s->writes),
+	    U(ev_iteration(core.loop)), U(s->lines_cut),
 	    U(s->backpressure), U(s->rate_waits), U(s->slow_cut),
 	    U(s->idle_cut), U(s->refused_full), U(s->refused_per_ip),
 	    U(s->refused_allow), U(s->accept_failed), U(s->udp_in),
