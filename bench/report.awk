@@ -904,33 +904,38 @@ function run_fig(k, i, what,    r, c, d, w, n) {
 
 # The fan-out rows run by run: tschatd against ref of the same repetition,
 # with what explains a difference (how many lines a write carried, how
-# often the loop turned).
-function fanout_runs(    i, j, id, k, r, n, a, b, any) {
+# often the loop turned), and against ref-wire where it ran.
+function fanout_runs(    i, j, id, k, r, w, n, a, b, c, any) {
 	for (i = 1; i <= nids; i++) {
 		id = ids[i]
-		k = id " tschatd"; r = id " ref"
+		k = id " tschatd"; r = id " ref"; w = id " ref-wire"
 		if (id !~ /^fanout/ || !(k in runs) || !(r in runs))
 			continue
 		if (!any) {
 			any = 1
-			print "The fan-out rows run by run, tschatd against ref of the same repetition:"
-			print "the rate, the server's CPU a delivery (microseconds), the lines a"
-			print "write to a listener carried (deliveries over the server's writes"
-			print "that took bytes, its sender's own copy among them) and the server's"
-			print "loop iterations a second (both count them alike: tschatd's SIGUSR1"
-			print "line, refserver's; `tschat-bench --stats` asks for them as the"
-			print "measured time starts and ends)."
+			print "The fan-out rows run by run, tschatd against ref of the same repetition"
+			print "(and against ref-wire, refserver fed lines as long as tschatd's reach"
+			print "each listener, where it ran): the rate, the server's CPU a delivery"
+			print "(microseconds), the lines a write to a listener carried (deliveries"
+			print "over the server's writes that took bytes, its sender's own copy among"
+			print "them) and the server's loop iterations a second (both count them"
+			print "alike: tschatd's SIGUSR1 line, refserver's; `tschat-bench --stats`"
+			print "asks for them as the measured time starts and ends)."
 			print ""
-			print "| scenario | run | rate tschatd | rate ref | x ref | CPU us a delivery, tschatd | ref | x ref | lines a write, tschatd | ref | loop iterations/s, tschatd | ref | notes |"
-			print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+			print "| scenario | run | rate tschatd | rate ref | x ref | x ref-wire | CPU us a delivery, tschatd | ref | ref-wire | x ref | x ref-wire | lines a write, tschatd | ref | loop iterations/s, tschatd | ref | notes |"
+			print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 		}
 		n = runs[k] < runs[r] ? runs[k] : runs[r]
 		for (j = 1; j <= n; j++) {
 			a = run_fig(k, j, "cpu"); b = run_fig(r, j, "cpu")
-			printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			c = (w in runs) && j <= runs[w] ? run_fig(w, j, "cpu") : "-"
+			printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			    id, j, human(val[k, j, "rate"]), human(val[r, j, "rate"]),
-			    ratio(val[k, j, "rate"], val[r, j, "rate"]), a, b,
+			    ratio(val[k, j, "rate"], val[r, j, "rate"]),
+			    ((w in runs) && j <= runs[w] ? ratio(val[k, j, "rate"], val[w, j, "rate"]) : "-"),
+			    a, b, c,
 			    (a == "-" || b == "-" ? "-" : ratio(a, b)),
+			    (a == "-" || c == "-" ? "-" : ratio(a, c)),
 			    run_fig(k, j, "lpw"), run_fig(r, j, "lpw"),
 			    run_fig(k, j, "ips"), run_fig(r, j, "ips"),
 			    ((clean[k, j] && clean[r, j]) ? "" : "disturbed")
