@@ -70,13 +70,14 @@ static const char *const usage_lines[] = {
 	"free-port [-u] HOST",
 	"    print a port that was free on HOST",
 	"room [-w SECS] [-s SENDERS] [-m LINES] [-l LEN] [-r RATE] [-b SECS]",
-	"     [-d SECS] [-o ONLINE] HOST PORT N",
+	"     [-d SECS] [-o ONLINE] [-h SECS] HOST PORT N",
 	"    N peers in a room (--broadcast) wait for \"joined (ONLINE online)\"",
 	"    and print \"room: ready\"; -d SECS later the first SENDERS send",
 	"    LINES lines of LEN bytes each, RATE a second (0: as fast as the",
 	"    socket takes them), and every peer must get every line of every",
 	"    sender, in order; with -b one more peer says one line SECS after",
-	"    the start and its delay is measured",
+	"    the start and its delay is measured; with -h, once every peer",
+	"    has every line, print \"room: done\" and hold them SECS more",
 	"noread [-b BYTES] [-h SECS] HOST PORT",
 	"    connect with a receive buffer of BYTES, print the local address,",
 	"    never read; hold the connection for SECS",
@@ -1285,6 +1286,7 @@ cmd_room(int argc, char **argv)
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
 	double			 wait = 60, rate = 0, marker_secs = -1, delay = 0;
+	double			 hold = 0;
 	double			 deadline, t, first_done, last_done, marker_max;
 	double			 send_done, max_stall;
 	unsigned int		 counts[R_FAILED + 1];
@@ -1294,10 +1296,13 @@ cmd_room(int argc, char **argv)
 	r.nsenders = 1;
 	r.lines = 100;
 	r.linelen = 64;
-	while ((ch = getopt(argc, argv, "b:d:l:m:o:r:s:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:d:h:l:m:o:r:s:w:")) != -1) {
 		switch (ch) {
 		case 'b':
 			marker_secs = parse_secs(optarg);
+			break;
+		case 'h':
+			hold = parse_secs(optarg);
 			break;
 		case 'd':
 			delay = parse_secs(optarg);
@@ -1453,6 +1458,15 @@ cmd_room(int argc, char **argv)
 		}
 	}
 
+	/* -h: the connections stay a while, for whoever watches the server. */
+	if (hold > 0 && r.failures == 0 &&
+	    r.complete == (unsigned int)r.npeers) {
+		printf("room: done\n");
+		fflush(stdout);
+		deadline = now() + hold;
+		while ((timeout = ms_left(deadline)) > 0)
+			(void)poll(NULL, 0, timeout);
+	}
 	first_done = last_done = marker_max = send_done = max_stall = 0;
 	for (i = 0; i < r.npeers; i++) {
 		p = &r.peers[i];
