@@ -57,13 +57,19 @@ fixed_stamp(size_t *lenp)
 }
 
 static void
-fake_deliver(struct member *m, const struct slice *s)
+fake_deliver(struct member *m, const struct slice *s, unsigned int n)
 {
 	struct fake	*f = container_of(m, struct fake, m);
+	unsigned int	 i;
 
-	ck_assert_msg(f->len + s->len <= GOT_MAX, "member got too much");
-	memcpy(f->got + f->len, slice_data(s), s->len);
-	f->len += s->len;
+	ck_assert_uint_ge(n, 1);
+	ck_assert_uint_le(n, ROOM_GATHER_SLICES);
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(f->len + s[i].len <= GOT_MAX,
+		    "member got too much");
+		memcpy(f->got + f->len, slice_data(&s[i]), s[i].len);
+		f->len += s[i].len;
+	}
 	f->pushes++;
 }
 
@@ -211,6 +217,113 @@ START_TEST(test_gathering_keeps_order)
 	    STAMP "*** 127.0.0.1:5001 left (2 online)\n");
 	leave(&a);
 	leave(&u);
+}
+END_TEST
+
+/* A batched member with room for many chunks of lines. */
+struct big {
+	struct member	 m;
+	char		*got;
+	size_t		 len, cap;
+	unsigned int	 pushes;
+	unsigned int	 most;		/* slices in one delivery, at most */
+};
+
+static void
+big_deliver(struct member *m, const struct slice *s, unsigned int n)
+{
+	struct big	*b = container_of(m, struct big, m);
+	unsigned int	 i;
+
+	ck_assert_uint_le(n, ROOM_GATHER_SLICES);
+	for (i = 0; i < n; i++) {
+		if (b->len + s[i].len > b->cap) {
+			b->cap = (b->len + s[i].len) * 2;
+			b->got = realloc(b->got, b->cap);
+			ck_assert_ptr_nonnull(b->got);
+		}
+		memcpy(b->got + b->len, slice_data(&s[i]), s[i].len);
+		b->len += s[i].len;
+	}
+	b->pushes++;
+	b->most = MAXIMUM(b->most, n);
+}
+
+static const struct member_ops big_ops = { big_deliver, 1, NULL, NULL };
+
+/* Say LINES lines of LEN bytes as B, each numbered; what B must get. */
+static char *
+say_long(struct big *b, unsigned int lines, size_t len, size_t *wlen)
+{
+	char		*line, *want;
+	size_t		 per = sizeof STAMP - 1 + strlen("127.0.0.1:5000: ") +
+			    len + 1;
+	unsigned int	 i;
+
+	line = malloc(len + 1);
+	want = malloc(per * lines + 1);
+	ck_assert_ptr_nonnull(line);
+	ck_assert_ptr_nonnull(want);
+	*wlen = 0;
+	for (i = 0; i < lines; i++) {
+		memset(line, 'a' + i % 26, len);
+		memcpy(line, &"0123456789"[i % 10], 1);
+		line[len] = '\0';
+		room_say(room, &b->m, line, len, 0);
+		*wlen += (size_t)snprintf(want + *wlen, per + 1,
+		    STAMP "127.0.0.1:5000: %s\n", line);
+	}
+	free(line);
+	return want;
+}
+
+/*
+ * The lines of one loop iteration reach a batched member in one delivery
+ * even when they fill more than one chunk, up to ROOM_GATHER_SLICES
+ * chunks; past them in several, each of ROOM_GATHER_SLICES at most; and
+ * always in the order said.
+ */
+START_TEST(test_gathering_across_chunks)
+{
+	static const uint8_t	loopback[4] = { 127, 0, 0, 1 };
+	struct big		b;
+	char			*want;
+	size_t			 wlen;
+
+	memset(&b, 0, sizeof b);
+	b.m.ops = &big_ops;
+	b.m.addr.family = AF_INET;
+	memcpy(b.m.addr.bytes, loopback, sizeof loopback);
+	b.m.addr.port = 5000;
+	b.m.lobby.member = &b.m;
+	b.m.id = 5000;
+	room_join(room, &b.m.lobby);
+	room_flush(room);
+	b.len = 0;
+	b.pushes = b.most = 0;
+
+	/* 12 lines of 1500 bytes: some 18 KiB, two chunks. */
+	want = say_long(&b, 12, 1500, &wlen);
+	ck_assert_uint_eq(b.len, 0);
+	room_flush(room);
+	ck_assert_uint_eq(b.pushes, 1);
+	ck_assert_uint_ge(b.most, 2);
+	ck_assert_bytes_str(b.got, b.len, want);
+	free(want);
+
+	/* 120 lines: some 180 KiB, more chunks than one delivery takes. */
+	b.len = 0;
+	b.pushes = b.most = 0;
+	want = say_long(&b, 120, 1500, &wlen);
+	room_flush(room);
+	ck_assert_uint_ge(b.pushes, 2);
+	ck_assert_uint_eq(b.most, ROOM_GATHER_SLICES);
+	ck_assert_uint_eq(b.len, wlen);
+	ck_assert_bytes_str(b.got, b.len, want);
+	free(want);
+
+	room_leave(room, &b.m.lobby, NULL, 0, 0);
+	free(b.got);
 }
 END_TEST
 
@@ -662,14 +775,18 @@ struct counter {
 };
 
 static void
-count_deliver(struct member *m, const struct slice *s)
+count_deliver(struct member *m, const struct slice *s, unsigned int n)
 {
 	struct counter	*c = container_of(m, struct counter, m);
-	const char	*d = slice_data(s);
+	const char	*d;
 	uint32_t	 i;
+	unsigned int	 k;
 
-	for (i = 0; i < s->len; i++)
-		c->lines += d[i] == '\n';
+	for (k = 0; k < n; k++) {
+		d = slice_data(&s[k]);
+		for (i = 0; i < s[k].len; i++)
+			c->lines += d[i] == '\n';
+	}
 }
 
 static const struct member_ops count_ops = { count_deliver, 0, NULL, NULL };
@@ -887,6 +1004,7 @@ room_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_join_say_leave);
 	tcase_add_test(tc, test_gathering_keeps_order);
+	tcase_add_test(tc, test_gathering_across_chunks);
 	tcase_add_test(tc, test_tags_and_two_rooms);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_remote_history);

@@ -68,14 +68,21 @@
 
 /*
  * Output chunks shared by peer queues. The lines of one loop iteration
- * are one slice, and so one write for each listener, unless they cross
- * into a new chunk: a line reserves four times its text (what
- * neutralising may make of it), so a chunk of 16 KiB takes some 140
- * stamped lines of 64 bytes: a burst of 16 crosses one time in nine,
- * where with 4 KiB it crossed one time in two. The pool keeps 1 MiB.
+ * are one slice, unless they cross into a new chunk: a line reserves four
+ * times its text (what neutralising may make of it), so a chunk of 16 KiB
+ * takes some 140 stamped lines of 64 bytes: a burst of 16 crosses one
+ * time in nine, where with 4 KiB it crossed one time in two. The pool
+ * keeps 1 MiB.
  */
 #define OUTQ_CHUNK_BYTES	(16 * 1024)
 #define OUTQ_POOL_CHUNKS	64
+/*
+ * A room gathers the lines of a loop iteration in this many slices at
+ * most (a new chunk starts one), and hands them to each listener
+ * together: one write, across chunks too. Past them (some 270 KiB of
+ * lines in one iteration) it hands over what it has early.
+ */
+#define ROOM_GATHER_SLICES	4
 /* Bytes written to one peer per loop iteration, for fairness. */
 #define WRITE_PER_PASS_BYTES	(256 * 1024)
 

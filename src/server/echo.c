@@ -54,7 +54,7 @@ echo_send(struct member *m, const char *text, size_t len)
 	struct slice	s;
 
 	core_stamped(&s, text, len);
-	m->ops->deliver(m, &s);
+	m->ops->deliver(m, &s, 1);
 	core.stats.msgs_out++;
 }
 

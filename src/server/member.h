@@ -15,8 +15,12 @@ struct joined_room;
 struct member;
 
 struct member_ops {
-	/* Queue S (one line, or a room's lines one after another) for M. */
-	void	(*deliver)(struct member *m, const struct slice *s);
+	/*
+	 * Queue the N slices S, in order, for M: one line, or a room's
+	 * lines one after another (ROOM_GATHER_SLICES at most).
+	 */
+	void	(*deliver)(struct member *m, const struct slice *s,
+		    unsigned int n);
 	/*
 	 * Whether M may get the lines of one loop iteration together, in
 	 * one push before the server writes (TCP); else each as it is said

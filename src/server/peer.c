@@ -100,7 +100,8 @@ struct peer {
 
 static void	peer_io_cb(struct ev_loop *, ev_io *, int);
 static void	peer_rate_cb(struct ev_loop *, ev_timer *, int);
-static void	peer_deliver(struct member *, const struct slice *);
+static void	peer_deliver(struct member *, const struct slice *,
+		    unsigned int);
 static void	peer_resume(struct member *);
 static void	peer_close(struct peer *, const char *why);
 static int	peer_key(const struct member *, unsigned char *);
@@ -441,52 +442,76 @@ quarter_queue(void)
 }
 
 /*
- * In the write pass, S for a plaintext peer that owes nothing and waits
- * for nothing is written at once: a room's lines reach each listener in
- * one pass over them, each peer touched once. Return the bytes written,
- * or -1 if it was not tried.
+ * In the write pass, the N slices S for a plaintext peer that owes nothing
+ * and waits for nothing are written at once, in one write: a room's lines
+ * reach each listener in one pass over them, each peer touched once.
+ * Return the bytes written, or -1 if it was not tried.
  */
 static ssize_t
-peer_write_through(struct peer *p, const struct slice *s)
+peer_write_through(struct peer *p, const struct slice *s, unsigned int n)
 {
-	ssize_t	n;
+	struct iovec	iov[ROOM_GATHER_SLICES];
+	struct msghdr	msg;
+	ssize_t		w;
+	unsigned int	i;
 
 	if (!core.writing || (p->flags & PEER_TLS) || p->outq.bytes > 0 ||
 	    (p->flags & (PEER_PENDING | PEER_HANDSHAKE)) ||
 	    (watching(p) & EV_WRITE))
 		return -1;
-	n = send(p->io.fd, slice_data(s), s->len, MSG_NOSIGNAL);
-	if (n == -1)
+	if (n == 1)
+		w = send(p->io.fd, slice_data(s), s->len, MSG_NOSIGNAL);
+	else {
+		n = MINIMUM(n, ROOM_GATHER_SLICES);
+		for (i = 0; i < n; i++) {
+			iov[i].iov_base = (void *)(uintptr_t)slice_data(&s[i]);
+			iov[i].iov_len = s[i].len;
+		}
+		memset(&msg, 0, sizeof msg);
+		msg.msg_iov = iov;
+		msg.msg_iovlen = n;
+		w = sendmsg(p->io.fd, &msg, MSG_NOSIGNAL);
+	}
+	if (w == -1)
 		/* Full, or an error the watcher's write will meet again. */
 		return errno == EINTR ? -1 : 0;
-	core.stats.bytes_out += (uint64_t)n;
+	core.stats.bytes_out += (uint64_t)w;
 	core.stats.writes++;
-	return n;
+	return w;
 }
 
 static void
-peer_deliver(struct member *m, const struct slice *s)
+peer_deliver(struct member *m, const struct slice *s, unsigned int n)
 {
 	struct peer	*p = container_of(m, struct peer, member);
 	struct slice	 rest;
-	ssize_t		 n;
+	ssize_t		 w;
+	size_t		 done;
+	unsigned int	 i;
 
 	if (p->flags & PEER_CLOSING)
 		return;
-	if ((n = peer_write_through(p, s)) == (ssize_t)s->len)
-		return;
-	if (n > 0) {
-		rest = *s;
-		rest.off += (uint32_t)n;
-		rest.len -= (uint32_t)n;
-		s = &rest;
+	w = peer_write_through(p, s, n);
+	/* What was not written, in order, from where the write stopped. */
+	done = w > 0 ? (size_t)w : 0;
+	for (i = 0; i < n; i++) {
+		rest = s[i];
+		if (done >= rest.len) {
+			done -= rest.len;
+			continue;
+		}
+		rest.off += (uint32_t)done;
+		rest.len -= (uint32_t)done;
+		done = 0;
+		outq_push(&p->outq, &rest);
 	}
-	outq_push(&p->outq, s);
+	if (p->outq.bytes == 0)
+		return;
 	/* Over the limit: the next flush writes what it can, then judges. */
 	if (p->outq.bytes > core.conf->max_queue)
 		p->flags |= PEER_SLOW;
 	/* Its socket is full: the watcher writes the rest when it drains. */
-	if (n >= 0 && !(p->flags & PEER_SLOW))
+	if (w >= 0 && !(p->flags & PEER_SLOW))
 		write_on(p);
 	else
 		want_write(p);

@@ -49,7 +49,8 @@ struct room {
 	int			  closed;	/* nothing more is said */
 	struct backlog_room	 *history;
 	/* The lines of this loop iteration, one after another. */
-	struct slice		  gathered;
+	struct slice		  gathered[ROOM_GATHER_SLICES];
+	unsigned int		  ngathered;
 	/* Join and leave notices: sent while it holds tokens. */
 	struct bucket		  notices;
 	/* Held back since the last summary; then the room is listed. */
@@ -105,7 +106,8 @@ room_free(struct room *r)
 	if (*r->env.gathering == r)
 		*r->env.gathering = NULL;
 	uncount(r);
-	slice_release(&r->gathered);
+	while (r->ngathered > 0)
+		slice_release(&r->gathered[--r->ngathered]);
 	free(r->members);
 	free(r);
 }
@@ -207,21 +209,27 @@ void
 room_flush(struct room *r)
 {
 	struct member	*m;
-	struct slice	 s;
+	struct slice	 s[ROOM_GATHER_SLICES];
+	unsigned int	 n = r->ngathered;
 	uint32_t	 i;
 
 	if (*r->env.gathering == r)
 		*r->env.gathering = NULL;
-	if (r->gathered.len == 0)
+	if (n == 0)
 		return;
-	s = r->gathered;
-	memset(&r->gathered, 0, sizeof r->gathered);
+	/*
+	 * Taken out first: a delivery may close its member, whose leave
+	 * notice then starts a gathering of its own.
+	 */
+	memcpy(s, r->gathered, n * sizeof *s);
+	r->ngathered = 0;
 	for (i = 0; i < r->nmembers; i++) {
 		m = r->members[i]->member;
 		if (m->ops->batched)
-			m->ops->deliver(m, &s);
+			m->ops->deliver(m, s, n);
 	}
-	slice_release(&s);
+	for (i = 0; i < n; i++)
+		slice_release(&s[i]);
 }
 
 /* Hand over what any room gathered: something else is to be said. */
@@ -246,17 +254,25 @@ send_all(struct room *r, const struct slice *s)
 	for (i = 0; r->nbatched < r->nmembers && i < r->nmembers; i++) {
 		m = r->members[i]->member;
 		if (!m->ops->batched)
-			m->ops->deliver(m, s);
+			m->ops->deliver(m, s, 1);
 	}
 	if (r->nbatched == 0)
 		return;
 	/* The others get the lines gathered, in one push each. */
-	if (*r->env.gathering == r && slice_extend(&r->gathered, s))
-		return;
+	if (*r->env.gathering == r) {
+		if (slice_extend(&r->gathered[r->ngathered - 1], s))
+			return;
+		if (r->ngathered < ROOM_GATHER_SLICES) {
+			r->gathered[r->ngathered] = *s;
+			slice_hold(&r->gathered[r->ngathered++]);
+			return;
+		}
+	}
 	flush_gathered(r);
 	room_flush(r);
-	r->gathered = *s;
-	slice_hold(&r->gathered);
+	r->gathered[0] = *s;
+	slice_hold(&r->gathered[0]);
+	r->ngathered = 1;
 	*r->env.gathering = r;
 }
 
@@ -288,7 +304,7 @@ static void
 send_one(struct room *r, struct member *m, const struct slice *s)
 {
 	flush_gathered(r);
-	m->ops->deliver(m, s);
+	m->ops->deliver(m, s, 1);
 	(*r->env.msgs_out)++;
 }
 
@@ -466,7 +482,7 @@ replay_line(const char *line, size_t len, void *arg)
 	out = outq_msg_begin(len);
 	memcpy(out, line, len);
 	outq_msg_end(len, &s);
-	rp->m->ops->deliver(rp->m, &s);
+	rp->m->ops->deliver(rp->m, &s, 1);
 }
 
 static void
@@ -492,7 +508,7 @@ replay(struct room *r, struct member *m)
 		rp.out = outq_msg_begin(total);
 		backlog_each(r->history, replay_line, &rp);
 		outq_msg_end(total, &s);
-		m->ops->deliver(m, &s);
+		m->ops->deliver(m, &s, 1);
 	} else
 		backlog_each(r->history, replay_line, &rp);
 	*r->env.msgs_out += backlog_lines(r->history);

@@ -62,7 +62,8 @@ struct udp_source {
 	ev_tstamp		 last_seen;
 };
 
-static void	udp_deliver(struct member *, const struct slice *);
+static void	udp_deliver(struct member *, const struct slice *,
+		    unsigned int);
 
 /* A datagram a line: members are not batched. */
 static const struct member_ops udp_member_ops = {
@@ -134,11 +135,14 @@ udp_send(int fd, const struct addr *to, const char *data, size_t len)
 }
 
 static void
-udp_deliver(struct member *m, const struct slice *s)
+udp_deliver(struct member *m, const struct slice *s, unsigned int n)
 {
 	struct udp_member	*um = container_of(m, struct udp_member, member);
+	unsigned int		 i;
 
-	udp_send(um->fd, &m->addr, slice_data(s), s->len);
+	/* Not batched: a slice is a line, and a datagram. */
+	for (i = 0; i < n; i++)
+		udp_send(um->fd, &m->addr, slice_data(&s[i]), s[i].len);
 }
 
 void
