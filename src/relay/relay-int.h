@@ -87,6 +87,7 @@ struct rfollow {
 /* Another server, as its entries and its presence hash tell. */
 struct rnode {
 	struct rnode	*next;
+	struct hmap_entry by_id;	/* in relay->node_ids */
 	char		 id[RELAY_NODE_CHARS + 1];
 	char		 name[RELAY_NAME_MAX + 1];	/* "": not known yet */
 	struct rmember	*members;	/* newest first */
@@ -178,6 +179,7 @@ struct relay {
 	int			 restarted;
 
 	struct rnode		*nodes;
+	struct hmap		 node_ids;	/* the same, rnode by id */
 	/*
 	 * The other servers' members by nick, rmember, several to a nick if
 	 * they clash: made anew when a first server becomes known (while

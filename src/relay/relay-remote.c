@@ -23,9 +23,20 @@
 struct rnode *
 relay_node_find(const char *id)
 {
-	struct rnode	*n;
+	struct hmap_entry	*e;
+	struct rnode		*n;
+	uint64_t		 h;
 
-	for (n = relay->nodes; n != NULL; n = n->next) {
+	/* No server known: the table starts again (with a fresh key). */
+	if (relay->nodes == NULL) {
+		hmap_free(&relay->node_ids);
+		hmap_init(&relay->node_ids);
+	}
+	/* By id: every entry read names its server. */
+	h = hmap_hash(&relay->node_ids, id, strlen(id));
+	for (e = hmap_first(&relay->node_ids, h); e != NULL;
+	    e = hmap_next(e, h)) {
+		n = container_of(e, struct rnode, by_id);
 		if (strcmp(n->id, id) == 0)
 			return n;
 	}
@@ -40,6 +51,7 @@ relay_node_find(const char *id)
 	n->heard = ev_now(relay->loop);
 	n->next = relay->nodes;
 	relay->nodes = n;
+	hmap_insert(&relay->node_ids, &n->by_id, h);
 	return n;
 }
 
@@ -264,6 +276,7 @@ relay_node_forget(struct rnode *n)
 void
 relay_node_free(struct rnode *n)
 {
+	hmap_remove(&relay->node_ids, &n->by_id);
 	relay_node_forget(n);
 	relay_seen_free(&n->seen);
 	free(n);
@@ -278,6 +291,7 @@ relay_nodes_clear(void)
 		relay->nodes = n->next;
 		relay_node_free(n);
 	}
+	hmap_free(&relay->node_ids);
 	hmap_free(&relay->rnicks);
 }
 
