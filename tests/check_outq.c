@@ -574,6 +574,37 @@ START_TEST(test_outq_many_chunks)
 }
 END_TEST
 
+/*
+ * outq_idle(): chunks kept for reuse are freed at the second call without
+ * a chunk begun in between, not at the first; the one being written into
+ * stays, and the queues go on after.
+ */
+START_TEST(test_outq_idle)
+{
+	struct outq	 q = OUTQ_EMPTY;
+	static char	 msg[OUTQ_CHUNK_BYTES];
+	int		 i;
+
+	memset(msg, 'x', sizeof msg);
+	ck_assert_uint_eq(outq_idle(), 0);	/* nothing at all yet */
+	/* Three chunks filled and written: two go back to the pool. */
+	for (i = 0; i < 3; i++)
+		outq_append(&q, msg, sizeof msg);
+	ck_assert_uint_eq(q.bytes, 3 * sizeof msg);
+	outq_consume(&q, q.bytes);
+	/* Chunks were begun since the last call: nothing freed yet. */
+	ck_assert_uint_eq(outq_idle(), 0);
+	/* A quiet interval: the pooled chunks go, at least their bytes. */
+	ck_assert_uint_ge(outq_idle(), 2 * sizeof msg);
+	ck_assert_uint_eq(outq_idle(), 0);
+	/* Nothing was broken: a queue takes and gives messages again. */
+	outq_append(&q, "after\n", 6);
+	expect_queue(&q, "after\n", 1);
+	outq_consume(&q, 6);
+	expect_empty(&q);
+}
+END_TEST
+
 /* Writing more than is queued is a bug: the program stops. */
 START_TEST(test_outq_consume_too_much)
 {
@@ -627,6 +658,7 @@ outq_suite(int forking)
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_outq_large_message);
 	tcase_add_test(tc, test_outq_many_chunks);
+	tcase_add_test(tc, test_outq_idle);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 

@@ -26,12 +26,14 @@ static struct chunk	*writer;	/* the chunk messages go into */
 static size_t		 writer_reserved;
 static struct chunk	*pool;
 static unsigned int	 pool_count;
+static unsigned int	 begun;		/* chunks begun since outq_idle() */
 
 static struct chunk *
 chunk_new(size_t cap)
 {
 	struct chunk	*c;
 
+	begun++;
 	if (cap <= OUTQ_CHUNK_BYTES && pool != NULL) {
 		c = pool;
 		pool = c->next;
@@ -242,6 +244,25 @@ outq_clear(struct outq *q)
 		outq_pop(q);
 	q->bytes = 0;
 	(void)outq_shrink(q);
+}
+
+size_t
+outq_idle(void)
+{
+	struct chunk	*c;
+	size_t		 freed = 0;
+
+	if (begun > 0) {
+		begun = 0;
+		return 0;
+	}
+	while ((c = pool) != NULL) {
+		pool = c->next;
+		freed += sizeof *c + c->cap;
+		free(c);
+	}
+	pool_count = 0;
+	return freed;
 }
 
 void

@@ -78,6 +78,14 @@ void	 outq_clear(struct outq *q);
  */
 size_t	 outq_shrink(struct outq *q);
 
+/*
+ * Called once in a while (a second): if no chunk was begun since the last
+ * call, free the chunks kept for reuse, so that a quiet server gives the
+ * memory of its last burst back; return the bytes freed. The chunk being
+ * written into stays.
+ */
+size_t	 outq_idle(void);
+
 /* Release the chunks kept for reuse (at exit, for leak checkers). */
 void	 outq_shutdown(void);
 

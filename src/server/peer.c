@@ -1216,12 +1216,17 @@ peers_reap(void)
 /*
  * When peers fell behind, in a connect storm say, their output rings were
  * allocated and freed among other allocations that live on; the heap keeps
- * those holes resident. Give them back to the system once enough is free.
+ * those holes resident. Give them back to the system once enough is free,
+ * or once the output chunks kept for reuse were freed: nothing was said
+ * for a second, and what a burst left can go.
  */
 static void
 peers_trim(void)
 {
-	if (heap_freed < PEER_TRIM_BYTES)
+	size_t	chunks = outq_idle();
+
+	heap_freed += chunks;
+	if (chunks == 0 && heap_freed < PEER_TRIM_BYTES)
 		return;
 	heap_freed = 0;
 #ifdef __GLIBC__
