@@ -277,13 +277,20 @@ write_off(struct peer *p)
 	peer_watch(p, watching(p) & ~EV_WRITE);
 }
 
+/* Whether P's TLS session holds input already decrypted, unread. */
+static int
+tls_holds_input(const struct peer *p)
+{
+	return (p->flags & PEER_TLS) && p->aux != NULL &&
+	    tls_pending(p->aux->ssl);
+}
+
 /* Read P again; over TLS, what its session holds is not in the socket. */
 static void
 peer_read_on(struct peer *p)
 {
 	read_on(p);
-	if ((p->flags & PEER_TLS) && p->aux != NULL &&
-	    tls_pending(p->aux->ssl))
+	if (tls_holds_input(p))
 		ev_feed_event(core.loop, &p->io, EV_READ);
 }
 
@@ -441,6 +448,20 @@ quarter_queue(void)
 	return core.conf->max_queue / SOFT_QUEUE_DIVISOR;
 }
 
+/* IOV (IOVCNT entries) to FD in one write: send() for one, mostly. */
+static ssize_t
+send_iov(int fd, const struct iovec *iov, int iovcnt)
+{
+	struct msghdr	msg;
+
+	if (iovcnt == 1)
+		return send(fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = (struct iovec *)(uintptr_t)iov;
+	msg.msg_iovlen = (size_t)iovcnt;
+	return sendmsg(fd, &msg, MSG_NOSIGNAL);
+}
+
 /*
  * In the write pass, the N slices S for a plaintext peer that owes nothing
  * and waits for nothing are written at once, in one write: a room's lines
@@ -451,7 +472,6 @@ static ssize_t
 peer_write_through(struct peer *p, const struct slice *s, unsigned int n)
 {
 	struct iovec	iov[ROOM_GATHER_SLICES];
-	struct msghdr	msg;
 	ssize_t		w;
 	unsigned int	i;
 
@@ -459,20 +479,12 @@ peer_write_through(struct peer *p, const struct slice *s, unsigned int n)
 	    (p->flags & (PEER_PENDING | PEER_HANDSHAKE)) ||
 	    (watching(p) & EV_WRITE))
 		return -1;
-	if (n == 1)
-		w = send(p->io.fd, slice_data(s), s->len, MSG_NOSIGNAL);
-	else {
-		n = MINIMUM(n, ROOM_GATHER_SLICES);
-		for (i = 0; i < n; i++) {
-			iov[i].iov_base = (void *)(uintptr_t)slice_data(&s[i]);
-			iov[i].iov_len = s[i].len;
-		}
-		memset(&msg, 0, sizeof msg);
-		msg.msg_iov = iov;
-		msg.msg_iovlen = n;
-		w = sendmsg(p->io.fd, &msg, MSG_NOSIGNAL);
+	n = MINIMUM(n, ROOM_GATHER_SLICES);
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = (void *)(uintptr_t)slice_data(&s[i]);
+		iov[i].iov_len = s[i].len;
 	}
-	if (w == -1)
+	if ((w = send_iov(p->io.fd, iov, (int)n)) == -1)
 		/* Full, or an error the watcher's write will meet again. */
 		return errno == EINTR ? -1 : 0;
 	core.stats.bytes_out += (uint64_t)w;
@@ -917,8 +929,7 @@ peer_handshake(struct peer *p)
 	} else
 		log_info("%s: tls: %s", peer_name(p), desc);
 	core.service->joined(&p->member);
-	if (!(p->flags & PEER_NOT_READ) && (p->flags & PEER_TLS) &&
-	    p->aux != NULL && tls_pending(p->aux->ssl))
+	if (!(p->flags & PEER_NOT_READ) && tls_holds_input(p))
 		ev_feed_event(core.loop, &p->io, EV_READ);
 }
 
@@ -962,8 +973,7 @@ peer_tls_read(struct peer *p)
 	}
 	peer_took(p, n);
 	/* One read a peer an iteration: the rest of it at the next. */
-	if (!(p->flags & PEER_NOT_READ) && (p->flags & PEER_TLS) &&
-	    p->aux != NULL && tls_pending(p->aux->ssl))
+	if (!(p->flags & PEER_NOT_READ) && tls_holds_input(p))
 		ev_feed_event(core.loop, &p->io, EV_READ);
 }
 
@@ -1017,7 +1027,6 @@ static void
 peer_flush(struct peer *p)
 {
 	struct iovec	iov[PEER_IOV_MAX];
-	struct msghdr	msg;
 	size_t		budget = WRITE_PER_PASS_BYTES;
 	ssize_t		n;
 	int		iovcnt;
@@ -1039,17 +1048,7 @@ peer_flush(struct peer *p)
 			continue;
 		}
 		iovcnt = outq_iov(&p->outq, iov, PEER_IOV_MAX, budget);
-		/* Mostly one slice (a room's lines of an iteration): send(). */
-		if (iovcnt == 1)
-			n = send(p->io.fd, iov[0].iov_base, iov[0].iov_len,
-			    MSG_NOSIGNAL);
-		else {
-			memset(&msg, 0, sizeof msg);
-			msg.msg_iov = iov;
-			msg.msg_iovlen = iovcnt;
-			n = sendmsg(p->io.fd, &msg, MSG_NOSIGNAL);
-		}
-		if (n == -1) {
+		if ((n = send_iov(p->io.fd, iov, iovcnt)) == -1) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
