@@ -179,13 +179,6 @@ head_cb(redisAsyncContext *ac, void *r, void *priv)
 	    head != NULL ? head : "");
 }
 
-/* A room whose stream is gone: read from where it ends now. */
-static void
-follow_reset(struct namemap_entry *e, void *arg)
-{
-	container_of(e, struct rfollow, entry)->have_last = 0;
-}
-
 /*
  * The stream's newest entry: where reading starts. After a dropped
  * connection reading goes on from the last entry seen, so nothing is lost
@@ -221,7 +214,7 @@ tail_cb(redisAsyncContext *ac, void *r, void *priv)
 		for (struct rnode *n = relay->nodes; n != NULL; n = n->next)
 			relay_seen_free(&n->seen);
 		/* The rooms' streams went too: read each from its end. */
-		namemap_each(&relay->follows, follow_reset, NULL);
+		relay_follows_restart();
 		relay->pm_last[0] = '\0';
 		/* What was said here meanwhile stays here, as elsewhere. */
 		relay_drop_pending();

@@ -166,7 +166,6 @@ struct relay {
 	int			 have_last;
 	char			 head_id[RELAY_ID_MAX];	/* "": empty */
 	char			 pm_last[RELAY_ID_MAX];	/* of key_pm */
-	struct namemap		 follows;	/* rooms read, rfollow */
 
 	struct batch_event	 batch[RELAY_BATCH_EVENTS];
 	size_t			 nbatch;
@@ -275,6 +274,12 @@ void	relay_read_again(void);
 int	relay_follow(void *arg, struct room *);
 void	relay_unfollow(void *arg, struct room *);
 struct rfollow *relay_followed(const char *name, size_t len);
+void	relay_follows_init(void);
+size_t	relay_follows_count(void);
+/* Call FN for each room read; FN may not follow or unfollow any. */
+void	relay_follows_each(void (*fn)(struct rfollow *, void *), void *arg);
+/* The rooms' streams are gone (Redis restarted): read each from its end. */
+void	relay_follows_restart(void);
 void	relay_follows_ask(void);
 void	relay_follows_free(void);
 void	relay_lobby_history(void);

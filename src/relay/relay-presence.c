@@ -56,10 +56,8 @@ presence_room_one(uint32_t id, const char *nick, int named, void *arg)
 }
 
 static void
-presence_room(struct namemap_entry *e, void *arg)
+presence_room(struct rfollow *f, void *arg)
 {
-	struct rfollow	*f = container_of(e, struct rfollow, entry);
-
 	relay->rooms.each_member(f->room, presence_room_one, f->name);
 }
 
@@ -76,7 +74,7 @@ relay_presence_publish(void)
 	relay_command(relay_check_cb, NULL, 1, "MULTI");
 	relay_command(relay_check_cb, NULL, 2, "DEL", relay->key_node);
 	relay->rooms.each_member(relay->lobby, presence_one, NULL);
-	namemap_each(&relay->follows, presence_room, NULL);
+	relay_follows_each(presence_room, NULL);
 	relay_beat();
 	relay_send_control("sync");
 	relay_command(relay_exec_check_cb, what, 1, "EXEC");

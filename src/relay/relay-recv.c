@@ -295,9 +295,8 @@ struct streams {
 };
 
 static void
-add_room(struct namemap_entry *e, void *arg)
+add_room(struct rfollow *f, void *arg)
 {
-	struct rfollow	*f = container_of(e, struct rfollow, entry);
 	struct streams	*st = arg;
 
 	if (f->have_last)
@@ -312,11 +311,11 @@ void
 relay_read_next(void)
 {
 	struct streams	 st;
-	size_t		 i, nf = namemap_count(&relay->follows);
+	size_t		 i, nf = relay_follows_count();
 
 	memset(&st, 0, sizeof st);
 	st.read = xreallocarray(NULL, nf + 1, sizeof *st.read);
-	namemap_each(&relay->follows, add_room, &st);
+	relay_follows_each(add_room, &st);
 	st.size = 8 + 2 * (st.nkeys + 2);
 	st.argv = xreallocarray(NULL, st.size, sizeof *st.argv);
 	st.lens = xreallocarray(NULL, st.size, sizeof *st.lens);

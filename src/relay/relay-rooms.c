@@ -27,10 +27,13 @@
 /* A server's private messages wait for it this long a stream, at most. */
 #define RELAY_PM_MAXLEN		"1000"
 
+/* The rooms read (rfollow), by name: this file's alone. */
+static struct namemap	follows;
+
 struct rfollow *
 relay_followed(const char *name, size_t len)
 {
-	struct namemap_entry	*e = namemap_find(&relay->follows, name, len);
+	struct namemap_entry	*e = namemap_find(&follows, name, len);
 
 	return e != NULL ? container_of(e, struct rfollow, entry) : NULL;
 }
@@ -135,7 +138,7 @@ relay_follow(void *arg, struct room *r)
 	f->room = r;
 	xasprintf(&f->key, "%s%s", relay->key_room, name);
 	xasprintf(&f->hist, "%s%s", relay->key_hist, name);
-	namemap_insert(&relay->follows, &f->entry);
+	namemap_insert(&follows, &f->entry);
 	/* Without Redis now, its history here is all there is; later, its. */
 	if (!relay->up)
 		return 0;
@@ -154,7 +157,7 @@ relay_unfollow(void *arg, struct room *r)
 	name = relay->rooms.name(r);
 	if ((f = relay_followed(name, strlen(name))) == NULL || f->room != r)
 		return;
-	namemap_remove(&relay->follows, &f->entry);
+	namemap_remove(&follows, &f->entry);
 	follow_free(f);
 	relay_read_again();
 }
@@ -215,11 +218,56 @@ ask_one(struct namemap_entry *e, void *arg)
 		follow_ask(f);
 }
 
+void
+relay_follows_init(void)
+{
+	namemap_init(&follows);
+}
+
+size_t
+relay_follows_count(void)
+{
+	return namemap_count(&follows);
+}
+
+struct each_follow {
+	void	(*fn)(struct rfollow *, void *);
+	void	 *arg;
+};
+
+static void
+each_one(struct namemap_entry *e, void *arg)
+{
+	struct each_follow	*ef = arg;
+
+	ef->fn(container_of(e, struct rfollow, entry), ef->arg);
+}
+
+void
+relay_follows_each(void (*fn)(struct rfollow *, void *), void *arg)
+{
+	struct each_follow	ef = { fn, arg };
+
+	namemap_each(&follows, each_one, &ef);
+}
+
+static void
+restart_one(struct rfollow *f, void *arg)
+{
+	f->have_last = 0;
+}
+
+void
+relay_follows_restart(void)
+{
+	relay_follows_each(restart_one, NULL);
+}
+
 /* Connected again: each room read, checked or asked for. */
 void
 relay_follows_ask(void)
 {
-	namemap_each(&relay->follows, ask_one, NULL);
+	namemap_each(&follows, ask_one, NULL);
 }
 
 static void
@@ -227,15 +275,15 @@ free_one(struct namemap_entry *e, void *arg)
 {
 	struct rfollow	*f = container_of(e, struct rfollow, entry);
 
-	namemap_remove(&relay->follows, &f->entry);
+	namemap_remove(&follows, &f->entry);
 	follow_free(f);
 }
 
 void
 relay_follows_free(void)
 {
-	namemap_each(&relay->follows, free_one, NULL);
-	namemap_free(&relay->follows);
+	namemap_each(&follows, free_one, NULL);
+	namemap_free(&follows);
 }
 
 static void

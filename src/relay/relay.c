@@ -139,7 +139,7 @@ relay_init(struct ev_loop *loop, const struct relay_options *o,
 	xasprintf(&relay->key_hist, "tschat:%s:hist:", o->prefix);
 	xasprintf(&relay->key_room, "tschat:%s:room:", o->prefix);
 	relay->history = o->history;
-	namemap_init(&relay->follows);
+	relay_follows_init();
 	namemap_init(&relay->rcounts);
 	relay->backoff = RELAY_BACKOFF_FIRST;
 	if (relay->url.host != NULL)
