@@ -126,7 +126,7 @@ static unsigned int	 npeers;
 static struct peer	*pending;	/* with output to write */
 static struct peer	*graveyard;	/* closed, to be freed */
 static struct pool	 peer_pool;	/* every peer's memory */
-static size_t		 heap_freed;	/* rings freed since the last trim */
+static size_t		 heap_freed;	/* rings, chunks freed since the trim */
 
 /* Peers over a quarter of --max-queue, judged once a second. */
 static struct peer	**soft;
